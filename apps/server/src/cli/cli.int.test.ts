@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeepdesk, startKeepdesk } from '../../test/cli';
+import { TEST_DB } from '../../test/harness';
+import { createDatabase, dropDatabase } from '../../test/postgres';
+import { type SmtpSink, startSmtpSink } from '../../test/smtp';
+
+// Process-level checks that do not depend on the database engine run once, in the PGlite half.
+describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
+  it('prints help for every command', async () => {
+    for (const args of [
+      ['--help'],
+      ['start', '--help'],
+      ['migrate', '--help'],
+      ['user', 'create', '--help'],
+      ['token', 'create', '--help'],
+    ]) {
+      const { code, stdout } = await runKeepdesk(args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(stdout).toContain('Usage: keepdesk');
+    }
+  });
+
+  it('stops with exit code 2 naming the variable and the accepted values', async () => {
+    const { code, stderr } = await runKeepdesk(['migrate'], { KEEPDESK_ROLE: 'boss' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('KEEPDESK_ROLE');
+    expect(stderr).toContain('web, worker, all');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops with exit code 3 and no stack trace when the database is unreachable', async () => {
+    const { code, stderr } = await runKeepdesk([
+      'migrate',
+      '--database-url',
+      'postgres://postgres@127.0.0.1:1/nothing',
+    ]);
+    expect(code).toBe(3);
+    expect(stderr).toContain('cannot reach PostgreSQL');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several processes', () => {
+  let databaseUrl: string;
+  let smtp: SmtpSink;
+  beforeAll(async () => {
+    databaseUrl = await createDatabase('keepdesk_test_cli');
+    smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
+
+  it('migrates once, creates a user and prints a token that the API accepts', async () => {
+    const env = { DATABASE_URL: databaseUrl };
+    expect((await runKeepdesk(['migrate'], env)).stdout).toMatch(/applied \d+ migration/);
+    expect((await runKeepdesk(['migrate'], env)).stdout).toContain('up to date');
+    const created = await runKeepdesk(
+      [
+        'user',
+        'create',
+        '--email',
+        'ops@test.keepdesk.test',
+        '--name',
+        'Ops',
+        '--role',
+        'admin',
+        '--password',
+        'operations pw 1',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const token = await runKeepdesk(
+      ['token', 'create', '--user', 'ops@test.keepdesk.test', '--name', 'script'],
+      env,
+    );
+    expect(token.code).toBe(0);
+    const plaintext = token.stdout.trim();
+    expect(plaintext).toMatch(/^kdt_/);
+
+    const web = await startKeepdesk(['--port', '0', '--role', 'web'], env);
+    try {
+      const res = await fetch(`${web.url}/api/v1/me`, { headers: { authorization: `Bearer ${plaintext}` } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { user: { email: string } }).user.email).toBe('ops@test.keepdesk.test');
+    } finally {
+      web.child.kill('SIGTERM');
+      expect(await web.exited).toBe(0);
+    }
+  });
+
+  it('hands work from a web process to a worker process through the outbox and the job queue', async () => {
+    const env = { DATABASE_URL: databaseUrl, KEEPDESK_MAIL_TRANSPORT: 'smtp', KEEPDESK_SMTP_URL: smtp.url };
+    const [web, worker] = await Promise.all([
+      startKeepdesk(['--port', '0', '--role', 'web'], env),
+      startKeepdesk(['--port', '0', '--role', 'worker'], env),
+    ]);
+    try {
+      const res = await fetch(`${web.url}/api/v1/auth/password-reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ops@test.keepdesk.test' }),
+      });
+      expect(res.status).toBe(202);
+      const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('ops@test.keepdesk.test'));
+      expect(mail.text).toContain('/reset-password?token=');
+    } finally {
+      web.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect(await web.exited).toBe(0);
+      expect(await worker.exited).toBe(0);
+    }
+  });
+
+  it('finishes a request in flight when SIGTERM arrives, then stops', async () => {
+    const web = await startKeepdesk(['--port', '0', '--role', 'web'], { DATABASE_URL: databaseUrl });
+    // A login spends most of its time in argon2id, long enough to be in flight when the signal lands.
+    const inFlight = fetch(`${web.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ops@test.keepdesk.test', password: 'operations pw 1' }),
+    });
+    await new Promise((r) => setTimeout(r, 15));
+    web.child.kill('SIGTERM');
+    expect((await inFlight).status).toBe(200);
+    expect(await web.exited).toBe(0);
+    await expect(fetch(`${web.url}/healthz`)).rejects.toThrow();
+  });
+});

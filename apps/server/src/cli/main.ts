@@ -1,0 +1,54 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runCommand } from './run';
+
+const program = new Command('keepdesk')
+  .description('Keepdesk: customer service and retention platform')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+function int(value: string): string {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
+  return value;
+}
+
+const databaseOptions = (cmd: Command) =>
+  cmd
+    .option('--data-dir <dir>', 'embedded database directory (KEEPDESK_DATA_DIR)')
+    .option('--database-url <url>', 'PostgreSQL URL instead of the embedded database (DATABASE_URL)');
+
+databaseOptions(
+  program
+    .command('start')
+    .description('start the server: API, web app, background workers (migrates first)')
+    .option('--port <port>', 'HTTP port (KEEPDESK_PORT)', int)
+    .option('--host <host>', 'interface to listen on (KEEPDESK_HOST)')
+    .option('--role <role>', 'web, worker or all (KEEPDESK_ROLE)')
+    .option('--demo', 'create a demo workspace and print its logins'),
+).action((opts) => runCommand('start', opts));
+
+databaseOptions(program.command('migrate').description('apply pending database migrations')).action((opts) =>
+  runCommand('migrate', opts),
+);
+
+const user = program.command('user').description('manage users');
+databaseOptions(
+  user
+    .command('create')
+    .description('create a user; without --password an invitation link is e-mailed')
+    .requiredOption('--email <email>', 'e-mail address')
+    .requiredOption('--name <name>', 'display name')
+    .option('--role <role>', 'admin, manager, team_lead, agent, retention_specialist, collaborator', 'agent')
+    .option('--language <language>', 'de or en', 'en')
+    .option('--password <password>', 'initial password (at least 10 characters)'),
+).action((opts) => runCommand('user create', opts));
+
+const token = program.command('token').description('manage API tokens');
+databaseOptions(
+  token
+    .command('create')
+    .description('create an API token for a user and print it once')
+    .requiredOption('--user <email>', 'e-mail of the user the token acts as')
+    .requiredOption('--name <name>', 'what the token is for'),
+).action((opts) => runCommand('token create', opts));
+
+await program.parseAsync(process.argv);

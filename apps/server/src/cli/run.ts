@@ -1,0 +1,120 @@
+import { CreateUserBody } from '@keepdesk/contract';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
+import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
+import { ConfigError, type ConfigOverrides, loadConfig } from '../platform/config';
+import { openDatabase, runMigrations } from '../platform/db';
+import { AppError } from '../platform/errors';
+import { SYSTEM_ACTOR } from '../platform/events';
+import { createServer } from '../server';
+
+type Options = Record<string, string | boolean | undefined>;
+
+/** Exit codes: 0 done, 1 failed, 2 bad configuration or arguments, 3 database unreachable. */
+export async function runCommand(name: string, opts: Options): Promise<void> {
+  try {
+    await COMMANDS[name]!(opts);
+  } catch (err) {
+    process.exitCode = exitCodeOf(err);
+    console.error(`keepdesk ${name}: ${messageOf(err)}`);
+  }
+}
+
+function configFrom(opts: Options, extra: ConfigOverrides = {}) {
+  return loadConfig({
+    dataDir: opts.dataDir as string | undefined,
+    databaseUrl: opts.databaseUrl as string | undefined,
+    port: opts.port as string | undefined,
+    host: opts.host as string | undefined,
+    role: opts.role as string | undefined,
+    demo: opts.demo === true,
+    ...extra,
+  });
+}
+
+const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
+  async start(opts) {
+    const config = configFrom(opts);
+    const server = await createServer(config);
+    if (config.demo) await seedDemo(server.deps);
+    const url = await server.listen();
+    const stop = async (signal: string) => {
+      server.deps.log.info({ signal }, 'shutting down');
+      await server.stop();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+    const where =
+      config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
+    console.error(`\nKeepdesk is running at ${url}  (${where}, role ${config.role})`);
+    if (config.demo) {
+      console.error(`\nDemo logins (password for all: ${DEMO_PASSWORD}):`);
+      for (const person of DEMO_USERS) console.error(`  ${person.role.padEnd(22)} ${person.email}`);
+    }
+    console.error('');
+  },
+
+  async migrate(opts) {
+    const config = configFrom(opts);
+    const database = await openDatabase(config.database);
+    try {
+      const { applied } = await runMigrations(database);
+      console.log(applied === 0 ? 'database is up to date' : `applied ${applied} migration(s)`);
+    } finally {
+      await database.close();
+    }
+  },
+
+  async 'user create'(opts) {
+    const input = CreateUserBody.parse({
+      email: opts.email,
+      name: opts.name,
+      role: opts.role,
+      language: opts.language,
+      password: opts.password,
+    });
+    await withServerDeps(opts, async (deps) => {
+      const user = await createUser(deps, SYSTEM_ACTOR, input);
+      console.log(`created ${user.role} ${user.email} (${user.id})`);
+      if (!input.password) await deps.outbox.kick();
+    });
+  },
+
+  async 'token create'(opts) {
+    await withServerDeps(opts, async (deps) => {
+      const user = await findUserByEmail(deps.database.db, String(opts.user));
+      if (!user) throw new AppError('NOT_FOUND', { message: `no user with e-mail ${opts.user}` });
+      const created = await createApiToken(deps, SYSTEM_ACTOR, user.id, { name: String(opts.name) });
+      console.error(`token "${created.name}" for ${user.email}; it is shown only now:`);
+      console.log(created.token);
+    });
+  },
+};
+
+async function withServerDeps(
+  opts: Options,
+  work: (deps: Awaited<ReturnType<typeof createServer>>['deps']) => Promise<void>,
+) {
+  const config = configFrom(opts, { logLevel: 'warn', role: 'worker' });
+  const server = await createServer(config);
+  try {
+    await work(server.deps);
+  } finally {
+    await server.stop();
+  }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof ConfigError) return 2;
+  if ((err as { name?: string }).name === 'ZodError') return 2;
+  if (err instanceof AppError && err.code === 'DATABASE_UNAVAILABLE') return 3;
+  return 1;
+}
+
+function messageOf(err: unknown): string {
+  if ((err as { name?: string }).name === 'ZodError') {
+    const issues = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+    return issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}

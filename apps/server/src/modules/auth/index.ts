@@ -1,0 +1,9 @@
+/** Users, sessions, roles and permissions, API tokens. */
+export { SEND_PASSWORD_LINK, sendPasswordLinkJob } from './auth.jobs';
+export { authRoutes } from './auth.routes';
+export { users } from './auth.tables';
+export { ensureBuiltInRoles } from './roles.service';
+export { authenticateSession, authenticateToken, SESSION_COOKIE } from './sessions.service';
+export { createApiToken } from './tokens.service';
+export { userRoutes } from './users.routes';
+export { createUser, findUserByEmail } from './users.service';

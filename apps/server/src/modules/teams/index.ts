@@ -1,0 +1,3 @@
+/** Teams and their members. */
+export { teamRoutes } from './teams.routes';
+export { createTeam, putTeamMember } from './teams.service';

@@ -1,0 +1,18 @@
+import type { Config } from './config';
+import type { DatabaseHandle } from './db';
+import type { EventBus, OutboxDispatcher } from './events';
+import type { JobQueue } from './jobs';
+import type { Logger } from './logging';
+import type { Mailer } from './mail';
+
+/** What services need from the platform, built once at start-up and passed explicitly. */
+export interface Deps {
+  config: Config;
+  database: DatabaseHandle;
+  jobs: JobQueue;
+  bus: EventBus;
+  outbox: OutboxDispatcher;
+  mailer: Mailer;
+  log: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import { AppError, type ErrorCode, type FieldProblem, isConnectionError, STATUS_OF } from './errors';
+import type { Logger } from './logging';
+import type { Metrics } from './metrics';
+
+/** Who is calling: resolved from the session cookie or the bearer token before any handler runs. */
+export interface Principal {
+  userId: string;
+  via: 'session' | 'token';
+  permissions: readonly string[];
+  language: 'de' | 'en';
+  sessionId?: string;
+  csrfToken?: string;
+}
+
+/** Every `/api` route declares who may call it; the guard refuses to start a server with an undeclared one. */
+export type Access = { public: true } | { permission: string | null };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  ZodTypeProvider
+>;
+
+export interface HttpOptions {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  authenticate: (req: FastifyRequest) => Promise<Principal | null>;
+  isShuttingDown: () => boolean;
+  webRoot?: string;
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'https:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+/** The Fastify instance with everything every route shares: validation, errors, security, auth, docs. */
+export async function createHttpApp(options: HttpOptions): Promise<App> {
+  const { config, log, metrics } = options;
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && !route.config?.access) {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule`);
+    }
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    // A keep-alive connection that is busy when shutdown begins must close after its response.
+    if (options.isShuttingDown()) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.observeRequest(
+      req.method,
+      req.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    hsts: config.baseUrl.startsWith('https://'),
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, context) =>
+      new AppError('TOO_MANY_REQUESTS', {
+        message: `rate limit of ${context.max} requests per minute exceeded`,
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keepdesk API',
+        version: '1.0.0',
+        description: 'Customer service and retention platform',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from `keepdesk token create`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'kd_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('preHandler', async (req) => guard(req, options));
+  app.setErrorHandler((err, req, reply) => sendProblem(req, reply, toAppError(err, req)));
+  app.setNotFoundHandler((req, reply) => {
+    if (options.webRoot && req.method === 'GET' && !req.url.startsWith('/api/')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return sendProblem(
+      req,
+      reply,
+      new AppError('ROUTE_NOT_FOUND', { message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+    );
+  });
+
+  if (options.webRoot && existsSync(options.webRoot)) {
+    await app.register(fastifyStatic, { root: options.webRoot, wildcard: false, index: 'index.html' });
+  }
+  return app;
+}
+
+async function guard(req: FastifyRequest, options: HttpOptions): Promise<void> {
+  const access = req.routeOptions.config.access;
+  if (!access || 'public' in access) {
+    req.principal = access ? await options.authenticate(req).catch(() => null) : null;
+    return;
+  }
+  const principal = await options.authenticate(req);
+  if (!principal) throw new AppError('UNAUTHENTICATED', { message: 'sign in or send a bearer token' });
+  if (principal.via === 'session' && UNSAFE_METHODS.has(req.method)) {
+    const sent = req.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+      throw new AppError('CSRF_FAILED', { message: 'missing or wrong x-csrf-token header' });
+    }
+  }
+  if (access.permission && !principal.permissions.includes(access.permission)) {
+    throw new AppError('FORBIDDEN', { message: `permission ${access.permission} required` });
+  }
+  req.principal = principal;
+}
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function toAppError(err: unknown, req: FastifyRequest): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors: FieldProblem[] = err.validation.map((v) => ({
+      field: fieldOf(v.instancePath, v.params),
+      message: v.message ?? 'invalid',
+    }));
+    const where = err.validationContext ?? 'body';
+    return new AppError('VALIDATION_FAILED', {
+      message: `invalid ${where}: ${errors.map((e) => e.field).join(', ')}`,
+      errors,
+    });
+  }
+  if (isConnectionError(err))
+    return new AppError('DATABASE_UNAVAILABLE', { message: 'database unavailable', cause: err });
+  const fastifyCode = (err as { code?: string }).code;
+  const statusCode = (err as { statusCode?: number }).statusCode;
+  const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
+  if (mapped) return new AppError(mapped, { message: (err as Error).message, cause: err });
+  if (statusCode && statusCode >= 400 && statusCode < 500) {
+    return new AppError(statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', {
+      message: (err as Error).message,
+    });
+  }
+  req.log.error({ err }, 'unhandled error');
+  return new AppError('INTERNAL', { message: 'internal error', cause: err });
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+};
+
+function fieldOf(instancePath: string, params: unknown): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = (params as { missingProperty?: string } | undefined)?.missingProperty;
+  return [path, missing].filter(Boolean).join('.') || '(root)';
+}
+
+/** Renders an `AppError` as RFC 9457 problem+json. Internal errors reveal nothing beyond the request id. */
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const status = STATUS_OF[error.code];
+  if (status >= 500 && error.code !== 'INTERNAL') req.log.warn({ err: error }, error.message);
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:keepdesk:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code: error.code,
+      detail: error.code === 'INTERNAL' ? 'An unexpected error occurred.' : error.message,
+      requestId: req.id,
+      ...(error.errors ? { errors: error.errors } : {}),
+    });
+}
+
+/** The actor of an authenticated request, for audit rows. */
+export function actorOf(req: FastifyRequest): { kind: 'user' | 'token'; userId: string; requestId: string } {
+  if (!req.principal) throw new AppError('UNAUTHENTICATED', { message: 'not signed in' });
+  return {
+    kind: req.principal.via === 'token' ? 'token' : 'user',
+    userId: req.principal.userId,
+    requestId: req.id,
+  };
+}
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new AppError('UNAUTHENTICATED', { message: 'not signed in' });
+  return req.principal;
+}

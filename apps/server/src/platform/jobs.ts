@@ -1,0 +1,125 @@
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import { type DatabaseHandle, LOCK_KEYS } from './db';
+import type { Logger } from './logging';
+
+/** A background job: a validated payload and a handler. Modules export these from their `*.jobs.ts`. */
+export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: Schema;
+  handle: (payload: z.output<Schema>, meta: { jobId: string }) => Promise<void>;
+  retryLimit?: number;
+  /** A cron expression (UTC) for jobs that run on a schedule. */
+  cron?: string;
+}
+
+export interface SendOptions {
+  /** A stable id makes a repeated send a no-op (used by the outbox dispatcher). */
+  id?: string;
+  startAfterSeconds?: number;
+}
+
+/**
+ * pg-boss 10 on the same database. On PGlite it runs in-process through `db.executeSql`: statements without
+ * parameters go through `exec` (pg-boss sends multi-statement SQL that way), the others through `query`.
+ */
+export class JobQueue {
+  private readonly boss: PgBoss;
+  private readonly definitions = new Map<string, JobDefinition>();
+  private readonly workerIds = new Map<string, string>();
+  private isWorking = false;
+  private started = false;
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly log: Logger,
+  ) {
+    this.boss = new PgBoss({
+      db: { executeSql: (text, values) => this.executeSql(text, values) },
+      schema: 'pgboss',
+      supervise: true,
+      schedule: true,
+      migrate: true,
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+    this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+  }
+
+  private async executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+    if (values && values.length > 0) return this.handle.query(text, values);
+    const results = await this.handle.exec(text);
+    const withRows = results.filter((r) => r.rows.length > 0);
+    return withRows[withRows.length - 1] ?? results[results.length - 1] ?? { rows: [] };
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    // pg-boss creates its schema on first start; two processes doing that at once collide.
+    await this.handle.withLock(LOCK_KEYS.jobSchema, () => this.boss.start());
+    this.started = true;
+  }
+
+  /** Creates the queue (and its schedule) so that jobs can be sent from any process role. */
+  async define<Schema extends z.ZodType>(definition: JobDefinition<Schema>): Promise<void> {
+    this.definitions.set(definition.name, definition as unknown as JobDefinition);
+    await this.boss.createQueue(definition.name, {
+      name: definition.name,
+      retryLimit: definition.retryLimit ?? 5,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+    if (definition.cron) await this.boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
+    if (this.isWorking) await this.startWorker(definition as unknown as JobDefinition);
+  }
+
+  /** Works every defined queue in this process (role `worker` or `all`), including queues defined later. */
+  async work(): Promise<void> {
+    this.isWorking = true;
+    for (const definition of this.definitions.values()) await this.startWorker(definition);
+  }
+
+  private async startWorker(definition: JobDefinition): Promise<void> {
+    if (this.workerIds.has(definition.name)) return;
+    const workerId = await this.boss.work(
+      definition.name,
+      { batchSize: 1, pollingIntervalSeconds: 2 },
+      async (jobs) => {
+        for (const job of jobs) {
+          const payload = definition.payload.parse(job.data);
+          await definition.handle(payload, { jobId: job.id });
+        }
+      },
+    );
+    this.workerIds.set(definition.name, workerId);
+  }
+
+  async send(name: string, payload: unknown, options: SendOptions = {}): Promise<string | null> {
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`job ${name} is not defined`);
+    const data = definition.payload.parse(payload) as object;
+    const id = await this.boss.send(name, data, {
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    });
+    // A worker in this process picks the job up now instead of at its next poll.
+    const workerId = this.workerIds.get(name);
+    if (workerId && !options.startAfterSeconds) this.boss.notifyWorker(workerId);
+    return id;
+  }
+
+  async getJob(name: string, id: string): Promise<{ state: string; output: unknown } | null> {
+    const job = await this.boss.getJobById(name, id);
+    return job ? { state: job.state, output: job.output } : null;
+  }
+
+  /** Stops fetching new jobs and waits for running handlers, up to `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.isWorking = false;
+    this.workerIds.clear();
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+  }
+}

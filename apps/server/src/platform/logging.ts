@@ -1,0 +1,15 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** JSON logs on stdout; request-bound loggers carry `reqId` on every line. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'keepdesk' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password'],
+      remove: true,
+    },
+  });
+}

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyRequest } from 'fastify';
+import {
+  authenticateSession,
+  authenticateToken,
+  authRoutes,
+  ensureBuiltInRoles,
+  SEND_PASSWORD_LINK,
+  SESSION_COOKIE,
+  sendPasswordLinkJob,
+  userRoutes,
+} from './modules/auth';
+import { teamRoutes } from './modules/teams';
+import type { Config } from './platform/config';
+import type { Deps } from './platform/context';
+import { type DatabaseHandle, openDatabase, runMigrations } from './platform/db';
+import { EventBus, OutboxDispatcher } from './platform/events';
+import { healthRoutes } from './platform/health';
+import { type App, createHttpApp, type Principal } from './platform/http';
+import { JobQueue } from './platform/jobs';
+import { createLogger, type Logger } from './platform/logging';
+import { createMailer } from './platform/mail';
+import { Metrics } from './platform/metrics';
+
+export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export interface Server {
+  app: App;
+  deps: Deps;
+  /** Listens on the configured host and port; returns the URL. */
+  listen(): Promise<string>;
+  /** Graceful stop: no new requests, in-flight requests and jobs finish, then the database closes. */
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  log?: Logger;
+  /** An already open database (tests share one); it is then left open on stop. */
+  database?: DatabaseHandle;
+  webRoot?: string;
+}
+
+/** The composition root: opens the database, migrates, wires modules, jobs, events and HTTP. */
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const database = options.database ?? (await openDatabase(config.database));
+  const ownsDatabase = !options.database;
+  await runMigrations(database);
+  await ensureBuiltInRoles({ database });
+
+  const jobs = new JobQueue(database, log);
+  const bus = new EventBus(database, log);
+  const outbox = new OutboxDispatcher(database, jobs, bus, log);
+  const mailer = createMailer(config, log);
+  const deps: Deps = { config, database, jobs, bus, outbox, mailer, log, now: () => new Date() };
+
+  await jobs.start();
+  await jobs.define(sendPasswordLinkJob(deps));
+  outbox.route('user.password_reset_requested', SEND_PASSWORD_LINK);
+  outbox.route('user.invited', SEND_PASSWORD_LINK);
+  await bus.start();
+  const isWorker = config.role !== 'web';
+  if (isWorker) {
+    await jobs.work();
+    await outbox.start();
+  }
+
+  let isShuttingDown = false;
+  const metrics = new Metrics();
+  const app = await createHttpApp({
+    config,
+    log,
+    metrics,
+    authenticate: (req) => authenticate(deps, req),
+    isShuttingDown: () => isShuttingDown,
+    webRoot: config.role === 'worker' ? undefined : (options.webRoot ?? WEB_ROOT),
+  });
+  await app.register(healthRoutes(database, metrics, () => isShuttingDown));
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(deps));
+      await api.register(userRoutes(deps));
+      await api.register(teamRoutes(deps));
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.ready();
+
+  return {
+    app,
+    deps,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    },
+    async stop() {
+      if (isShuttingDown) return;
+      isShuttingDown = true;
+      await app.close();
+      await outbox.stop();
+      await jobs.stop(config.shutdownTimeoutMs);
+      await bus.stop();
+      mailer.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+const principals = new WeakMap<FastifyRequest, Promise<Principal | null>>();
+
+/** Bearer token first, then the session cookie; resolved once per request. */
+function authenticate(deps: Deps, req: FastifyRequest): Promise<Principal | null> {
+  let pending = principals.get(req);
+  if (!pending) {
+    const header = req.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const cookie = req.cookies[SESSION_COOKIE];
+    pending = bearer
+      ? authenticateToken(deps, bearer)
+      : cookie
+        ? authenticateSession(deps, cookie)
+        : Promise.resolve(null);
+    principals.set(req, pending);
+  }
+  return pending;
+}

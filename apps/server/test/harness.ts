@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { BuiltInRoleKey, Me, User } from '@keepdesk/contract';
+import { inject } from 'vitest';
+import { createApiToken, createUser } from '../src/modules/auth';
+import { type ConfigOverrides, loadConfig } from '../src/platform/config';
+import { type DatabaseHandle, openDatabase } from '../src/platform/db';
+import { SYSTEM_ACTOR } from '../src/platform/events';
+import { createServer, type Server } from '../src/server';
+import { createDatabase, dropDatabase } from './postgres';
+
+export type TestDbKind = 'pglite' | 'postgres';
+export const TEST_DB: TestDbKind = process.env.KEEPDESK_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+let shared: Promise<DatabaseHandle> | undefined;
+
+/** One database per test worker, shared by its files; tests keep apart by making their own data. */
+function sharedDatabase(): Promise<DatabaseHandle> {
+  shared ??= openDatabase(
+    TEST_DB === 'postgres'
+      ? { kind: 'postgres', url: inject('postgresUrl') }
+      : { kind: 'pglite', dataDir: 'memory://' },
+  );
+  return shared;
+}
+
+export interface TestServer extends Server {
+  databaseUrl?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A server on the shared test database, or on a database of its own (`isolated`) for tests whose jobs
+ * must not be picked up by another file's server (e-mail delivery, for instance).
+ */
+export async function startTestServer(
+  options: { isolated?: boolean; config?: ConfigOverrides } = {},
+): Promise<TestServer> {
+  let database: DatabaseHandle;
+  let databaseUrl: string | undefined;
+  if (options.isolated) {
+    databaseUrl = TEST_DB === 'postgres' ? await createDatabase('keepdesk_test_iso') : undefined;
+    database = await openDatabase(
+      databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: 'memory://' },
+    );
+  } else {
+    database = await sharedDatabase();
+  }
+  const config = loadConfig(
+    { logLevel: 'silent', port: 0, authRateLimitPerMinute: 10_000, ...options.config },
+    {},
+  );
+  const server = await createServer(config, { database, webRoot: '/nonexistent' });
+  return {
+    ...server,
+    databaseUrl,
+    async close() {
+      await server.stop();
+      if (options.isolated) {
+        await database.close();
+        if (databaseUrl) await dropDatabase(databaseUrl);
+      }
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A user of `role` with a unique e-mail and the password `TEST_PASSWORD`. */
+export async function makeUser(
+  server: Server,
+  overrides: Partial<{
+    role: BuiltInRoleKey | string;
+    name: string;
+    language: 'de' | 'en';
+    email: string;
+  }> = {},
+): Promise<User> {
+  return createUser(server.deps, SYSTEM_ACTOR, {
+    email: overrides.email ?? `user-${randomUUID()}@test.keepdesk.test`,
+    name: overrides.name ?? `Test ${overrides.role ?? 'agent'} ${randomUUID().slice(0, 6)}`,
+    role: overrides.role ?? 'agent',
+    language: overrides.language ?? 'en',
+    timeZone: 'Europe/Berlin',
+    password: TEST_PASSWORD,
+  });
+}
+
+export async function makeToken(server: Server, user: User): Promise<string> {
+  const created = await createApiToken(server.deps, SYSTEM_ACTOR, user.id, { name: 'test' });
+  return created.token;
+}
+
+/** Signs in through the API; returns headers that authenticate (and pass CSRF) on later requests. */
+export async function signIn(
+  server: Server,
+  user: Pick<User, 'email'>,
+): Promise<{ me: Me; headers: { cookie: string; 'x-csrf-token': string } }> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email: user.email, password: TEST_PASSWORD },
+  });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'kd_session');
+  const me = res.json<Me>();
+  return { me, headers: { cookie: `kd_session=${cookie?.value}`, 'x-csrf-token': me.csrfToken ?? '' } };
+}
