@@ -5,6 +5,7 @@ import { createApiToken, createUser } from '../src/modules/auth';
 import { type ConfigOverrides, loadConfig } from '../src/platform/config';
 import { type DatabaseHandle, openDatabase } from '../src/platform/db';
 import { SYSTEM_ACTOR } from '../src/platform/events';
+import type { Logger } from '../src/platform/logging';
 import { createServer, type Server } from '../src/server';
 import { createDatabase, dropDatabase } from './postgres';
 
@@ -33,7 +34,7 @@ export interface TestServer extends Server {
  * must not be picked up by another file's server (e-mail delivery, for instance).
  */
 export async function startTestServer(
-  options: { isolated?: boolean; config?: ConfigOverrides } = {},
+  options: { isolated?: boolean; config?: ConfigOverrides; log?: Logger } = {},
 ): Promise<TestServer> {
   let database: DatabaseHandle;
   let databaseUrl: string | undefined;
@@ -49,7 +50,7 @@ export async function startTestServer(
     { logLevel: 'silent', port: 0, authRateLimitPerMinute: 10_000, ...options.config },
     {},
   );
-  const server = await createServer(config, { database, webRoot: '/nonexistent' });
+  const server = await createServer(config, { database, webRoot: '/nonexistent', log: options.log });
   return {
     ...server,
     databaseUrl,
