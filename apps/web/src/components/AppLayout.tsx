@@ -1,0 +1,206 @@
+import type { Me } from '@keepdesk/contract';
+import {
+  AppShell,
+  Avatar,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconChevronDown,
+  IconHome,
+  IconKey,
+  IconLanguage,
+  IconLogout,
+  IconShieldLock,
+  IconUser,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { type ReactNode, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, setCsrfToken } from '../api';
+import { currentLanguage, type UiLanguage } from '../i18n';
+import { can, meQuery, useMe } from '../session';
+import { notifyError } from './feedback';
+
+interface NavItem {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  permission?: string;
+}
+
+function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavItem[] } {
+  return {
+    main: [{ to: '/', label: t('nav.home'), icon: <IconHome size={18} /> }],
+    settings: [
+      { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
+      {
+        to: '/settings/users',
+        label: t('nav.users'),
+        icon: <IconUsers size={18} />,
+        permission: 'users:read',
+      },
+      {
+        to: '/settings/teams',
+        label: t('nav.teams'),
+        icon: <IconUsersGroup size={18} />,
+        permission: 'teams:read',
+      },
+      {
+        to: '/settings/roles',
+        label: t('nav.roles'),
+        icon: <IconShieldLock size={18} />,
+        permission: 'roles:manage',
+      },
+      {
+        to: '/settings/tokens',
+        label: t('nav.tokens'),
+        icon: <IconKey size={18} />,
+        permission: 'tokens:create',
+      },
+    ],
+  };
+}
+
+/** The signed-in frame: brand and user menu on top, the areas this user may use on the left. */
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [opened, { toggle, close }] = useDisclosure();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const items = navItems(t);
+  const visible = (item: NavItem) => !item.permission || can(me, item.permission);
+
+  // The language saved with the user wins over the browser's once the user is known.
+  useEffect(() => {
+    if (me.user.language !== currentLanguage()) void i18n.changeLanguage(me.user.language);
+  }, [me.user.language, i18n]);
+
+  const link = (item: NavItem) => (
+    <NavLink
+      key={item.to}
+      component={Link}
+      to={item.to}
+      label={item.label}
+      leftSection={item.icon}
+      active={pathname === item.to}
+      onClick={close}
+    />
+  );
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
+            <Link to="/" style={{ textDecoration: 'none', color: 'inherit' }}>
+              <Group gap={8}>
+                <img src="/favicon.svg" alt="" width={26} height={26} />
+                <Text fw={700} size="lg">
+                  Keepdesk
+                </Text>
+              </Group>
+            </Link>
+          </Group>
+          <UserMenu me={me} />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <ScrollArea>
+          {items.main.filter(visible).map(link)}
+          <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4}>
+            {t('nav.settings')}
+          </Text>
+          {items.settings.filter(visible).map(link)}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function UserMenu({ me }: { me: Me }) {
+  const { t, i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const saveLanguage = useMutation({
+    mutationFn: (language: UiLanguage) => api.patch('/me', { language }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQuery.queryKey }),
+    onError: (error) => notifyError(t, error),
+  });
+  const signOut = useMutation({
+    mutationFn: () => api.post('/auth/logout'),
+    onSettled: async () => {
+      setCsrfToken(null);
+      queryClient.clear();
+      await navigate({ to: '/login', search: { redirect: undefined } });
+    },
+  });
+  const choose = (language: UiLanguage) => {
+    void i18n.changeLanguage(language);
+    saveLanguage.mutate(language);
+  };
+  const initials = me.user.name
+    .split(/\s+/)
+    .map((part) => part[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+
+  return (
+    <Menu position="bottom-end" width={220} shadow="md">
+      <Menu.Target>
+        <UnstyledButton aria-label={t('userMenu.open')} data-testid="user-menu">
+          <Group gap={8}>
+            <Avatar src={me.user.avatarUrl} radius="xl" size={32} color="blue">
+              {initials}
+            </Avatar>
+            <Text size="sm" fw={500} visibleFrom="xs">
+              {me.user.name}
+            </Text>
+            <IconChevronDown size={14} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{me.user.email}</Menu.Label>
+        <Menu.Item component={Link} to="/settings/profile" leftSection={<IconUser size={16} />}>
+          {t('nav.profile')}
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Label>
+          <Group gap={6}>
+            <IconLanguage size={14} />
+            {t('language.label')}
+          </Group>
+        </Menu.Label>
+        <Menu.Item onClick={() => choose('de')} fw={currentLanguage() === 'de' ? 700 : undefined}>
+          Deutsch
+        </Menu.Item>
+        <Menu.Item onClick={() => choose('en')} fw={currentLanguage() === 'en' ? 700 : undefined}>
+          English
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()}>
+          {t('userMenu.signOut')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

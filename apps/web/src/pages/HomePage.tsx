@@ -1,0 +1,40 @@
+import { Card, SimpleGrid, Text, ThemeIcon, Title } from '@mantine/core';
+import { IconChartLine, IconHeartHandshake, IconInbox, IconMail } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { useMe } from '../session';
+
+const COMING = [
+  { key: 'tickets', icon: <IconInbox size={20} /> },
+  { key: 'email', icon: <IconMail size={20} /> },
+  { key: 'reporting', icon: <IconChartLine size={20} /> },
+  { key: 'retention', icon: <IconHeartHandshake size={20} /> },
+] as const;
+
+/** The start page; it grows a dashboard with every step, and says what is on its way meanwhile. */
+export function HomePage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  return (
+    <>
+      <Title order={1} size="h2">
+        {t('home.welcome', { name: me.user.name })}
+      </Title>
+      <Text c="dimmed" mb="xl">
+        {t('home.intro')}
+      </Text>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+        {COMING.map((item) => (
+          <Card key={item.key} withBorder padding="lg">
+            <ThemeIcon variant="light" size={36} radius="md" mb="sm">
+              {item.icon}
+            </ThemeIcon>
+            <Text fw={600}>{t(`home.coming.${item.key}.title`)}</Text>
+            <Text size="sm" c="dimmed">
+              {t(`home.coming.${item.key}.text`)}
+            </Text>
+          </Card>
+        ))}
+      </SimpleGrid>
+    </>
+  );
+}
