@@ -18,6 +18,9 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       expect(code, args.join(' ')).toBe(0);
       expect(stdout).toContain('Usage: keepdesk');
     }
+    const { stdout } = await runKeepdesk(['start', '--help']);
+    expect(stdout).toContain('Environment variables:');
+    expect(stdout).toMatch(/KEEPDESK_ROLE\s+web, worker, all \(default all\)/);
   });
 
   it('stops with exit code 2 naming the variable and the accepted values', async () => {

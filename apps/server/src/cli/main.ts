@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { describeSettings } from '../platform/config';
 import { runCommand } from './run';
 
 const program = new Command('keepdesk')
@@ -9,6 +10,17 @@ const program = new Command('keepdesk')
 function int(value: string): string {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
   return value;
+}
+
+/** Every environment variable `start` reads, with its default and what it accepts. */
+function settingsHelp(): string {
+  const rows = describeSettings();
+  const width = Math.max(...rows.map((row) => row.variable.length));
+  const lines = rows.map(
+    (row) =>
+      `  ${row.variable.padEnd(width)}  ${row.accepted}${row.default ? ` (default ${row.default})` : ''}`,
+  );
+  return `\nEnvironment variables:\n${lines.join('\n')}`;
 }
 
 const databaseOptions = (cmd: Command) =>
@@ -23,7 +35,8 @@ databaseOptions(
     .option('--port <port>', 'HTTP port (KEEPDESK_PORT)', int)
     .option('--host <host>', 'interface to listen on (KEEPDESK_HOST)')
     .option('--role <role>', 'web, worker or all (KEEPDESK_ROLE)')
-    .option('--demo', 'create a demo workspace and print its logins'),
+    .option('--demo', 'create a demo workspace and print its logins')
+    .addHelpText('after', settingsHelp),
 ).action((opts) => runCommand('start', opts));
 
 databaseOptions(program.command('migrate').description('apply pending database migrations')).action((opts) =>

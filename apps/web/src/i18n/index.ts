@@ -9,6 +9,9 @@ export type UiLanguage = (typeof LANGUAGES)[number];
 
 /** German and English; the browser decides first, the signed-in user's saved language wins. */
 export function setUpI18n() {
+  i18n.on('languageChanged', (language) => {
+    document.documentElement.lang = language;
+  });
   void i18n
     .use(LanguageDetector)
     .use(initReactI18next)
@@ -21,9 +24,6 @@ export function setUpI18n() {
       nsSeparator: false,
       detection: { order: ['localStorage', 'navigator'], caches: ['localStorage'] },
     });
-  i18n.on('languageChanged', (language) => {
-    document.documentElement.lang = language;
-  });
   return i18n;
 }
 

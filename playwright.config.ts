@@ -1,0 +1,47 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser journeys in Debian's Chromium against a real Keepdesk: the web app is built, then the server
+ * starts on a fresh embedded database with the demo workspace. Nothing is downloaded.
+ */
+const PORT = 3917;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'keepdesk-e2e-'));
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    locale: 'en-US',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `npm run -s build -w @keepdesk/web && node apps/server/bin/keepdesk.mjs start --demo --data-dir ${dataDir} --port ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/readyz`,
+    env: { KEEPDESK_LOG_LEVEL: 'warn', KEEPDESK_AUTH_RATE_LIMIT: '1000' },
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
