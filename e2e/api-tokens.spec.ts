@@ -9,7 +9,7 @@ test('an admin creates an API token, calls the API with it and revokes it', asyn
   await page.getByLabel('Token name').fill(name);
   await page.getByRole('button', { name: 'Create', exact: true }).click();
 
-  const token = (await page.getByTestId('new-token').innerText()).trim();
+  const token = ((await page.getByTestId('new-token').textContent()) ?? '').trim();
   expect(token.length).toBeGreaterThan(20);
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Active');

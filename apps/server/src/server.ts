@@ -10,6 +10,7 @@ import {
   SESSION_COOKIE,
   sendPasswordLinkJob,
   userRoutes,
+  watchAccessChanges,
 } from './modules/auth';
 import { teamRoutes } from './modules/teams';
 import type { Config } from './platform/config';
@@ -60,6 +61,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   outbox.route('user.password_reset_requested', SEND_PASSWORD_LINK);
   outbox.route('user.invited', SEND_PASSWORD_LINK);
   await bus.start();
+  watchAccessChanges(deps);
   const isWorker = config.role !== 'web';
   if (isWorker) {
     await jobs.work();

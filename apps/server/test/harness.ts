@@ -34,11 +34,21 @@ export interface TestServer extends Server {
  * must not be picked up by another file's server (e-mail delivery, for instance).
  */
 export async function startTestServer(
-  options: { isolated?: boolean; config?: ConfigOverrides; log?: Logger } = {},
+  options: {
+    isolated?: boolean;
+    /** PostgreSQL only: the shared database through a connection pool of its own, like a second process. */
+    secondProcess?: boolean;
+    config?: ConfigOverrides;
+    log?: Logger;
+  } = {},
 ): Promise<TestServer> {
   let database: DatabaseHandle;
   let databaseUrl: string | undefined;
-  if (options.isolated) {
+  const ownsHandle = Boolean(options.isolated || options.secondProcess);
+  if (options.secondProcess) {
+    if (TEST_DB !== 'postgres') throw new Error('a second process needs PostgreSQL');
+    database = await openDatabase({ kind: 'postgres', url: inject('postgresUrl') });
+  } else if (options.isolated) {
     databaseUrl = TEST_DB === 'postgres' ? await createDatabase('keepdesk_test_iso') : undefined;
     database = await openDatabase(
       databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'pglite', dataDir: 'memory://' },
@@ -56,7 +66,7 @@ export async function startTestServer(
     databaseUrl,
     async close() {
       await server.stop();
-      if (options.isolated) {
+      if (ownsHandle) {
         await database.close();
         if (databaseUrl) await dropDatabase(databaseUrl);
       }

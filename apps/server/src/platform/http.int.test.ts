@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeToken, makeUser, startTestServer, type TestServer } from '../../test/harness';
+import { securityHeaders } from './http';
 import { createLogger } from './logging';
 
 const logLines: Record<string, unknown>[] = [];
@@ -62,6 +63,19 @@ describe('security headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+
+    const docs = await server.app.inject({ url: '/api/docs/' });
+    expect(docs.headers['content-security-policy']).toBe(csp);
+  });
+
+  it('adds HSTS only when Keepdesk is served over HTTPS', () => {
+    expect(securityHeaders({ baseUrl: 'https://desk.example.com' })['strict-transport-security']).toMatch(
+      /^max-age=31536000/,
+    );
+    expect(securityHeaders({ baseUrl: 'http://127.0.0.1:3000' })).not.toHaveProperty(
+      'strict-transport-security',
+    );
   });
 });
 
@@ -91,7 +105,7 @@ describe('API description', () => {
 });
 
 describe('request ids', () => {
-  it('puts the request id on every log line of a request and in its answer', async () => {
+  it('writes one access-log line per request with the request id, which the answer carries too', async () => {
     const res = await server.app.inject({
       url: '/api/v1/me',
       headers: { authorization, 'x-request-id': 'trace-abc-123' },
@@ -99,11 +113,11 @@ describe('request ids', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-request-id']).toBe('trace-abc-123');
     const lines = logLines.filter((line) => line.reqId === 'trace-abc-123');
-    expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['incoming request', 'request completed']),
-    );
-    const unrelated = logLines.filter((line) => line.msg === 'incoming request' && line.reqId === undefined);
-    expect(unrelated).toEqual([]);
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'request completed', method: 'GET', url: '/api/v1/me', status: 200 }),
+    ]);
+    const anonymous = logLines.filter((line) => line.msg === 'request completed' && !line.reqId);
+    expect(anonymous).toEqual([]);
     expect(JSON.stringify(lines)).not.toContain(authorization.slice(7));
   });
 
@@ -112,5 +126,37 @@ describe('request ids', () => {
     const b = await server.app.inject({ url: '/healthz' });
     expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After once a client exceeds its limit, counting sign-ins apart', async () => {
+    const limited = await startTestServer({ config: { rateLimitPerMinute: 3, authRateLimitPerMinute: 2 } });
+    try {
+      const first = await limited.app.inject({ url: '/healthz' });
+      expect(first.headers['x-ratelimit-limit']).toBe('3');
+      expect(first.headers['x-ratelimit-remaining']).toBe('2');
+      await limited.app.inject({ url: '/healthz' });
+      await limited.app.inject({ url: '/healthz' });
+      const refused = await limited.app.inject({ url: '/healthz' });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429 });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+
+      const login = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'nobody@example.com', password: 'x' },
+        });
+      expect((await login()).statusCode).toBe(401);
+      expect((await login()).statusCode).toBe(401);
+      const third = await login();
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['x-ratelimit-limit']).toBe('2');
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 /** Users, sessions, roles and permissions, API tokens. */
+
+export { watchAccessChanges } from './auth.cache';
 export { SEND_PASSWORD_LINK, sendPasswordLinkJob } from './auth.jobs';
 export { authRoutes } from './auth.routes';
 export { users } from './auth.tables';

@@ -11,6 +11,7 @@ import type { Deps } from '../../platform/context';
 import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
+import { changingAccess } from './auth.cache';
 import { DEFAULT_ROLE_PERMISSIONS, LOCKED_ROLE } from './auth.domain';
 import { rolePermissions, roles, users } from './auth.tables';
 
@@ -104,7 +105,7 @@ export async function updateRole(
   key: string,
   input: UpdateRoleBody,
 ): Promise<Role> {
-  return withTransaction(deps.database, async (tx) => {
+  return changingAccess(deps, async (tx) => {
     const [before] = await loadRoles(tx, key);
     if (!before) throw notFound('role', key);
     if (key === LOCKED_ROLE)

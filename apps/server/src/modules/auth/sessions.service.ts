@@ -6,6 +6,7 @@ import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import type { Principal } from '../../platform/http';
+import { authCacheOf, cacheExpiry, changingAccess } from './auth.cache';
 import { afterFailedLogin, hashSecret, isSecretOfKind, newSecret, secondsLocked } from './auth.domain';
 import { presentUser } from './auth.present';
 import { loginThrottle, passwordResetTokens, sessions, users } from './auth.tables';
@@ -132,36 +133,54 @@ export async function authenticateSession(deps: Deps, sessionToken: string): Pro
 }
 
 /** Resolves a bearer token; marks it used at most once a minute so reads stay reads. */
+/** The principal of an API token; recently seen tokens come from the cache without a query. */
 export async function authenticateToken(deps: Deps, token: string): Promise<Principal | null> {
   if (!isSecretOfKind(token, 'api')) return null;
+  const tokenHash = hashSecret(token);
+  const cache = authCacheOf(deps.database);
+  const now = Date.now();
+  const cached = cache.principal(tokenHash, now);
+  if (cached) return cached;
+  const generation = cache.generation;
   const { rows } = await deps.database.query(
     `with t as (
-       select t.id, u.id as user_id, u.language, u.role_key
+       select t.id, t.expires_at, u.id as user_id, u.language, u.role_key
          from api_tokens t join users u on u.id = t.user_id
         where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and u.is_active),
      touched as (
        update api_tokens set last_used_at = now()
         where id = (select id from t) and (last_used_at is null or last_used_at < now() - interval '1 minute'))
-     select t.user_id, t.language,
+     select t.user_id, t.language, t.expires_at,
             coalesce(array(select permission from role_permissions rp where rp.role_key = t.role_key), '{}') as permissions
        from t`,
-    [hashSecret(token)],
+    [tokenHash],
   );
   const row = rows[0];
   if (!row) return null;
-  return {
+  const principal: Principal = {
     userId: String(row.user_id),
     via: 'token',
     permissions: row.permissions as string[],
     language: row.language === 'de' ? 'de' : 'en',
   };
+  const expiresAt = row.expires_at ? new Date(row.expires_at as string) : null;
+  cache.storePrincipal(tokenHash, principal, cacheExpiry(now, expiresAt), generation);
+  return principal;
 }
 
 export async function getMe(deps: Deps, principal: Principal): Promise<Me> {
-  const [row] = await deps.database.db.select().from(users).where(eq(users.id, principal.userId));
-  if (!row) throw new AppError('UNAUTHENTICATED', { message: 'user no longer exists' });
+  const cache = authCacheOf(deps.database);
+  const now = Date.now();
+  let user = cache.user(principal.userId, now);
+  if (!user) {
+    const generation = cache.generation;
+    const [row] = await deps.database.db.select().from(users).where(eq(users.id, principal.userId));
+    if (!row) throw new AppError('UNAUTHENTICATED', { message: 'user no longer exists' });
+    user = presentUser(row);
+    cache.storeUser(user, now, generation);
+  }
   return {
-    user: presentUser(row),
+    user,
     permissions: [...principal.permissions],
     csrfToken: principal.csrfToken ?? null,
   };
@@ -217,7 +236,7 @@ export async function confirmPasswordReset(
     errors: [{ field: 'token', message: 'invalid, used or expired' }],
   });
   if (!isSecretOfKind(token, 'reset')) throw invalid;
-  await withTransaction(deps.database, async (tx) => {
+  await changingAccess(deps, async (tx) => {
     const [used] = await tx
       .update(passwordResetTokens)
       .set({ usedAt: deps.now() })

@@ -4,6 +4,7 @@ import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
+import { changingAccess } from './auth.cache';
 import { hashSecret, newSecret } from './auth.domain';
 import { apiTokens, users } from './auth.tables';
 
@@ -81,7 +82,7 @@ export async function revokeApiToken(
   id: string,
   ownerId: string | null,
 ): Promise<void> {
-  await withTransaction(deps.database, async (tx) => {
+  await changingAccess(deps, async (tx) => {
     const [row] = await tx
       .update(apiTokens)
       .set({ revokedAt: deps.now() })

@@ -13,6 +13,7 @@ import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { decodeCursor, likePattern, toPage } from '../../platform/pagination';
+import { changingAccess } from './auth.cache';
 import { presentUser } from './auth.present';
 import { roles, users } from './auth.tables';
 
@@ -106,7 +107,7 @@ type UserChanges = UpdateUserBody & UpdateMeBody;
 
 /** Changes a user's profile, role or status; each changed field is audited from → to. */
 export async function updateUser(deps: Deps, actor: Actor, id: string, input: UserChanges): Promise<User> {
-  return withTransaction(deps.database, async (tx) => {
+  return changingAccess(deps, async (tx) => {
     const [before] = await tx.select().from(users).where(eq(users.id, id)).for('update');
     if (!before) throw notFound('user', id);
     if (input.role !== undefined) await assertRoleExists(tx, input.role);

@@ -1,0 +1,80 @@
+import {
+  type Child,
+  createBenchDatabase,
+  freePort,
+  keepdesk,
+  progress,
+  startKeepdesk,
+  waitForUrl,
+} from './lib';
+
+export interface KeepdeskUnderTest {
+  baseUrl: string;
+  email: string;
+  password: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One Keepdesk process on a fresh PostgreSQL database, with production defaults except the per-client rate
+ * limits (one load generator is one client) and logs going nowhere (they are written, then discarded).
+ */
+export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
+  const database = await createBenchDatabase();
+  const env = {
+    KEEPDESK_RATE_LIMIT: '100000000',
+    KEEPDESK_AUTH_RATE_LIMIT: '100000000',
+    KEEPDESK_MAIL_TRANSPORT: 'log',
+  };
+  let server: Child | undefined;
+  try {
+    progress('migrating a fresh PostgreSQL database');
+    await keepdesk(['migrate', '--database-url', database.url], env);
+    const email = 'bench@example.com';
+    const password = 'bench-password-123';
+    await keepdesk(
+      [
+        'user',
+        'create',
+        '--database-url',
+        database.url,
+        '--email',
+        email,
+        '--name',
+        'Bench',
+        '--role',
+        'agent',
+        '--password',
+        password,
+      ],
+      env,
+    );
+    const token = (
+      await keepdesk(
+        ['token', 'create', '--database-url', database.url, '--user', email, '--name', 'bench'],
+        env,
+      )
+    ).trim();
+    const port = await freePort();
+    server = startKeepdesk(database.url, port, env);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    progress(`starting keepdesk on ${baseUrl}`);
+    await waitForUrl(`${baseUrl}/readyz`);
+    const started = server;
+    return {
+      baseUrl,
+      email,
+      password,
+      token,
+      async stop() {
+        await started.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await server?.stop();
+    await database.drop();
+    throw error;
+  }
+}

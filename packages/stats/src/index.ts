@@ -1,0 +1,1 @@
+export { quantile, type Summary, summarize } from './summary';
