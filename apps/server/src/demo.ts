@@ -1,6 +1,8 @@
 import type { BuiltInRoleKey } from '@keepdesk/contract';
 import { createUser, findUserByEmail } from './modules/auth';
+import { createOrganization } from './modules/customers';
 import { createTeam, putTeamMember } from './modules/teams';
+import { addMessage, createTicket, updateTicket } from './modules/tickets';
 import type { Deps } from './platform/context';
 import { SYSTEM_ACTOR } from './platform/events';
 
@@ -35,9 +37,24 @@ const DEMO_TEAMS = [
   },
 ];
 
-/** Creates the demo workspace once; a second run leaves it as it is. */
+/** Creates the demo workspace; each part once, so a data directory from an older release gains the new parts. */
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
-  if (await findUserByEmail(deps.database.db, DEMO_USERS[0]!.email)) return { created: false };
+  const people = await seedPeople(deps);
+  const tickets = await seedTickets(deps);
+  return { created: people || tickets };
+}
+
+async function demoUserIds(deps: Deps): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const person of DEMO_USERS) {
+    const user = await findUserByEmail(deps.database.db, person.email);
+    if (user) ids.set(person.email.split('@')[0]!, user.id);
+  }
+  return ids;
+}
+
+async function seedPeople(deps: Deps): Promise<boolean> {
+  if (await findUserByEmail(deps.database.db, DEMO_USERS[0]!.email)) return false;
   const ids = new Map<string, string>();
   for (const person of DEMO_USERS) {
     const user = await createUser(deps, SYSTEM_ACTOR, {
@@ -53,5 +70,173 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
       await putTeamMember(deps, SYSTEM_ACTOR, created.id, ids.get(member)!, member === 'lead');
     }
   }
-  return { created: true };
+  return true;
+}
+
+const DEMO_ORGANIZATIONS = [
+  {
+    name: 'Müller Maschinenbau GmbH',
+    domains: ['mueller-maschinenbau.example'],
+    attributes: { plan: 'Enterprise', seats: 120 },
+  },
+  {
+    name: 'Nordlicht Reisen KG',
+    domains: ['nordlicht-reisen.example'],
+    attributes: { plan: 'Business', seats: 25 },
+  },
+  { name: 'Brightside Labs Ltd', domains: ['brightside.example'], attributes: { plan: 'Starter', seats: 8 } },
+];
+
+interface DemoTicket {
+  subject: string;
+  from: { email: string; name: string };
+  body: string;
+  channel: 'email' | 'web' | 'phone' | 'social' | 'review';
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  type?: 'question' | 'incident' | 'problem' | 'task' | 'complaint';
+  tags?: string[];
+  assignee?: string;
+  status?: string;
+  note?: string;
+  reply?: string;
+}
+
+const DEMO_TICKETS: DemoTicket[] = [
+  {
+    subject: 'Rechnung Oktober doppelt abgebucht',
+    from: { email: 'k.weber@mueller-maschinenbau.example', name: 'Katrin Weber' },
+    body: 'Guten Tag,\n\nuns wurde die Rechnung für Oktober zweimal vom Konto abgebucht (Rechnungsnr. 2026-10-4471). Bitte erstatten Sie den doppelten Betrag.\n\nMit freundlichen Grüßen\nKatrin Weber',
+    channel: 'email',
+    priority: 'high',
+    type: 'incident',
+    tags: ['billing', 'refund'],
+    assignee: 'agent2',
+    note: 'Buchhaltung hat die doppelte Abbuchung bestätigt, Erstattung läuft.',
+    reply:
+      'Sehr geehrte Frau Weber,\n\ndanke für Ihren Hinweis. Die doppelte Abbuchung ist bestätigt; der Betrag wird innerhalb von 3 Werktagen erstattet.',
+    status: 'pending',
+  },
+  {
+    subject: 'Login nicht möglich nach Passwortänderung',
+    from: { email: 'j.schulz@mueller-maschinenbau.example', name: 'Jonas Schulz' },
+    body: 'Hallo,\n\nseit ich mein Passwort geändert habe, komme ich nicht mehr ins Portal. Die Fehlermeldung lautet „Konto gesperrt“.',
+    channel: 'web',
+    priority: 'urgent',
+    type: 'incident',
+    tags: ['login'],
+  },
+  {
+    subject: 'Can we add five more seats to our plan?',
+    from: { email: 'olivia@brightside.example', name: 'Olivia Bennett' },
+    body: 'Hi there,\n\nour team is growing. Could you add five more seats to our Starter plan, or should we upgrade?\n\nThanks,\nOlivia',
+    channel: 'email',
+    type: 'question',
+    tags: ['sales', 'upgrade'],
+    assignee: 'agent',
+    reply:
+      'Hi Olivia,\n\nhappy to help! Five more seats would take you past the Starter limit, so the Business plan is the better fit. I have attached a quote.',
+    status: 'pending',
+  },
+  {
+    subject: 'Buchungsbestätigung kam nicht an',
+    from: { email: 'reservierung@nordlicht-reisen.example', name: 'Sabine Krause' },
+    body: 'Sehr geehrte Damen und Herren,\n\nfür die Buchung NR-88231 haben wir keine Bestätigung per E-Mail erhalten. Können Sie diese erneut senden?',
+    channel: 'email',
+    tags: ['email-delivery'],
+  },
+  {
+    subject: 'App crashes when exporting a report',
+    from: { email: 'dev@brightside.example', name: 'Marcus Hill' },
+    body: 'The desktop app closes without a message whenever I export the monthly report as PDF. Version 4.2.1 on Windows 11.',
+    channel: 'web',
+    priority: 'high',
+    type: 'problem',
+    tags: ['bug', 'export'],
+    assignee: 'lead',
+    note: 'Reproduced on Windows 11; forwarded to engineering as BUG-1042.',
+    status: 'on_hold',
+  },
+  {
+    subject: 'Kündigung zum Jahresende',
+    from: { email: 'geschaeftsfuehrung@nordlicht-reisen.example', name: 'Thomas Berger' },
+    body: 'Hiermit kündigen wir unseren Vertrag fristgerecht zum 31.12. Bitte bestätigen Sie den Eingang.',
+    channel: 'email',
+    priority: 'high',
+    type: 'complaint',
+    tags: ['cancellation', 'retention'],
+    assignee: 'retention',
+  },
+  {
+    subject: 'Frage zur DSGVO-Auskunft',
+    from: { email: 'm.yilmaz@example.org', name: 'Mehmet Yılmaz' },
+    body: 'Ich möchte nach Art. 15 DSGVO wissen, welche Daten Sie über mich gespeichert haben.',
+    channel: 'web',
+    type: 'task',
+    tags: ['gdpr'],
+  },
+  {
+    subject: 'Two-star review: "Support took three days"',
+    from: { email: 'reviews@example.net', name: 'Review platform' },
+    body: 'Product is fine, but support took three days to answer a simple question. Two stars.',
+    channel: 'review',
+    type: 'complaint',
+    tags: ['review'],
+  },
+  {
+    subject: 'Rückruf wegen Wartungsvertrag',
+    from: { email: 'einkauf@mueller-maschinenbau.example', name: 'Petra Lang' },
+    body: 'Telefonat: Frau Lang bittet um Rückruf zum Wartungsvertrag für die zweite Produktionshalle.',
+    channel: 'phone',
+    type: 'task',
+    tags: ['callback'],
+    assignee: 'agent2',
+    status: 'solved',
+    reply: 'Frau Lang wurde zurückgerufen, Angebot für den Wartungsvertrag folgt per Post.',
+  },
+  {
+    subject: 'Where is my invoice for September?',
+    from: { email: 'accounts@brightside.example', name: 'Priya Shah' },
+    body: 'Hello, I cannot find the invoice for September in the portal. Could you send it again?',
+    channel: 'email',
+    tags: ['billing'],
+    assignee: 'agent',
+    reply: 'Hello Priya, I have re-sent the September invoice to accounts@brightside.example.',
+    status: 'solved',
+  },
+];
+
+async function seedTickets(deps: Deps): Promise<boolean> {
+  const { rows } = await deps.database.query('select 1 from organizations where name = $1', [
+    DEMO_ORGANIZATIONS[0]!.name,
+  ]);
+  if (rows.length > 0) return false;
+  const ids = await demoUserIds(deps);
+  for (const organization of DEMO_ORGANIZATIONS) {
+    await createOrganization(deps, SYSTEM_ACTOR, {
+      ...organization,
+      notes: '',
+      accountOwnerId: ids.get('retention') ?? null,
+    });
+  }
+  for (const demo of DEMO_TICKETS) {
+    const ticket = await createTicket(deps, SYSTEM_ACTOR, {
+      subject: demo.subject,
+      requester: demo.from,
+      message: { body: demo.body, visibility: 'public' },
+      priority: demo.priority ?? 'normal',
+      type: demo.type ?? 'question',
+      channel: demo.channel,
+      assigneeId: null,
+      teamId: null,
+      tags: demo.tags ?? [],
+    });
+    const assigneeId = demo.assignee ? ids.get(demo.assignee) : undefined;
+    if (!assigneeId) continue;
+    const actor = { kind: 'user' as const, userId: assigneeId };
+    await updateTicket(deps, actor, ticket.id, { assigneeId });
+    if (demo.note) await addMessage(deps, actor, ticket.id, { body: demo.note, visibility: 'internal' });
+    if (demo.reply) await addMessage(deps, actor, ticket.id, { body: demo.reply, visibility: 'public' });
+    if (demo.status) await updateTicket(deps, actor, ticket.id, { status: demo.status });
+  }
+  return true;
 }

@@ -12,7 +12,9 @@ import {
   userRoutes,
   watchAccessChanges,
 } from './modules/auth';
+import { customerRoutes, onContactMerge } from './modules/customers';
 import { teamRoutes } from './modules/teams';
+import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
 import type { Deps } from './platform/context';
 import { type DatabaseHandle, openDatabase, runMigrations } from './platform/db';
@@ -62,6 +64,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   outbox.route('user.invited', SEND_PASSWORD_LINK);
   await bus.start();
   watchAccessChanges(deps);
+  onContactMerge(moveTicketsToContact);
   const isWorker = config.role !== 'web';
   if (isWorker) {
     await jobs.work();
@@ -84,6 +87,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(authRoutes(deps));
       await api.register(userRoutes(deps));
       await api.register(teamRoutes(deps));
+      await api.register(customerRoutes(deps));
+      await api.register(ticketRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -116,3 +116,17 @@ export async function signIn(
   const me = res.json<Me>();
   return { me, headers: { cookie: `kd_session=${cookie?.value}`, 'x-csrf-token': me.csrfToken ?? '' } };
 }
+
+/** A user of `role` and the bearer header that authenticates as them. */
+export async function bearerFor(
+  server: Server,
+  role: BuiltInRoleKey | string = 'agent',
+): Promise<{ user: User; headers: { authorization: string } }> {
+  const user = await makeUser(server, { role });
+  return { user, headers: { authorization: `Bearer ${await makeToken(server, user)}` } };
+}
+
+/** A unique lower-case token for names and addresses made by one test. */
+export function uniq(): string {
+  return randomUUID().slice(0, 8);
+}

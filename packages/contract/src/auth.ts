@@ -22,6 +22,11 @@ export const PERMISSIONS = [
   'tokens:create',
   'tokens:manage-all',
   'audit:read',
+  'customers:read',
+  'customers:write',
+  'tickets:read',
+  'tickets:write',
+  'tickets:admin',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

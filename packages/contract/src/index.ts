@@ -1,4 +1,6 @@
 export * from './auth';
 export * from './common';
+export * from './customers';
 export * from './health';
 export * from './teams';
+export * from './tickets';

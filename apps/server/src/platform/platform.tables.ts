@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Who changed what, written in the same transaction as the change itself. */
 export const auditLog = pgTable(
@@ -31,4 +41,25 @@ export const outboxEvents = pgTable(
     lastError: text('last_error'),
   },
   (t) => [index('outbox_events_pending_idx').on(t.id).where(sql`${t.dispatchedAt} is null`)],
+);
+
+/**
+ * Answers to creates sent with an `Idempotency-Key`: a retry with the same key, caller and route gets the
+ * first answer again instead of a second ticket. Kept for a day.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    caller: text('caller').notNull(),
+    route: text('route').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    body: jsonb('body'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caller, t.route, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
 );

@@ -1,32 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { BuiltInRoleKey, Permission } from '@keepdesk/contract';
+import { type BuiltInRoleKey, PERMISSIONS, type Permission } from '@keepdesk/contract';
+
+const WORK = ['customers:read', 'customers:write', 'tickets:read', 'tickets:write'] as const;
 
 /** What each built-in role may do when a workspace is created. Admins may change all but `admin`. */
 export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; permissions: Permission[] }> = {
-  admin: {
-    name: 'Admin',
-    permissions: [
-      'users:read',
-      'users:manage',
-      'teams:read',
-      'teams:manage',
-      'roles:manage',
-      'tokens:create',
-      'tokens:manage-all',
-      'audit:read',
-    ],
-  },
+  admin: { name: 'Admin', permissions: [...PERMISSIONS] },
   manager: {
     name: 'Service manager',
-    permissions: ['users:read', 'teams:read', 'teams:manage', 'tokens:create', 'audit:read'],
+    permissions: [
+      'users:read',
+      'teams:read',
+      'teams:manage',
+      'tokens:create',
+      'audit:read',
+      ...WORK,
+      'tickets:admin',
+    ],
   },
-  team_lead: { name: 'Team lead', permissions: ['users:read', 'teams:read', 'tokens:create'] },
-  agent: { name: 'Agent', permissions: ['users:read', 'teams:read', 'tokens:create'] },
+  team_lead: { name: 'Team lead', permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK] },
+  agent: { name: 'Agent', permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK] },
   retention_specialist: {
     name: 'Retention specialist',
-    permissions: ['users:read', 'teams:read', 'tokens:create'],
+    permissions: [
+      'users:read',
+      'teams:read',
+      'tokens:create',
+      'customers:read',
+      'customers:write',
+      'tickets:read',
+    ],
   },
-  collaborator: { name: 'Collaborator', permissions: ['teams:read'] },
+  collaborator: { name: 'Collaborator', permissions: ['teams:read', 'customers:read', 'tickets:read'] },
 };
 
 /** The admin role always holds every permission, so a workspace can never lock itself out. */

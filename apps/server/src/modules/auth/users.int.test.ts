@@ -150,7 +150,11 @@ describe('roles', () => {
         'collaborator',
       ]),
     );
-    expect(list.items.find((r) => r.key === 'collaborator')?.permissions).toEqual(['teams:read']);
+    expect(list.items.find((r) => r.key === 'collaborator')?.permissions).toEqual([
+      'customers:read',
+      'teams:read',
+      'tickets:read',
+    ]);
     expect(list.items.find((r) => r.key === 'admin')?.permissions).toEqual([...list.permissions].sort());
   });
 

@@ -27,7 +27,7 @@ function presentTeam(row: TeamRow): Team {
   };
 }
 
-const memberCount = sql<number>`(select count(*)::int from ${teamMemberships} m where m.team_id = ${teams.id})`;
+const memberCount = sql<number>`(select count(*)::int from ${teamMemberships} m where m.team_id = "teams"."id")`;
 
 export async function listTeams(deps: Deps, query: PageQuery): Promise<TeamPage> {
   const conditions = [];

@@ -1,0 +1,32 @@
+import type { TicketPage } from '@keepdesk/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeToken, startTestServer, type TestServer } from '../test/harness';
+import { DEMO_USERS, seedDemo } from './demo';
+import { findUserByEmail } from './modules/auth';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ isolated: true });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('demo workspace', () => {
+  it('creates people, teams, customers and German and English tickets once', async () => {
+    expect(await seedDemo(server.deps)).toEqual({ created: true });
+    expect(await seedDemo(server.deps)).toEqual({ created: false });
+
+    const admin = await findUserByEmail(server.deps.database.db, DEMO_USERS[0]!.email);
+    const authorization = `Bearer ${await makeToken(server, { ...admin!, createdAt: '', lastLoginAt: null } as never)}`;
+    const page = (
+      await server.app.inject({ url: '/api/v1/tickets?limit=100', headers: { authorization } })
+    ).json<TicketPage>();
+    expect(page.items.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(page.items.map((t) => t.language))).toEqual(new Set(['de', 'en']));
+    expect(new Set(page.items.map((t) => t.statusCategory))).toEqual(
+      new Set(['new', 'pending', 'on_hold', 'solved', 'open']),
+    );
+    expect(page.items.filter((t) => t.organization !== null).length).toBeGreaterThanOrEqual(6);
+  });
+});

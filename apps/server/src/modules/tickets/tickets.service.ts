@@ -1,0 +1,608 @@
+import type {
+  CreatedTicket,
+  CreateTicketBody,
+  CreateTicketStatusBody,
+  Message,
+  StatusCategory,
+  Ticket,
+  TicketEvent,
+  TicketPage,
+  TicketQuery,
+  TicketStatus,
+  UpdateTicketBody,
+} from '@keepdesk/contract';
+import { STATUS_CATEGORIES } from '@keepdesk/contract';
+import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Deps } from '../../platform/context';
+import { type Executor, type Tx, withTransaction } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { type Actor, recordChange } from '../../platform/events';
+import { sanitizeMessage } from '../../platform/html';
+import { decodeCursor, toPage } from '../../platform/pagination';
+import { users } from '../auth';
+import { contactIdentities, contacts, findOrCreateContactByEmail, organizations } from '../customers';
+import { teamMemberships, teams } from '../teams';
+import {
+  detectLanguage,
+  type FieldChange,
+  initialStatusKey,
+  normalizeTags,
+  planUpdate,
+  statusAfterAgentReply,
+  type TicketState,
+} from './tickets.domain';
+import { ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
+
+// ── reading ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const primaryEmail = sql<string | null>`(select ci.value from ${contactIdentities} ci
+  where ci.contact_id = "tickets"."requester_id" and ci.kind = 'email'
+  order by ci.is_primary desc, ci.created_at limit 1)`;
+
+const ticketColumns = {
+  ticket: tickets,
+  requesterName: contacts.name,
+  requesterEmail: primaryEmail,
+  organizationName: organizations.name,
+  assigneeName: users.name,
+  teamName: teams.name,
+};
+
+function selectTickets(executor: Executor) {
+  return executor
+    .select(ticketColumns)
+    .from(tickets)
+    .innerJoin(contacts, eq(contacts.id, tickets.requesterId))
+    .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .leftJoin(users, eq(users.id, tickets.assigneeId))
+    .leftJoin(teams, eq(teams.id, tickets.teamId));
+}
+
+type TicketRow = Awaited<ReturnType<ReturnType<typeof selectTickets>['execute']>>[number];
+
+function presentTicket(row: TicketRow): Ticket {
+  const t = row.ticket;
+  const email = row.requesterEmail;
+  return {
+    id: t.id,
+    number: Number(t.number),
+    subject: t.subject,
+    status: t.statusKey,
+    statusCategory: t.statusCategory as StatusCategory,
+    priority: t.priority as Ticket['priority'],
+    type: t.type as Ticket['type'],
+    channel: t.channel as Ticket['channel'],
+    language: t.language === 'de' ? 'de' : 'en',
+    requester: {
+      id: t.requesterId,
+      name: row.requesterName || (email ? email.slice(0, email.indexOf('@')) : ''),
+      email,
+    },
+    organization:
+      t.organizationId && row.organizationName ? { id: t.organizationId, name: row.organizationName } : null,
+    assignee: t.assigneeId && row.assigneeName ? { id: t.assigneeId, name: row.assigneeName } : null,
+    team: t.teamId && row.teamName ? { id: t.teamId, name: row.teamName } : null,
+    tags: t.tags,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    solvedAt: t.solvedAt?.toISOString() ?? null,
+    messageCount: t.messageCount,
+  };
+}
+
+async function loadTicket(executor: Executor, id: string): Promise<Ticket> {
+  const [row] = await selectTickets(executor).where(eq(tickets.id, id));
+  if (!row) throw notFound('ticket', id);
+  return presentTicket(row);
+}
+
+export function getTicket(deps: Deps, id: string): Promise<Ticket> {
+  return loadTicket(deps.database.db, id);
+}
+
+/** Tickets by filters, most recently updated first, a page at a time (keyset on updated_at, id). */
+export async function listTickets(deps: Deps, viewerId: string, query: TicketQuery): Promise<TicketPage> {
+  const conditions: SQL[] = [];
+  if (query.statusCategory) {
+    const categories = query.statusCategory.split(',').map((c) => c.trim());
+    const unknown = categories.filter((c) => !(STATUS_CATEGORIES as readonly string[]).includes(c));
+    if (unknown.length > 0) {
+      throw new AppError('VALIDATION_FAILED', {
+        message: `unknown status category ${unknown.join(', ')}`,
+        errors: [{ field: 'statusCategory', message: `one of ${STATUS_CATEGORIES.join(', ')}` }],
+      });
+    }
+    conditions.push(inArray(tickets.statusCategory, categories));
+  }
+  if (query.assignee === 'me') conditions.push(eq(tickets.assigneeId, viewerId));
+  else if (query.assignee === 'none') conditions.push(isNull(tickets.assigneeId));
+  else if (query.assignee) {
+    if (!/^[0-9a-f-]{36}$/i.test(query.assignee)) {
+      throw new AppError('VALIDATION_FAILED', {
+        message: 'assignee must be me, none or a user id',
+        errors: [{ field: 'assignee', message: 'me, none or a user id' }],
+      });
+    }
+    conditions.push(eq(tickets.assigneeId, query.assignee));
+  }
+  if (query.teamId) conditions.push(eq(tickets.teamId, query.teamId));
+  if (query.requesterId) conditions.push(eq(tickets.requesterId, query.requesterId));
+  if (query.organizationId) conditions.push(eq(tickets.organizationId, query.organizationId));
+  if (query.tag) conditions.push(arrayContains(tickets.tags, [query.tag.toLowerCase()]));
+  if (query.cursor) {
+    const [updatedAt, id] = decodeCursor(query.cursor, 2);
+    const at = new Date(String(updatedAt));
+    conditions.push(
+      or(lt(tickets.updatedAt, at), and(eq(tickets.updatedAt, at), lt(tickets.id, String(id))))!,
+    );
+  }
+  const rows = await selectTickets(deps.database.db)
+    .where(and(...conditions))
+    .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, presentTicket, (r) => [r.ticket.updatedAt.toISOString(), r.ticket.id]);
+}
+
+// ── statuses ────────────────────────────────────────────────────────────────────────────────────────────
+
+function presentStatus(row: typeof ticketStatuses.$inferSelect): TicketStatus {
+  return {
+    key: row.key,
+    category: row.category as StatusCategory,
+    nameEn: row.nameEn,
+    nameDe: row.nameDe,
+    isBuiltIn: row.isBuiltIn,
+    position: row.position,
+  };
+}
+
+export async function listStatuses(deps: Deps): Promise<{ items: TicketStatus[] }> {
+  const rows = await deps.database.db
+    .select()
+    .from(ticketStatuses)
+    .orderBy(asc(ticketStatuses.position), asc(ticketStatuses.key));
+  return { items: rows.map(presentStatus) };
+}
+
+export async function createStatus(
+  deps: Deps,
+  actor: Actor,
+  input: CreateTicketStatusBody,
+): Promise<TicketStatus> {
+  return withTransaction(deps.database, async (tx) => {
+    const [clash] = await tx.select().from(ticketStatuses).where(eq(ticketStatuses.key, input.key));
+    if (clash) {
+      throw new AppError('CONFLICT', {
+        message: `status ${input.key} exists`,
+        errors: [{ field: 'key', message: 'already in use' }],
+      });
+    }
+    const base = STATUS_CATEGORIES.indexOf(input.category) * 10 + 10;
+    const [row] = await tx
+      .insert(ticketStatuses)
+      .values({ ...input, isBuiltIn: false, position: base + 5 })
+      .returning();
+    await recordChange(tx, actor, {
+      action: 'ticket_status.created',
+      entityType: 'ticket_status',
+      entityId: input.key,
+      data: { category: input.category },
+    });
+    return presentStatus(row!);
+  });
+}
+
+async function resolveStatus(
+  executor: Executor,
+  key: string,
+): Promise<{ key: string; category: StatusCategory }> {
+  const [row] = await executor.select().from(ticketStatuses).where(eq(ticketStatuses.key, key));
+  if (!row) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `unknown status ${key}`,
+      errors: [{ field: 'status', message: 'no such status' }],
+    });
+  }
+  return { key: row.key, category: row.category as StatusCategory };
+}
+
+// ── checks on references ────────────────────────────────────────────────────────────────────────────────
+
+async function assertTeam(executor: Executor, teamId: string | null): Promise<void> {
+  if (!teamId) return;
+  const [row] = await executor.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  if (!row) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `team ${teamId} does not exist`,
+      errors: [{ field: 'teamId', message: 'no such team' }],
+    });
+  }
+}
+
+/** An assignee must be an active user and, when the ticket has a team, a member of it. */
+async function assertAssignee(
+  executor: Executor,
+  assigneeId: string | null,
+  teamId: string | null,
+): Promise<void> {
+  if (!assigneeId) return;
+  const [user] = await executor
+    .select({ id: users.id, isActive: users.isActive })
+    .from(users)
+    .where(eq(users.id, assigneeId));
+  if (!user?.isActive) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `assignee ${assigneeId} is not an active user`,
+      errors: [{ field: 'assigneeId', message: 'no such active user' }],
+    });
+  }
+  if (!teamId) return;
+  const [member] = await executor
+    .select({ userId: teamMemberships.userId })
+    .from(teamMemberships)
+    .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, assigneeId)));
+  if (!member) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: 'the assignee is not a member of the ticket team',
+      errors: [{ field: 'assigneeId', message: 'not a member of the team' }],
+    });
+  }
+}
+
+async function contactOrganization(executor: Executor, contactId: string) {
+  const [row] = await executor
+    .select({
+      id: contacts.id,
+      organizationId: contacts.organizationId,
+      language: contacts.language,
+      mergedIntoId: contacts.mergedIntoId,
+    })
+    .from(contacts)
+    .where(eq(contacts.id, contactId));
+  if (!row || row.mergedIntoId) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `contact ${contactId} does not exist`,
+      errors: [{ field: 'requester', message: 'no such contact' }],
+    });
+  }
+  return row;
+}
+
+// ── writing ─────────────────────────────────────────────────────────────────────────────────────────────
+
+async function addEvents(
+  tx: Tx,
+  ticketId: string,
+  actor: Actor,
+  events: { kind: string; field?: string | null; from?: unknown; to?: unknown }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(ticketEvents).values(
+    events.map((e) => ({
+      ticketId,
+      kind: e.kind,
+      field: e.field ?? null,
+      fromValue: e.from ?? null,
+      toValue: e.to ?? null,
+      actorKind: actor.kind,
+      actorUserId: actor.userId,
+    })),
+  );
+}
+
+type MessageRow = typeof ticketMessages.$inferSelect;
+
+async function presentMessages(executor: Executor, rows: MessageRow[]): Promise<Message[]> {
+  const userIds = [...new Set(rows.map((r) => r.authorUserId).filter((id): id is string => id !== null))];
+  const contactIds = [
+    ...new Set(rows.map((r) => r.authorContactId).filter((id): id is string => id !== null)),
+  ];
+  const userNames =
+    userIds.length > 0
+      ? await executor
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(inArray(users.id, userIds))
+      : [];
+  const contactNames =
+    contactIds.length > 0
+      ? await executor
+          .select({ id: contacts.id, name: contacts.name })
+          .from(contacts)
+          .where(inArray(contacts.id, contactIds))
+      : [];
+  return rows.map((row) => {
+    const authorId = row.authorUserId ?? row.authorContactId;
+    const name =
+      userNames.find((u) => u.id === row.authorUserId)?.name ??
+      contactNames.find((c) => c.id === row.authorContactId)?.name ??
+      '';
+    return {
+      id: row.id,
+      ticketId: row.ticketId,
+      visibility: row.visibility,
+      authorKind: row.authorKind,
+      author: { id: authorId, name },
+      bodyHtml: row.bodyHtml,
+      bodyText: row.bodyText,
+      channel: row.channel as Message['channel'],
+      createdAt: row.createdAt.toISOString(),
+    };
+  });
+}
+
+/** Creates a ticket with its first message; a requester given by address is found or created. */
+export async function createTicket(
+  deps: Deps,
+  actor: Actor,
+  input: CreateTicketBody,
+): Promise<CreatedTicket> {
+  const body = sanitizeMessage(input.message.body);
+  const detected = detectLanguage(`${input.subject}\n${body.text}`);
+  return withTransaction(deps.database, async (tx) => {
+    const requester =
+      'id' in input.requester
+        ? await contactOrganization(tx, input.requester.id)
+        : await findOrCreateContactByEmail(
+            tx,
+            actor,
+            input.requester.email,
+            input.requester.name,
+            detected ?? 'en',
+          ).then((contact) => ({
+            id: contact.id,
+            organizationId: contact.organization?.id ?? null,
+            language: contact.language,
+          }));
+    await assertTeam(tx, input.teamId);
+    await assertAssignee(tx, input.assigneeId, input.teamId);
+    const status = await resolveStatus(tx, input.status ?? initialStatusKey(input.assigneeId));
+    const now = deps.now();
+    const [row] = await tx
+      .insert(tickets)
+      .values({
+        subject: input.subject,
+        statusKey: status.key,
+        statusCategory: status.category,
+        priority: input.priority,
+        type: input.type,
+        channel: input.channel,
+        language: detected ?? (requester.language === 'de' ? 'de' : 'en'),
+        requesterId: requester.id,
+        organizationId: requester.organizationId,
+        assigneeId: input.assigneeId,
+        teamId: input.teamId,
+        tags: normalizeTags(input.tags),
+        messageCount: 1,
+        createdAt: now,
+        updatedAt: now,
+        solvedAt: status.category === 'solved' || status.category === 'closed' ? now : null,
+      })
+      .returning();
+    if (!row) throw new Error('insert returned no row');
+    const byAgent = input.channel === 'agent' || input.channel === 'phone';
+    const [message] = await tx
+      .insert(ticketMessages)
+      .values({
+        ticketId: row.id,
+        visibility: input.message.visibility,
+        authorKind: byAgent && actor.userId ? 'agent' : 'contact',
+        authorUserId: byAgent ? actor.userId : null,
+        authorContactId: byAgent ? null : requester.id,
+        bodyHtml: body.html,
+        bodyText: body.text,
+        channel: input.channel,
+        createdAt: now,
+      })
+      .returning();
+    await addEvents(tx, row.id, actor, [
+      { kind: 'created', to: { number: Number(row.number), status: status.key, channel: input.channel } },
+    ]);
+    await recordChange(tx, actor, {
+      action: 'ticket.created',
+      entityType: 'ticket',
+      entityId: row.id,
+      data: { number: Number(row.number), subject: row.subject },
+    });
+    const [firstMessage] = await presentMessages(tx, [message!]);
+    return { ...(await loadTicket(tx, row.id)), firstMessage: firstMessage! };
+  });
+}
+
+async function lockState(tx: Tx, id: string) {
+  const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  if (!row) throw notFound('ticket', id);
+  return row;
+}
+
+function stateOf(row: typeof tickets.$inferSelect): TicketState {
+  return {
+    subject: row.subject,
+    statusKey: row.statusKey,
+    statusCategory: row.statusCategory as StatusCategory,
+    priority: row.priority,
+    type: row.type,
+    assigneeId: row.assigneeId,
+    teamId: row.teamId,
+    tags: row.tags,
+    requesterId: row.requesterId,
+    solvedAt: row.solvedAt,
+    closedAt: row.closedAt,
+  };
+}
+
+const closedError = (id: string) =>
+  new AppError('TICKET_CLOSED', { message: `ticket ${id} is closed; create a follow-up ticket instead` });
+
+/** Changes fields of a ticket; each change becomes an event with from → to. */
+export async function updateTicket(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: UpdateTicketBody,
+): Promise<Ticket> {
+  return withTransaction(deps.database, async (tx) => {
+    const row = await lockState(tx, id);
+    const before = stateOf(row);
+    const status = input.status !== undefined ? await resolveStatus(tx, input.status) : undefined;
+    const plan = planUpdate(before, { ...input, status }, deps.now());
+    if (!plan.ok) throw closedError(id);
+    const { next, changes } = plan;
+    if (changes.length === 0) return loadTicket(tx, id);
+    if (input.teamId !== undefined) await assertTeam(tx, next.teamId);
+    if (input.assigneeId !== undefined || input.teamId !== undefined) {
+      await assertAssignee(tx, next.assigneeId, next.teamId);
+    }
+    let organizationId = row.organizationId;
+    if (input.requesterId !== undefined && input.requesterId !== row.requesterId) {
+      organizationId = (await contactOrganization(tx, input.requesterId)).organizationId;
+    }
+    await tx
+      .update(tickets)
+      .set({
+        subject: next.subject,
+        statusKey: next.statusKey,
+        statusCategory: next.statusCategory,
+        priority: next.priority,
+        type: next.type,
+        assigneeId: next.assigneeId,
+        teamId: next.teamId,
+        tags: next.tags,
+        requesterId: next.requesterId,
+        organizationId,
+        solvedAt: next.solvedAt,
+        closedAt: next.closedAt,
+        updatedAt: deps.now(),
+      })
+      .where(eq(tickets.id, id));
+    await recordTicketChanges(tx, id, actor, changes);
+    return loadTicket(tx, id);
+  });
+}
+
+async function recordTicketChanges(tx: Tx, id: string, actor: Actor, changes: FieldChange[]): Promise<void> {
+  await addEvents(
+    tx,
+    id,
+    actor,
+    changes.map((c) => ({ kind: 'changed', field: c.field, from: c.from, to: c.to })),
+  );
+  await recordChange(tx, actor, {
+    action: 'ticket.updated',
+    entityType: 'ticket',
+    entityId: id,
+    data: Object.fromEntries(changes.map((c) => [c.field, { from: c.from, to: c.to }])),
+  });
+}
+
+/** Adds a public reply or an internal note by the acting agent. */
+export async function addMessage(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: { body: string; visibility: 'public' | 'internal' },
+): Promise<Message> {
+  return withTransaction(deps.database, async (tx) => {
+    const row = await lockState(tx, id);
+    const before = stateOf(row);
+    if (before.statusCategory === 'closed') throw closedError(id);
+    const body = sanitizeMessage(input.body);
+    if (!body.text && !body.html.includes('<img')) {
+      throw new AppError('VALIDATION_FAILED', {
+        message: 'the message is empty after removing unsafe markup',
+        errors: [{ field: 'body', message: 'empty' }],
+      });
+    }
+    const now = deps.now();
+    const [message] = await tx
+      .insert(ticketMessages)
+      .values({
+        ticketId: id,
+        visibility: input.visibility,
+        authorKind: 'agent',
+        authorUserId: actor.userId,
+        bodyHtml: body.html,
+        bodyText: body.text,
+        channel: row.channel,
+        createdAt: now,
+      })
+      .returning();
+    const reopen = input.visibility === 'public' ? statusAfterAgentReply(before.statusCategory) : null;
+    await tx
+      .update(tickets)
+      .set({
+        messageCount: sql`${tickets.messageCount} + 1`,
+        updatedAt: now,
+        ...(reopen ? { statusKey: reopen, statusCategory: reopen } : {}),
+      })
+      .where(eq(tickets.id, id));
+    await addEvents(tx, id, actor, [
+      { kind: input.visibility === 'public' ? 'replied' : 'noted', to: { messageId: message!.id } },
+      ...(reopen ? [{ kind: 'changed', field: 'status', from: before.statusKey, to: reopen }] : []),
+    ]);
+    await recordChange(tx, actor, {
+      action: input.visibility === 'public' ? 'ticket.replied' : 'ticket.noted',
+      entityType: 'ticket',
+      entityId: id,
+      data: { messageId: message!.id },
+    });
+    const [presented] = await presentMessages(tx, [message!]);
+    return presented!;
+  });
+}
+
+export async function listMessages(deps: Deps, id: string): Promise<{ items: Message[] }> {
+  await loadTicket(deps.database.db, id);
+  const rows = await deps.database.db
+    .select()
+    .from(ticketMessages)
+    .where(eq(ticketMessages.ticketId, id))
+    .orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id));
+  return { items: await presentMessages(deps.database.db, rows) };
+}
+
+/** The ticket's timeline: every change with who made it, oldest first. */
+export async function listEvents(deps: Deps, id: string): Promise<{ items: TicketEvent[] }> {
+  await loadTicket(deps.database.db, id);
+  const rows = await deps.database.db
+    .select({ event: ticketEvents, actorName: users.name })
+    .from(ticketEvents)
+    .leftJoin(users, eq(users.id, ticketEvents.actorUserId))
+    .where(eq(ticketEvents.ticketId, id))
+    .orderBy(asc(ticketEvents.id));
+  return {
+    items: rows.map(({ event, actorName }) => ({
+      id: Number(event.id),
+      kind: event.kind,
+      field: event.field,
+      from: event.fromValue,
+      to: event.toValue,
+      actor: { kind: event.actorKind, id: event.actorUserId, name: actorName },
+      createdAt: event.createdAt.toISOString(),
+    })),
+  };
+}
+
+/** When contacts merge, their tickets and messages follow (registered with the customers module). */
+export async function moveTicketsToContact(tx: Tx, sourceId: string, targetId: string): Promise<void> {
+  const moved = await tx
+    .update(tickets)
+    .set({ requesterId: targetId })
+    .where(eq(tickets.requesterId, sourceId))
+    .returning({ id: tickets.id });
+  await tx
+    .update(ticketMessages)
+    .set({ authorContactId: targetId })
+    .where(eq(ticketMessages.authorContactId, sourceId));
+  for (const ticket of moved) {
+    await tx.insert(ticketEvents).values({
+      ticketId: ticket.id,
+      kind: 'changed',
+      field: 'requester',
+      fromValue: sourceId,
+      toValue: targetId,
+      actorKind: 'system',
+      actorUserId: null,
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.tables';
+import { contacts, organizations } from '../customers/customers.tables';
+import { teams } from '../teams/teams.tables';
+
+/** Human-friendly ticket numbers (#10001, #10002, …), never reused. */
+export const ticketNumbers = pgSequence('ticket_number_seq', { startWith: 10001 });
+
+/** Built-in and custom statuses; each maps to one of the six categories. */
+export const ticketStatuses = pgTable('ticket_statuses', {
+  key: text('key').primaryKey(),
+  category: text('category').notNull(),
+  nameEn: text('name_en').notNull(),
+  nameDe: text('name_de').notNull(),
+  isBuiltIn: boolean('is_built_in').notNull().default(false),
+  position: integer('position').notNull().default(0),
+});
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: bigint('number', { mode: 'number' })
+      .notNull()
+      .unique()
+      .default(sql`nextval('ticket_number_seq')`),
+    subject: text('subject').notNull(),
+    statusKey: text('status_key')
+      .notNull()
+      .references(() => ticketStatuses.key),
+    /** The category of the status, kept beside it so views filter on one indexed column. */
+    statusCategory: text('status_category').notNull(),
+    priority: text('priority').notNull().default('normal'),
+    type: text('type').notNull().default('question'),
+    channel: text('channel').notNull(),
+    language: text('language').notNull().default('en'),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => contacts.id),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    messageCount: integer('message_count').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    solvedAt: timestamp('solved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('tickets_category_updated_idx').on(t.statusCategory, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_assignee_idx').on(t.assigneeId, t.statusCategory, t.updatedAt.desc()),
+    index('tickets_team_idx').on(t.teamId, t.statusCategory, t.updatedAt.desc()),
+    index('tickets_requester_idx').on(t.requesterId, t.updatedAt.desc()),
+    index('tickets_organization_idx').on(t.organizationId, t.updatedAt.desc()),
+    index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
+    index('tickets_tags_idx').using('gin', t.tags),
+  ],
+);
+
+export const ticketMessages = pgTable(
+  'ticket_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    visibility: text('visibility').$type<'public' | 'internal'>().notNull(),
+    authorKind: text('author_kind').$type<'agent' | 'contact' | 'system'>().notNull(),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    authorContactId: uuid('author_contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    bodyHtml: text('body_html').notNull(),
+    bodyText: text('body_text').notNull(),
+    channel: text('channel').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt)],
+);
+
+/** The ticket's history: who changed what, when, from → to. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    field: text('field'),
+    fromValue: jsonb('from_value'),
+    toValue: jsonb('to_value'),
+    actorKind: text('actor_kind').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
+);
+
+export const ticketFollowers = pgTable(
+  'ticket_followers',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] })],
+);

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { Email } from './auth';
+import { Language, pageOf } from './common';
+import { OrganizationRef } from './customers';
+
+/** The six fixed categories every status belongs to; views, SLAs and reports work on these. */
+export const STATUS_CATEGORIES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export const StatusCategory = z.enum(STATUS_CATEGORIES);
+export type StatusCategory = z.infer<typeof StatusCategory>;
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task', 'complaint'] as const;
+export const TicketType = z.enum(TICKET_TYPES);
+export type TicketType = z.infer<typeof TicketType>;
+
+export const CHANNELS = ['email', 'web', 'phone', 'social', 'review', 'api', 'agent'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+export const StatusKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'lower-case letters, digits and _; 2 to 40 characters');
+
+export const TicketStatus = z
+  .object({
+    key: z.string(),
+    category: StatusCategory,
+    nameEn: z.string(),
+    nameDe: z.string(),
+    isBuiltIn: z.boolean(),
+    position: z.number().int(),
+  })
+  .meta({ id: 'TicketStatus' });
+export type TicketStatus = z.infer<typeof TicketStatus>;
+export const TicketStatusList = z.object({ items: z.array(TicketStatus) });
+export type TicketStatusList = z.infer<typeof TicketStatusList>;
+export const CreateTicketStatusBody = z.object({
+  key: StatusKey,
+  category: StatusCategory,
+  nameEn: z.string().trim().min(1).max(60),
+  nameDe: z.string().trim().min(1).max(60),
+});
+export type CreateTicketStatusBody = z.infer<typeof CreateTicketStatusBody>;
+
+export const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:.-]{0,49}$/u, 'letters, digits, _ : . - ; up to 50 characters');
+
+export const ContactRef = z.object({ id: z.uuid(), name: z.string(), email: z.string().nullable() });
+export const UserRef = z.object({ id: z.uuid(), name: z.string() });
+export const TeamRef = z.object({ id: z.uuid(), name: z.string() });
+
+export const Ticket = z
+  .object({
+    id: z.uuid(),
+    number: z.number().int().meta({ description: 'Shown as #10042' }),
+    subject: z.string(),
+    status: z.string().meta({ description: 'Status key' }),
+    statusCategory: StatusCategory,
+    priority: Priority,
+    type: TicketType,
+    channel: Channel,
+    language: Language,
+    requester: ContactRef,
+    organization: OrganizationRef.nullable(),
+    assignee: UserRef.nullable(),
+    team: TeamRef.nullable(),
+    tags: z.array(z.string()),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    solvedAt: z.iso.datetime().nullable(),
+    messageCount: z.number().int(),
+  })
+  .meta({ id: 'Ticket' });
+export type Ticket = z.infer<typeof Ticket>;
+export const TicketPage = pageOf(Ticket);
+export type TicketPage = z.infer<typeof TicketPage>;
+
+export const MessageVisibility = z.enum(['public', 'internal']);
+export type MessageVisibility = z.infer<typeof MessageVisibility>;
+
+export const MessageBody = z.object({
+  body: z.string().min(1).max(200_000).meta({ description: 'HTML (sanitised on the server) or plain text' }),
+  visibility: MessageVisibility.default('public'),
+});
+
+/** Who wrote in: an existing contact, or an address to find or create one. */
+export const RequesterInput = z.union([
+  z.object({ id: z.uuid() }),
+  z.object({ email: Email, name: z.string().trim().max(200).optional() }),
+]);
+
+export const CreateTicketBody = z.object({
+  subject: z.string().trim().min(1).max(500),
+  requester: RequesterInput,
+  message: MessageBody.extend({ visibility: MessageVisibility.default('public') }),
+  status: StatusKey.optional().meta({ description: 'Defaults to new, or open when assigned' }),
+  priority: Priority.default('normal'),
+  type: TicketType.default('question'),
+  channel: Channel.default('api'),
+  assigneeId: z.uuid().nullable().default(null),
+  teamId: z.uuid().nullable().default(null),
+  tags: z.array(Tag).max(50).default([]),
+});
+export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
+
+export const UpdateTicketBody = z.object({
+  subject: z.string().trim().min(1).max(500).optional(),
+  status: StatusKey.optional(),
+  priority: Priority.optional(),
+  type: TicketType.optional(),
+  assigneeId: z.uuid().nullable().optional(),
+  teamId: z.uuid().nullable().optional(),
+  tags: z.array(Tag).max(50).optional(),
+  requesterId: z.uuid().optional(),
+});
+export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
+
+export const TicketParams = z.object({ id: z.uuid() });
+
+export const TicketQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  statusCategory: z
+    .string()
+    .max(100)
+    .optional()
+    .meta({ description: 'Comma-separated categories, e.g. new,open' }),
+  assignee: z.string().max(40).optional().meta({ description: '`me`, `none` or a user id' }),
+  teamId: z.uuid().optional(),
+  requesterId: z.uuid().optional(),
+  organizationId: z.uuid().optional(),
+  tag: z.string().max(50).optional(),
+});
+export type TicketQuery = z.infer<typeof TicketQuery>;
+
+export const Message = z
+  .object({
+    id: z.uuid(),
+    ticketId: z.uuid(),
+    visibility: MessageVisibility,
+    authorKind: z.enum(['agent', 'contact', 'system']),
+    author: z.object({ id: z.uuid().nullable(), name: z.string() }),
+    bodyHtml: z.string(),
+    bodyText: z.string(),
+    channel: Channel,
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Message' });
+export type Message = z.infer<typeof Message>;
+export const MessageList = z.object({ items: z.array(Message) });
+export type MessageList = z.infer<typeof MessageList>;
+
+export const TicketEvent = z
+  .object({
+    id: z.number().int(),
+    kind: z.string().meta({ description: 'created, changed, message_added, merged, …' }),
+    field: z.string().nullable(),
+    from: z.unknown(),
+    to: z.unknown(),
+    actor: z.object({ kind: z.string(), id: z.uuid().nullable(), name: z.string().nullable() }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'TicketEvent' });
+export type TicketEvent = z.infer<typeof TicketEvent>;
+export const TicketEventList = z.object({ items: z.array(TicketEvent) });
+export type TicketEventList = z.infer<typeof TicketEventList>;
+
+export const CreatedTicket = Ticket.extend({ firstMessage: Message }).meta({ id: 'CreatedTicket' });
+export type CreatedTicket = z.infer<typeof CreatedTicket>;
