@@ -173,3 +173,86 @@ export type TicketEventList = z.infer<typeof TicketEventList>;
 
 export const CreatedTicket = Ticket.extend({ firstMessage: Message }).meta({ id: 'CreatedTicket' });
 export type CreatedTicket = z.infer<typeof CreatedTicket>;
+
+// ── views ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const IsoDate = z.iso.datetime({ offset: true });
+
+/** What a view shows. Each given condition must hold; a list within one condition means any of its values. */
+export const ViewFilter = z
+  .object({
+    statusCategory: z.array(StatusCategory).max(6).optional(),
+    status: z.array(StatusKey).max(50).optional(),
+    priority: z.array(Priority).max(4).optional(),
+    type: z.array(TicketType).max(5).optional(),
+    channel: z.array(Channel).max(7).optional(),
+    assignee: z
+      .array(z.union([z.literal('me'), z.literal('none'), z.uuid()]))
+      .max(50)
+      .optional()
+      .meta({ description: '`me` is whoever looks at the view; `none` is unassigned' }),
+    team: z
+      .array(z.union([z.literal('mine'), z.literal('none'), z.uuid()]))
+      .max(50)
+      .optional()
+      .meta({ description: '`mine` is any team of the viewer; `none` is no team' }),
+    tagsAll: z.array(Tag).max(20).optional(),
+    tagsAny: z.array(Tag).max(20).optional(),
+    tagsNone: z.array(Tag).max(20).optional(),
+    requesterId: z.array(z.uuid()).max(50).optional(),
+    organizationId: z.array(z.uuid()).max(50).optional(),
+    createdAfter: IsoDate.optional(),
+    createdBefore: IsoDate.optional(),
+    updatedAfter: IsoDate.optional(),
+    updatedBefore: IsoDate.optional(),
+  })
+  .strict()
+  .meta({ id: 'ViewFilter' });
+export type ViewFilter = z.infer<typeof ViewFilter>;
+
+export const VIEW_SORT_FIELDS = ['updatedAt', 'createdAt', 'number', 'priority'] as const;
+export const ViewSort = z.object({
+  field: z.enum(VIEW_SORT_FIELDS).default('updatedAt'),
+  direction: z.enum(['asc', 'desc']).default('desc'),
+});
+export type ViewSort = z.infer<typeof ViewSort>;
+
+export const View = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    builtIn: z
+      .string()
+      .nullable()
+      .meta({ description: 'my_open, unassigned, all_open or pending for the default views' }),
+    shared: z.boolean(),
+    ownerId: z.uuid().nullable(),
+    filter: ViewFilter,
+    sort: ViewSort,
+    position: z.number().int(),
+    count: z.number().int().meta({ description: 'Tickets in the view, counted up to 10,000' }),
+    countCapped: z.boolean().meta({ description: 'True when there are more than `count`' }),
+  })
+  .meta({ id: 'View' });
+export type View = z.infer<typeof View>;
+export const ViewList = z.object({ items: z.array(View) });
+export type ViewList = z.infer<typeof ViewList>;
+
+export const CreateViewBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  shared: z.boolean().default(false).meta({ description: 'Shared views need tickets:admin' }),
+  filter: ViewFilter,
+  sort: ViewSort.default({ field: 'updatedAt', direction: 'desc' }),
+});
+export type CreateViewBody = z.infer<typeof CreateViewBody>;
+export const UpdateViewBody = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+  filter: ViewFilter.optional(),
+  sort: ViewSort.optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+export type UpdateViewBody = z.infer<typeof UpdateViewBody>;
+export const ViewTicketsQuery = z.object({
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -64,11 +64,15 @@ export class JobQueue {
   /** Creates the queue (and its schedule) so that jobs can be sent from any process role. */
   async define<Schema extends z.ZodType>(definition: JobDefinition<Schema>): Promise<void> {
     this.definitions.set(definition.name, definition as unknown as JobDefinition);
-    await this.boss.createQueue(definition.name, {
-      name: definition.name,
-      retryLimit: definition.retryLimit ?? 5,
-      retryDelay: 5,
-      retryBackoff: true,
+    // Processes starting together would create the same queue at once, which deadlocks in pg-boss.
+    await this.handle.withLock(LOCK_KEYS.jobSchema, async () => {
+      if (await this.boss.getQueue(definition.name)) return;
+      await this.boss.createQueue(definition.name, {
+        name: definition.name,
+        retryLimit: definition.retryLimit ?? 5,
+        retryDelay: 5,
+        retryBackoff: true,
+      });
     });
     if (definition.cron) await this.boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
     if (this.isWorking) await this.startWorker(definition as unknown as JobDefinition);

@@ -2,9 +2,12 @@ import {
   CreatedTicket,
   CreateTicketBody,
   CreateTicketStatusBody,
+  CreateViewBody,
+  IdParams,
   Message,
   MessageBody,
   MessageList,
+  NoContent,
   Ticket,
   TicketEventList,
   TicketPage,
@@ -13,7 +16,12 @@ import {
   TicketStatus,
   TicketStatusList,
   UpdateTicketBody,
+  UpdateViewBody,
+  View,
+  ViewList,
+  ViewTicketsQuery,
 } from '@keepdesk/contract';
+import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf, principalOf } from '../../platform/http';
 import { idempotent } from '../../platform/idempotency';
@@ -29,6 +37,20 @@ import {
   listTickets,
   updateTicket,
 } from './tickets.service';
+import {
+  createView,
+  deleteView,
+  getView,
+  listViews,
+  updateView,
+  type ViewActor,
+  viewTickets,
+} from './views.service';
+
+function viewActorOf(req: FastifyRequest): ViewActor {
+  const principal = principalOf(req);
+  return { userId: principal.userId, canShare: principal.permissions.includes('tickets:admin') };
+}
 
 const tags = ['tickets'];
 const read = { access: { permission: 'tickets:read' } };
@@ -89,6 +111,59 @@ export function ticketRoutes(deps: Deps) {
       '/tickets/:id/events',
       { schema: { tags, params: TicketParams, response: { 200: TicketEventList } }, config: read },
       async (req) => listEvents(deps, req.params.id),
+    );
+    const viewTags = ['views'];
+    app.get(
+      '/views',
+      {
+        schema: {
+          tags: viewTags,
+          description: 'Shared views and your own, in order, each with its live ticket count.',
+          response: { 200: ViewList },
+        },
+        config: read,
+      },
+      async (req) => listViews(deps, principalOf(req).userId),
+    );
+    app.post(
+      '/views',
+      { schema: { tags: viewTags, body: CreateViewBody, response: { 201: View } }, config: read },
+      async (req, reply) =>
+        reply.code(201).send(await createView(deps, actorOf(req), viewActorOf(req), req.body)),
+    );
+    app.get(
+      '/views/:id',
+      { schema: { tags: viewTags, params: IdParams, response: { 200: View } }, config: read },
+      async (req) => getView(deps, req.params.id, principalOf(req).userId),
+    );
+    app.patch(
+      '/views/:id',
+      {
+        schema: { tags: viewTags, params: IdParams, body: UpdateViewBody, response: { 200: View } },
+        config: read,
+      },
+      async (req) => updateView(deps, actorOf(req), viewActorOf(req), req.params.id, req.body),
+    );
+    app.delete(
+      '/views/:id',
+      { schema: { tags: viewTags, params: IdParams, response: { 204: NoContent } }, config: read },
+      async (req, reply) => {
+        await deleteView(deps, actorOf(req), viewActorOf(req), req.params.id);
+        return reply.code(204).send();
+      },
+    );
+    app.get(
+      '/views/:id/tickets',
+      {
+        schema: {
+          tags: viewTags,
+          params: IdParams,
+          querystring: ViewTicketsQuery,
+          response: { 200: TicketPage },
+        },
+        config: read,
+      },
+      async (req) => viewTickets(deps, req.params.id, principalOf(req).userId, req.query),
     );
     app.get(
       '/ticket-statuses',

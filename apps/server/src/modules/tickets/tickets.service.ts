@@ -48,9 +48,10 @@ const ticketColumns = {
   teamName: teams.name,
 };
 
-function selectTickets(executor: Executor) {
+/** Tickets with the names of requester, organisation, assignee and team; `sortKey` is a view's sort value as text. */
+export function selectTickets(executor: Executor, sortKey: SQL = sql`null`) {
   return executor
-    .select(ticketColumns)
+    .select({ ...ticketColumns, sortKey: sql<string>`(${sortKey})::text` })
     .from(tickets)
     .innerJoin(contacts, eq(contacts.id, tickets.requesterId))
     .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
@@ -60,7 +61,7 @@ function selectTickets(executor: Executor) {
 
 type TicketRow = Awaited<ReturnType<ReturnType<typeof selectTickets>['execute']>>[number];
 
-function presentTicket(row: TicketRow): Ticket {
+export function presentTicket(row: TicketRow): Ticket {
   const t = row.ticket;
   const email = row.requesterEmail;
   return {

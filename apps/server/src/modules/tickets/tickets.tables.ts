@@ -122,3 +122,21 @@ export const ticketFollowers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.ticketId, t.userId] })],
 );
+
+/** Saved ticket filters with a sort order: personal (owner set) or shared with everyone. */
+export const views = pgTable(
+  'views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** The default views (`my_open`, `unassigned`, `all_open`, `pending`), named in the viewer's language. */
+    builtIn: text('built_in').unique(),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    filter: jsonb('filter').notNull(),
+    sort: jsonb('sort').notNull(),
+    position: integer('position').notNull().default(100),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('views_owner_idx').on(t.ownerId)],
+);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { compareForView, matchesView, type ViewTicket } from './views.domain';
+
+const viewer = { userId: 'me-id', teamIds: ['team-a'] };
+const base: ViewTicket = {
+  id: '00000000-0000-4000-8000-000000000001',
+  number: 10001,
+  statusKey: 'open',
+  statusCategory: 'open',
+  priority: 'high',
+  type: 'question',
+  channel: 'email',
+  assigneeId: null,
+  teamId: 'team-a',
+  tags: ['billing', 'vip'],
+  requesterId: 'c1',
+  organizationId: null,
+  createdAt: new Date('2026-11-01T00:00:00Z'),
+  updatedAt: new Date('2026-11-20T00:00:00Z'),
+};
+
+describe('matchesView', () => {
+  it('matches everything with an empty filter, and treats empty lists as not given', () => {
+    expect(matchesView(base, {}, viewer)).toBe(true);
+    expect(matchesView(base, { priority: [], tagsAll: [] }, viewer)).toBe(true);
+  });
+
+  it('resolves me, none and mine for the viewer', () => {
+    expect(matchesView(base, { assignee: ['none'] }, viewer)).toBe(true);
+    expect(matchesView(base, { assignee: ['me'] }, viewer)).toBe(false);
+    expect(matchesView({ ...base, assigneeId: 'me-id' }, { assignee: ['me'] }, viewer)).toBe(true);
+    expect(matchesView(base, { team: ['mine'] }, viewer)).toBe(true);
+    expect(matchesView(base, { team: ['mine'] }, { ...viewer, teamIds: [] })).toBe(false);
+  });
+
+  it('distinguishes all, any and none of the tags', () => {
+    expect(matchesView(base, { tagsAll: ['billing', 'vip'] }, viewer)).toBe(true);
+    expect(matchesView(base, { tagsAll: ['billing', 'refund'] }, viewer)).toBe(false);
+    expect(matchesView(base, { tagsAny: ['refund', 'vip'] }, viewer)).toBe(true);
+    expect(matchesView(base, { tagsNone: ['vip'] }, viewer)).toBe(false);
+  });
+
+  it('includes the After moment and excludes the Before moment', () => {
+    expect(matchesView(base, { createdAfter: '2026-11-01T00:00:00Z' }, viewer)).toBe(true);
+    expect(matchesView(base, { createdBefore: '2026-11-01T00:00:00Z' }, viewer)).toBe(false);
+  });
+
+  it('does not match an organisation filter for a ticket without one', () => {
+    expect(matchesView(base, { organizationId: ['o1'] }, viewer)).toBe(false);
+  });
+});
+
+describe('compareForView', () => {
+  it('sorts by priority rank, then id, in the chosen direction', () => {
+    const urgent = { ...base, id: '00000000-0000-4000-8000-000000000002', priority: 'urgent' };
+    const low = { ...base, id: '00000000-0000-4000-8000-000000000003', priority: 'low' };
+    const sorted = [low, base, urgent].sort((a, b) =>
+      compareForView(a, b, { field: 'priority', direction: 'desc' }),
+    );
+    expect(sorted.map((t) => t.priority)).toEqual(['urgent', 'high', 'low']);
+  });
+});

@@ -1,0 +1,238 @@
+import type {
+  Organization,
+  Problem,
+  Team,
+  TicketPage,
+  View,
+  ViewFilter,
+  ViewList,
+  ViewSort,
+} from '@keepdesk/contract';
+import { PRIORITIES, STATUS_CATEGORIES, TICKET_TYPES } from '@keepdesk/contract';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { tickets } from './tickets.tables';
+import { compareForView, matchesView, type ViewTicket } from './views.domain';
+import { ticketsMatching } from './views.service';
+
+let server: TestServer;
+let viewerHeaders: { authorization: string };
+let viewerId: string;
+let otherIds: string[];
+let teamIds: string[];
+let contactIds: string[];
+let orgIds: string[];
+let world: ViewTicket[];
+const TAGS = ['alpha', 'beta', 'gamma', 'delta'];
+const CHANNELS = ['email', 'web', 'phone'] as const;
+const DAY = 86_400_000;
+const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+const dates = Array.from({ length: 6 }, (_, i) => new Date(EPOCH + i * DAY));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const viewer = await bearerFor(server, 'manager');
+  viewerHeaders = viewer.headers;
+  viewerId = viewer.user.id;
+  otherIds = [(await bearerFor(server)).user.id, (await bearerFor(server)).user.id];
+  const call = (url: string, payload: object) =>
+    server.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: viewerHeaders, payload });
+  teamIds = [];
+  for (const name of ['A', 'B'])
+    teamIds.push((await call('/teams', { name: `Views ${name} ${uniq()}` })).json<Team>().id);
+  await server.app.inject({
+    method: 'PUT',
+    url: `/api/v1/teams/${teamIds[0]}/members/${viewerId}`,
+    headers: viewerHeaders,
+    payload: {},
+  });
+  orgIds = [];
+  for (const name of ['One', 'Two'])
+    orgIds.push((await call('/organizations', { name: `Views ${name} ${uniq()}` })).json<Organization>().id);
+  contactIds = [];
+  for (let i = 0; i < 3; i++) {
+    contactIds.push(
+      (await call('/contacts', { name: `Views contact ${i} ${uniq()}` })).json<{ id: string }>().id,
+    );
+  }
+
+  // A fixed random world of tickets, written straight into the table.
+  const ticketArb = fc.record({
+    category: fc.constantFrom(...STATUS_CATEGORIES),
+    priority: fc.constantFrom(...PRIORITIES),
+    type: fc.constantFrom(...TICKET_TYPES),
+    channel: fc.constantFrom(...CHANNELS),
+    assignee: fc.constantFrom<string | null>(null, viewerId, ...otherIds),
+    team: fc.constantFrom<string | null>(null, ...teamIds),
+    tags: fc.subarray(TAGS),
+    requester: fc.constantFrom(...contactIds),
+    organization: fc.constantFrom<string | null>(null, ...orgIds),
+    // Some tickets sit exactly on the day boundaries the filters use, so ≥ versus > shows.
+    created: fc.oneof(fc.integer({ min: 0, max: 5 * DAY }), fc.constantFrom(0, DAY, 2 * DAY, 3 * DAY)),
+    updatedLater: fc.oneof(fc.integer({ min: 0, max: DAY }), fc.constantFrom(0, DAY)),
+  });
+  const samples = fc.sample(ticketArb, { numRuns: 60, seed: 42 });
+  const inserted = await server.deps.database.db
+    .insert(tickets)
+    .values(
+      samples.map((t, i) => ({
+        subject: `view world ${i}`,
+        statusKey: t.category,
+        statusCategory: t.category,
+        priority: t.priority,
+        type: t.type,
+        channel: t.channel,
+        requesterId: t.requester,
+        organizationId: t.organization,
+        assigneeId: t.assignee,
+        teamId: t.team,
+        tags: t.tags,
+        createdAt: new Date(EPOCH + t.created),
+        updatedAt: new Date(EPOCH + t.created + t.updatedLater),
+      })),
+    )
+    .returning();
+  world = inserted.map((r) => ({
+    id: r.id,
+    number: Number(r.number),
+    statusKey: r.statusKey,
+    statusCategory: r.statusCategory,
+    priority: r.priority,
+    type: r.type,
+    channel: r.channel,
+    assigneeId: r.assigneeId,
+    teamId: r.teamId,
+    tags: r.tags,
+    requesterId: r.requesterId,
+    organizationId: r.organizationId,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const list = <T>(values: readonly T[]) => fc.option(fc.subarray([...values]), { nil: undefined });
+const dateArb = fc.option(
+  fc.constantFrom(...dates).map((d) => d.toISOString()),
+  { nil: undefined },
+);
+
+const filterArb: fc.Arbitrary<ViewFilter> = fc
+  .record({
+    statusCategory: list(STATUS_CATEGORIES),
+    priority: list(PRIORITIES),
+    type: list(TICKET_TYPES),
+    channel: list(CHANNELS),
+    assignee: fc.constant(undefined).chain(() => list(['me', 'none', ...otherIds])),
+    team: fc.constant(undefined).chain(() => list(['mine', 'none', ...teamIds])),
+    tagsAll: list(TAGS),
+    tagsAny: list(TAGS),
+    tagsNone: list(TAGS),
+    requesterId: fc.constant(undefined).chain(() => list(contactIds)),
+    organizationId: fc.constant(undefined).chain(() => list(orgIds)),
+    createdAfter: dateArb,
+    createdBefore: dateArb,
+    updatedAfter: dateArb,
+    updatedBefore: dateArb,
+  })
+  .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ViewFilter);
+
+const sortArb: fc.Arbitrary<ViewSort> = fc.record({
+  field: fc.constantFrom('updatedAt', 'createdAt', 'number', 'priority'),
+  direction: fc.constantFrom('asc', 'desc'),
+});
+
+describe('view filters in SQL', () => {
+  it('select exactly the tickets the reference predicate selects, in the reference order, across pages', async () => {
+    const ours = new Set(world.map((t) => t.id));
+    const viewer = { userId: viewerId, teamIds: [teamIds[0]!] };
+    await fc.assert(
+      fc.asyncProperty(filterArb, sortArb, async (filter, sort) => {
+        const expected = world
+          .filter((t) => matchesView(t, filter, viewer))
+          .sort((a, b) => compareForView(a, b, sort))
+          .map((t) => t.id);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await ticketsMatching(server.deps.database.db, filter, sort, viewer, {
+            cursor,
+            limit: 25,
+          });
+          seen.push(...page.items.map((t) => t.id).filter((id) => ours.has(id)));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen).toEqual(expected);
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+});
+
+describe('views', () => {
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    headers = viewerHeaders,
+  ) => server.app.inject({ method, url: `/api/v1${url}`, headers, payload });
+
+  it('offers the default views with live counts', async () => {
+    const views = (await call('GET', '/views')).json<ViewList>();
+    expect(views.items.slice(0, 4).map((v) => v.builtIn)).toEqual([
+      'my_open',
+      'unassigned',
+      'all_open',
+      'pending',
+    ]);
+    const mine = views.items[0]!;
+    const page = (await call('GET', `/views/${mine.id}/tickets?limit=200`)).json<TicketPage>();
+    expect(
+      page.items.every((t) => t.assignee?.id === viewerId && ['new', 'open'].includes(t.statusCategory)),
+    ).toBe(true);
+    expect(mine.count).toBeGreaterThanOrEqual(page.items.length);
+  });
+
+  it('keeps personal views to their owner and shared ones to tickets:admin', async () => {
+    const agent = await bearerFor(server, 'agent');
+    const personal = await call(
+      'POST',
+      '/views',
+      { name: 'Meine VIPs', filter: { tagsAny: ['vip'] } },
+      agent.headers,
+    );
+    expect(personal.statusCode).toBe(201);
+    expect(personal.json<View>()).toMatchObject({ shared: false, ownerId: agent.user.id });
+    expect((await call('GET', `/views/${personal.json<View>().id}`)).statusCode).toBe(404);
+
+    const share = await call('POST', '/views', { name: 'Shared', shared: true, filter: {} }, agent.headers);
+    expect(share.statusCode).toBe(403);
+    const shared = await call('POST', '/views', {
+      name: `Urgent ${uniq()}`,
+      shared: true,
+      filter: { priority: ['urgent'] },
+    });
+    expect(shared.statusCode).toBe(201);
+    expect(
+      (await call('PATCH', `/views/${shared.json<View>().id}`, { name: 'x' }, agent.headers)).statusCode,
+    ).toBe(403);
+    expect((await call('DELETE', `/views/${shared.json<View>().id}`)).statusCode).toBe(204);
+  });
+
+  it('refuses unknown filter fields and values, naming them', async () => {
+    const unknown = await call('POST', '/views', { name: 'x', filter: { colour: ['red'] } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<Problem>().detail).toContain('filter');
+    const badValue = await call('POST', '/views', { name: 'x', filter: { priority: ['soon'] } });
+    expect(badValue.json<Problem>().errors?.[0]?.field).toBe('filter.priority.0');
+  });
+
+  it('keeps default views from being deleted', async () => {
+    const views = (await call('GET', '/views')).json<ViewList>();
+    const res = await call('DELETE', `/views/${views.items[0]!.id}`);
+    expect(res.statusCode).toBe(409);
+  });
+});
