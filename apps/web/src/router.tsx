@@ -18,6 +18,8 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { TicketPage } from './tickets/TicketPage';
+import { TicketsPage } from './tickets/TicketsPage';
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -64,6 +66,17 @@ const appRoute = createRoute({
 });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+const ticketsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/tickets',
+  validateSearch: (search: Record<string, unknown>) => ({ view: stringOr(search.view) }),
+  component: TicketsPage,
+});
+const ticketRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/tickets/$ticketId',
+  component: TicketPage,
+});
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/profile',
@@ -94,7 +107,16 @@ const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
   resetPasswordRoute,
-  appRoute.addChildren([homeRoute, profileRoute, usersRoute, teamsRoute, rolesRoute, tokensRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    ticketsRoute,
+    ticketRoute,
+    profileRoute,
+    usersRoute,
+    teamsRoute,
+    rolesRoute,
+    tokensRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -14,6 +14,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconChevronDown,
   IconHome,
+  IconInbox,
   IconKey,
   IconLanguage,
   IconLogout,
@@ -40,7 +41,10 @@ interface NavItem {
 
 function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavItem[] } {
   return {
-    main: [{ to: '/', label: t('nav.home'), icon: <IconHome size={18} /> }],
+    main: [
+      { to: '/', label: t('nav.home'), icon: <IconHome size={18} /> },
+      { to: '/tickets', label: t('nav.tickets'), icon: <IconInbox size={18} />, permission: 'tickets:read' },
+    ],
     settings: [
       { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
       {
@@ -92,7 +96,7 @@ export function AppLayout() {
       to={item.to}
       label={item.label}
       leftSection={item.icon}
-      active={pathname === item.to}
+      active={item.to === '/' ? pathname === '/' : pathname.startsWith(item.to)}
       onClick={close}
     />
   );

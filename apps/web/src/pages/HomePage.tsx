@@ -1,10 +1,10 @@
-import { Card, SimpleGrid, Text, ThemeIcon, Title } from '@mantine/core';
+import { Button, Card, SimpleGrid, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconChartLine, IconHeartHandshake, IconInbox, IconMail } from '@tabler/icons-react';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../session';
+import { can, useMe } from '../session';
 
 const COMING = [
-  { key: 'tickets', icon: <IconInbox size={20} /> },
   { key: 'email', icon: <IconMail size={20} /> },
   { key: 'reporting', icon: <IconChartLine size={20} /> },
   { key: 'retention', icon: <IconHeartHandshake size={20} /> },
@@ -19,7 +19,12 @@ export function HomePage() {
       <Title order={1} size="h2">
         {t('home.welcome', { name: me.user.name })}
       </Title>
-      <Text c="dimmed" mb="xl">
+      {can(me, 'tickets:read') && (
+        <Button component={Link} to="/tickets" leftSection={<IconInbox size={16} />} mt="md">
+          {t('home.openTickets')}
+        </Button>
+      )}
+      <Text c="dimmed" mt="xl" mb="md">
         {t('home.intro')}
       </Text>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">

@@ -1,0 +1,455 @@
+import type {
+  Message,
+  MessageList,
+  TeamPage,
+  Ticket,
+  TicketEventList,
+  TicketPage as TicketPageData,
+  TicketStatusList,
+  UserPage,
+} from '@keepdesk/contract';
+import {
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Card,
+  Group,
+  Kbd,
+  Modal,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Tabs,
+  TagsInput,
+  Text,
+  Textarea,
+  Timeline,
+  Title,
+  Typography,
+} from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { IconLock, IconMessage, IconSend, IconUserCheck } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, query } from '../api';
+import { notifyError, notifySaved } from '../components/feedback';
+import { currentLanguage } from '../i18n';
+import { can, useMe } from '../session';
+import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
+
+const route = getRouteApi('/app/tickets/$ticketId');
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const TYPES = ['question', 'incident', 'problem', 'task', 'complaint'] as const;
+
+/** One ticket: the conversation, a reply box, its properties and the customer beside it. */
+export function TicketPage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const { ticketId } = route.useParams();
+  const queryClient = useQueryClient();
+  const mayWrite = can(me, 'tickets:write');
+  const [helpOpen, setHelpOpen] = useState(false);
+  const ticket = useQuery({
+    queryKey: ['tickets', ticketId],
+    queryFn: () => api.get<Ticket>(`/tickets/${ticketId}`),
+  });
+  const messages = useQuery({
+    queryKey: ['tickets', ticketId, 'messages'],
+    queryFn: () => api.get<MessageList>(`/tickets/${ticketId}/messages`),
+  });
+  const events = useQuery({
+    queryKey: ['tickets', ticketId, 'events'],
+    queryFn: () => api.get<TicketEventList>(`/tickets/${ticketId}/events`),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
+  const update = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api.patch<Ticket>(`/tickets/${ticketId}`, body),
+    onSuccess: async (next) => {
+      queryClient.setQueryData(['tickets', ticketId], next);
+      await refresh();
+      await queryClient.invalidateQueries({ queryKey: ['views'] });
+      notifySaved(t, t('tickets.saved'));
+    },
+    onError: (error) => notifyError(t, error),
+  });
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const [visibility, setVisibility] = useState<'public' | 'internal'>('public');
+  const focusComposer = (kind: 'public' | 'internal') => {
+    setVisibility(kind);
+    setTimeout(() => composer.current?.focus(), 0);
+  };
+  useHotkeys([
+    ['r', () => focusComposer('public')],
+    ['n', () => focusComposer('internal')],
+    ['shift+/', () => setHelpOpen(true)],
+  ]);
+
+  const data = ticket.data;
+  if (!data) return <Text c="dimmed">{t('common.loading')}</Text>;
+  const closed = data.statusCategory === 'closed';
+
+  return (
+    <Group align="flex-start" gap="lg" wrap="nowrap">
+      <Stack style={{ flex: 1, minWidth: 0 }} gap="md">
+        <Group justify="space-between" align="flex-start">
+          <Stack gap={4}>
+            <Anchor component={Link} to="/tickets" size="sm">
+              ← {t('nav.tickets')}
+            </Anchor>
+            <Title order={1} size="h3">
+              <Text span c="dimmed" inherit>
+                #{data.number}
+              </Text>{' '}
+              {data.subject}
+            </Title>
+            <Group gap="xs">
+              <Badge color={STATUS_COLOR[data.statusCategory]}>
+                {t(`status.${data.status}`, { defaultValue: data.status })}
+              </Badge>
+              <Badge color={PRIORITY_COLOR[data.priority]} variant="dot">
+                {t(`priority.${data.priority}`)}
+              </Badge>
+              <Text size="sm" c="dimmed">
+                {t(`channel.${data.channel}`)} · {relativeTime(data.createdAt, i18n.language)}
+              </Text>
+            </Group>
+          </Stack>
+          {mayWrite && !data.assignee && !closed && (
+            <Button
+              leftSection={<IconUserCheck size={16} />}
+              onClick={() => update.mutate({ assigneeId: me.user.id })}
+              loading={update.isPending}
+            >
+              {t('tickets.take')}
+            </Button>
+          )}
+        </Group>
+        <Tabs defaultValue="conversation">
+          <Tabs.List>
+            <Tabs.Tab value="conversation">{t('tickets.conversation')}</Tabs.Tab>
+            <Tabs.Tab value="history">{t('tickets.history')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="conversation" pt="md">
+            <Stack gap="sm">
+              {messages.data?.items.map((message) => (
+                <MessageCard key={message.id} message={message} language={i18n.language} />
+              ))}
+              {mayWrite && !closed && (
+                <Composer
+                  ticketId={ticketId}
+                  visibility={visibility}
+                  onVisibility={setVisibility}
+                  textarea={composer}
+                  onSent={async () => {
+                    await refresh();
+                    await queryClient.invalidateQueries({ queryKey: ['views'] });
+                  }}
+                />
+              )}
+              {closed && (
+                <Text c="dimmed" size="sm">
+                  {t('tickets.closedHint')}
+                </Text>
+              )}
+            </Stack>
+          </Tabs.Panel>
+          <Tabs.Panel value="history" pt="md">
+            <Timeline bulletSize={12} lineWidth={2}>
+              {events.data?.items.map((event) => (
+                <Timeline.Item key={event.id} title={describeEvent(t, event)}>
+                  <Text size="xs" c="dimmed">
+                    {event.actor.name ?? t('tickets.system')} ·{' '}
+                    {new Date(event.createdAt).toLocaleString(i18n.language)}
+                  </Text>
+                </Timeline.Item>
+              ))}
+            </Timeline>
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+      <Stack w={300} style={{ flexShrink: 0 }} gap="md">
+        <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
+        <RequesterCard ticket={data} />
+      </Stack>
+      <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
+        <Stack gap="xs">
+          {(['r', 'n', 'ctrlEnter', 'jk', 'enter', 'c', 'help'] as const).map((key) => (
+            <Group key={key} justify="space-between">
+              <Text size="sm">{t(`shortcuts.${key}.label`)}</Text>
+              <Kbd>{t(`shortcuts.${key}.keys`)}</Kbd>
+            </Group>
+          ))}
+        </Stack>
+      </Modal>
+    </Group>
+  );
+}
+
+function describeEvent(
+  t: (key: string, options?: Record<string, unknown>) => string,
+  event: TicketEventList['items'][number],
+) {
+  if (event.kind === 'changed' && event.field) {
+    return t('tickets.event.changed', {
+      field: t(`tickets.field.${event.field}`, { defaultValue: event.field }),
+      from: formatValue(event.from),
+      to: formatValue(event.to),
+    });
+  }
+  return t(`tickets.event.${event.kind}`, { defaultValue: event.kind });
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.join(', ') || '—';
+  return String(value);
+}
+
+function MessageCard({ message, language }: { message: Message; language: string }) {
+  const { t } = useTranslation();
+  const internal = message.visibility === 'internal';
+  return (
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      bg={internal ? 'var(--mantine-color-yellow-light)' : undefined}
+      data-testid={internal ? 'internal-note' : 'public-message'}
+    >
+      <Group justify="space-between" mb={6}>
+        <Group gap={6}>
+          {internal ? <IconLock size={14} /> : <IconMessage size={14} />}
+          <Text size="sm" fw={600}>
+            {message.author.name || t('tickets.customer')}
+          </Text>
+          {internal && (
+            <Badge size="xs" color="yellow" variant="filled">
+              {t('tickets.internalNote')}
+            </Badge>
+          )}
+        </Group>
+        <Text size="xs" c="dimmed">
+          {relativeTime(message.createdAt, language)}
+        </Text>
+      </Group>
+      <Typography>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: bodies are sanitised on the server (platform/html.ts) before they are stored, and the CSP forbids inline scripts. */}
+        <div dangerouslySetInnerHTML={{ __html: message.bodyHtml }} />
+      </Typography>
+    </Paper>
+  );
+}
+
+function Composer({
+  ticketId,
+  visibility,
+  onVisibility,
+  textarea,
+  onSent,
+}: {
+  ticketId: string;
+  visibility: 'public' | 'internal';
+  onVisibility: (value: 'public' | 'internal') => void;
+  textarea: React.RefObject<HTMLTextAreaElement | null>;
+  onSent: () => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const draftKey = `keepdesk:draft:${ticketId}`;
+  const [body, setBody] = useState(() => localStorage.getItem(draftKey) ?? '');
+  const send = useMutation({
+    mutationFn: () => api.post<Message>(`/tickets/${ticketId}/messages`, { body, visibility }),
+    onSuccess: async () => {
+      setBody('');
+      localStorage.removeItem(draftKey);
+      notifySaved(t, visibility === 'public' ? t('tickets.replySent') : t('tickets.noteAdded'));
+      await onSent();
+    },
+    onError: (error) => notifyError(t, error),
+  });
+  const change = (value: string) => {
+    setBody(value);
+    if (value) localStorage.setItem(draftKey, value);
+    else localStorage.removeItem(draftKey);
+  };
+  const internal = visibility === 'internal';
+  return (
+    <Card withBorder padding="sm" bg={internal ? 'var(--mantine-color-yellow-light)' : undefined}>
+      <Stack gap="xs">
+        <SegmentedControl
+          size="xs"
+          w="fit-content"
+          value={visibility}
+          onChange={(value) => onVisibility(value === 'internal' ? 'internal' : 'public')}
+          data={[
+            { value: 'public', label: t('tickets.publicReply') },
+            { value: 'internal', label: t('tickets.internalNote') },
+          ]}
+        />
+        <Textarea
+          ref={textarea}
+          aria-label={internal ? t('tickets.noteLabel') : t('tickets.replyLabel')}
+          placeholder={internal ? t('tickets.notePlaceholder') : t('tickets.replyPlaceholder')}
+          autosize
+          minRows={3}
+          value={body}
+          onChange={(event) => change(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim()) send.mutate();
+          }}
+        />
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">
+            {body ? t('tickets.draftSaved') : ''}
+          </Text>
+          <Button
+            leftSection={<IconSend size={16} />}
+            color={internal ? 'yellow' : undefined}
+            disabled={!body.trim()}
+            loading={send.isPending}
+            onClick={() => send.mutate()}
+          >
+            {internal ? t('tickets.addNote') : t('tickets.sendReply')}
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function Properties({
+  ticket,
+  disabled,
+  onChange,
+}: {
+  ticket: Ticket;
+  disabled: boolean;
+  onChange: (body: Record<string, unknown>) => void;
+}) {
+  const { t } = useTranslation();
+  const statuses = useQuery({
+    queryKey: ['ticket-statuses'],
+    queryFn: () => api.get<TicketStatusList>('/ticket-statuses'),
+  });
+  const users = useQuery({
+    queryKey: ['users', 'all'],
+    queryFn: () => api.get<UserPage>(`/users${query({ limit: 200 })}`),
+  });
+  const teams = useQuery({
+    queryKey: ['teams'],
+    queryFn: () => api.get<TeamPage>(`/teams${query({ limit: 200 })}`),
+  });
+  const german = currentLanguage() === 'de';
+  return (
+    <Card withBorder padding="md">
+      <Stack gap="sm">
+        <Select
+          label={t('fields.status')}
+          disabled={disabled}
+          value={ticket.status}
+          allowDeselect={false}
+          onChange={(value) => value && value !== ticket.status && onChange({ status: value })}
+          data={(statuses.data?.items ?? []).map((s) => ({
+            value: s.key,
+            label: german ? s.nameDe : s.nameEn,
+          }))}
+        />
+        <Select
+          label={t('tickets.priority')}
+          disabled={disabled}
+          value={ticket.priority}
+          allowDeselect={false}
+          onChange={(value) => value && value !== ticket.priority && onChange({ priority: value })}
+          data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+        />
+        <Select
+          label={t('tickets.type')}
+          disabled={disabled}
+          value={ticket.type}
+          allowDeselect={false}
+          onChange={(value) => value && value !== ticket.type && onChange({ type: value })}
+          data={TYPES.map((type) => ({ value: type, label: t(`ticketType.${type}`) }))}
+        />
+        <Select
+          label={t('tickets.team')}
+          disabled={disabled}
+          clearable
+          value={ticket.team?.id ?? null}
+          onChange={(value) => onChange({ teamId: value })}
+          data={(teams.data?.items ?? []).map((team) => ({ value: team.id, label: team.name }))}
+        />
+        <Select
+          label={t('tickets.assignee')}
+          disabled={disabled}
+          clearable
+          searchable
+          value={ticket.assignee?.id ?? null}
+          onChange={(value) => onChange({ assigneeId: value })}
+          data={(users.data?.items ?? [])
+            .filter((user) => user.isActive)
+            .map((user) => ({ value: user.id, label: user.name }))}
+        />
+        <TagsInput
+          label={t('tickets.tags')}
+          disabled={disabled}
+          value={ticket.tags}
+          onChange={(tags) => onChange({ tags })}
+          clearable
+        />
+      </Stack>
+    </Card>
+  );
+}
+
+function RequesterCard({ ticket }: { ticket: Ticket }) {
+  const { t, i18n } = useTranslation();
+  const others = useQuery({
+    queryKey: ['tickets', 'requester', ticket.requester.id],
+    queryFn: () =>
+      api.get<TicketPageData>(`/tickets${query({ requesterId: ticket.requester.id, limit: 10 })}`),
+  });
+  const previous = (others.data?.items ?? []).filter((other) => other.id !== ticket.id);
+  return (
+    <Card withBorder padding="md">
+      <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={6}>
+        {t('tickets.requester')}
+      </Text>
+      <Text fw={600}>{ticket.requester.name}</Text>
+      {ticket.requester.email && (
+        <Text size="sm" c="dimmed">
+          {ticket.requester.email}
+        </Text>
+      )}
+      {ticket.organization && (
+        <Text size="sm" mt={4}>
+          {ticket.organization.name}
+        </Text>
+      )}
+      <Text size="xs" fw={600} c="dimmed" tt="uppercase" mt="md" mb={6}>
+        {t('tickets.otherTickets')}
+      </Text>
+      {previous.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          {t('tickets.noOtherTickets')}
+        </Text>
+      ) : (
+        <Stack gap={6}>
+          {previous.map((other) => (
+            <Box key={other.id}>
+              <Anchor component={Link} to={`/tickets/${other.id}`} size="sm">
+                #{other.number} {other.subject}
+              </Anchor>
+              <Text size="xs" c="dimmed">
+                {t(`status.${other.status}`, { defaultValue: other.status })} ·{' '}
+                {relativeTime(other.updatedAt, i18n.language)}
+              </Text>
+            </Box>
+          ))}
+        </Stack>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { signIn, unique } from './helpers';
+
+test('an agent takes an unassigned ticket, notes, replies and sets it pending', async ({ page }) => {
+  // A customer writes in through the API (as the e-mail channel will).
+  const id = unique();
+  await signIn(page, 'agent@demo.keepdesk.test');
+  const subject = `Paket nicht angekommen ${id}`;
+  const created = await page.request.post('/api/v1/tickets', {
+    headers: {
+      'x-csrf-token': await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).csrfToken),
+    },
+    data: {
+      subject,
+      requester: { email: `erika-${id}@example.com`, name: 'Erika Muster' },
+      message: { body: 'Mein Paket ist seit einer Woche unterwegs. Können Sie nachsehen?' },
+      channel: 'email',
+    },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.locator('nav').getByRole('link', { name: 'Tickets' }).click();
+  await page.getByRole('link', { name: /Unassigned/ }).click();
+  await page.getByRole('row', { name: new RegExp(subject) }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(subject) })).toBeVisible();
+  await expect(page.getByText('Mein Paket ist seit einer Woche unterwegs.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Take it' }).click();
+  await expect(page.getByRole('combobox', { name: 'Assignee' })).toHaveValue('Aaron Agent');
+  await expect(page.getByText('Open', { exact: true }).first()).toBeVisible();
+
+  await page.keyboard.press('n');
+  await page
+    .getByRole('textbox', { name: 'Internal note' })
+    .fill('@Anna Agentin kannst du beim Versand nachfragen?');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('internal-note')).toContainText('kannst du beim Versand nachfragen?');
+
+  await page.keyboard.press('r');
+  await page
+    .getByRole('textbox', { name: 'Reply to the customer' })
+    .fill('Hallo Frau Muster, wir haben beim Versand nachgefragt.');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('public-message').last()).toContainText('wir haben beim Versand nachgefragt');
+
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: 'Pending' }).click();
+  await expect(page.getByRole('combobox', { name: 'Status' })).toHaveValue('Pending');
+
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect(page.getByText('Status: open → pending')).toBeVisible();
+
+  await page.getByRole('link', { name: '← Tickets' }).click();
+  await page.getByRole('link', { name: /^Pending/ }).click();
+  await expect(page.getByRole('row', { name: new RegExp(subject) })).toBeVisible();
+});
