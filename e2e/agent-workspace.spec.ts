@@ -1,14 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { signIn, unique } from './helpers';
 
-test('an agent takes an unassigned ticket, notes, replies and sets it pending', async ({ page }) => {
+test('an agent takes an unassigned ticket, notes, replies and sets it pending', async ({ page, browser }) => {
   // A customer writes in through the API (as the e-mail channel will).
   const id = unique();
   await signIn(page, 'agent@demo.keepdesk.test');
   const subject = `Paket nicht angekommen ${id}`;
   const created = await page.request.post('/api/v1/tickets', {
     headers: {
-      'x-csrf-token': await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).csrfToken),
+      'x-csrf-token': await page.evaluate(
+        async () => ((await (await fetch('/api/v1/me')).json()) as { csrfToken: string }).csrfToken,
+      ),
     },
     data: {
       subject,
@@ -24,6 +26,13 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
   await page.getByRole('row', { name: new RegExp(subject) }).click();
   await expect(page.getByRole('heading', { name: new RegExp(subject) })).toBeVisible();
   await expect(page.getByText('Mein Paket ist seit einer Woche unterwegs.')).toBeVisible();
+
+  // A colleague has the same ticket open in another browser.
+  const colleague = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await signIn(colleague, 'agent2@demo.keepdesk.test');
+  await colleague.goto(page.url());
+  await expect(colleague.getByText('Mein Paket ist seit einer Woche unterwegs.')).toBeVisible();
+  await expect(colleague.getByTestId('presence')).toContainText('Aaron Agent');
 
   await page.getByRole('button', { name: 'Take it' }).click();
   await expect(page.getByRole('combobox', { name: 'Assignee' })).toHaveValue('Aaron Agent');
@@ -42,6 +51,11 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
     .fill('Hallo Frau Muster, wir haben beim Versand nachgefragt.');
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('public-message').last()).toContainText('wir haben beim Versand nachgefragt');
+  // …and sees the reply and the new owner without reloading.
+  await expect(colleague.getByTestId('public-message').last()).toContainText(
+    'wir haben beim Versand nachgefragt',
+  );
+  await expect(colleague.getByRole('combobox', { name: 'Bearbeitung' })).toHaveValue('Aaron Agent');
 
   await page.getByRole('combobox', { name: 'Status' }).click();
   await page.getByRole('option', { name: 'Pending' }).click();

@@ -22,6 +22,7 @@ import { EventBus, OutboxDispatcher } from './platform/events';
 import { healthRoutes } from './platform/health';
 import { type App, createHttpApp, type Principal } from './platform/http';
 import { JobQueue } from './platform/jobs';
+import { LiveHub, liveRoutes } from './platform/live';
 import { createLogger, type Logger } from './platform/logging';
 import { createMailer } from './platform/mail';
 import { Metrics } from './platform/metrics';
@@ -56,13 +57,18 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const bus = new EventBus(database, log);
   const outbox = new OutboxDispatcher(database, jobs, bus, log);
   const mailer = createMailer(config, log);
-  const deps: Deps = { config, database, jobs, bus, outbox, mailer, log, now: () => new Date() };
+  const live = new LiveHub(bus);
+  live.expose('ticket', 'tickets:read');
+  live.expose('contact', 'customers:read');
+  live.expose('organization', 'customers:read');
+  const deps: Deps = { config, database, jobs, bus, outbox, live, mailer, log, now: () => new Date() };
 
   await jobs.start();
   await jobs.define(sendPasswordLinkJob(deps));
   outbox.route('user.password_reset_requested', SEND_PASSWORD_LINK);
   outbox.route('user.invited', SEND_PASSWORD_LINK);
   await bus.start();
+  live.start();
   watchAccessChanges(deps);
   onContactMerge(moveTicketsToContact);
   const isWorker = config.role !== 'web';
@@ -84,6 +90,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await app.register(healthRoutes(database, metrics, () => isShuttingDown));
   await app.register(
     async (api) => {
+      await api.register(liveRoutes(live));
       await api.register(authRoutes(deps));
       await api.register(userRoutes(deps));
       await api.register(teamRoutes(deps));
@@ -106,7 +113,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     async stop() {
       if (isShuttingDown) return;
       isShuttingDown = true;
+      // Event streams never end on their own; browsers reconnect to another process.
+      live.closeAll();
       await app.close();
+      live.stop();
       await outbox.stop();
       await jobs.stop(config.shutdownTimeoutMs);
       await bus.stop();

@@ -89,6 +89,16 @@ export const MessageBody = z.object({
   visibility: MessageVisibility.default('public'),
 });
 
+export const ReplyBody = MessageBody.extend({
+  lastSeenMessageId: z.uuid().optional().meta({
+    description: 'The newest message the agent had seen; a public reply by a colleague after it is a 409',
+  }),
+  force: z.boolean().default(false).meta({ description: 'Send even though a colleague replied meanwhile' }),
+});
+export type ReplyBody = z.infer<typeof ReplyBody>;
+
+export const PresenceBody = z.object({ state: z.enum(['viewing', 'typing', 'left']) });
+
 /** Who wrote in: an existing contact, or an address to find or create one. */
 export const RequesterInput = z.union([
   z.object({ id: z.uuid() }),

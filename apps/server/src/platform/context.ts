@@ -2,6 +2,7 @@ import type { Config } from './config';
 import type { DatabaseHandle } from './db';
 import type { EventBus, OutboxDispatcher } from './events';
 import type { JobQueue } from './jobs';
+import type { LiveHub } from './live';
 import type { Logger } from './logging';
 import type { Mailer } from './mail';
 
@@ -12,6 +13,7 @@ export interface Deps {
   jobs: JobQueue;
   bus: EventBus;
   outbox: OutboxDispatcher;
+  live: LiveHub;
   mailer: Mailer;
   log: Logger;
   now: () => Date;

@@ -29,6 +29,7 @@ import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../api';
 import { currentLanguage, type UiLanguage } from '../i18n';
+import { useLiveUpdates } from '../live';
 import { can, meQuery, useMe } from '../session';
 import { notifyError } from './feedback';
 
@@ -79,6 +80,7 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
 export function AppLayout() {
   const { t, i18n } = useTranslation();
   const me = useMe();
+  useLiveUpdates();
   const [opened, { toggle, close }] = useDisclosure();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const items = navItems(t);

@@ -35,9 +35,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, query } from '../api';
+import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
 import { currentLanguage } from '../i18n';
+import { usePresence } from '../live';
 import { can, useMe } from '../session';
 import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 
@@ -53,6 +54,8 @@ export function TicketPage() {
   const queryClient = useQueryClient();
   const mayWrite = can(me, 'tickets:write');
   const [helpOpen, setHelpOpen] = useState(false);
+  const [typing, setTyping] = useState(false);
+  const present = usePresence(ticketId, me.user.id, typing);
   const ticket = useQuery({
     queryKey: ['tickets', ticketId],
     queryFn: () => api.get<Ticket>(`/tickets/${ticketId}`),
@@ -106,6 +109,21 @@ export function TicketPage() {
               </Text>{' '}
               {data.subject}
             </Title>
+            {present.length > 0 && (
+              <Group gap={6} data-testid="presence">
+                {present.map((person) => (
+                  <Badge
+                    key={person.userId}
+                    variant="outline"
+                    color={person.state === 'typing' ? 'orange' : 'gray'}
+                  >
+                    {t(person.state === 'typing' ? 'presence.typing' : 'presence.viewing', {
+                      name: person.name,
+                    })}
+                  </Badge>
+                ))}
+              </Group>
+            )}
             <Group gap="xs">
               <Badge color={STATUS_COLOR[data.statusCategory]}>
                 {t(`status.${data.status}`, { defaultValue: data.status })}
@@ -144,6 +162,8 @@ export function TicketPage() {
                   visibility={visibility}
                   onVisibility={setVisibility}
                   textarea={composer}
+                  latestMessageId={messages.data?.items.at(-1)?.id}
+                  onTyping={setTyping}
                   onSent={async () => {
                     await refresh();
                     await queryClient.invalidateQueries({ queryKey: ['views'] });
@@ -249,31 +269,55 @@ function Composer({
   visibility,
   onVisibility,
   textarea,
+  latestMessageId,
+  onTyping,
   onSent,
 }: {
   ticketId: string;
   visibility: 'public' | 'internal';
   onVisibility: (value: 'public' | 'internal') => void;
   textarea: React.RefObject<HTMLTextAreaElement | null>;
+  latestMessageId: string | undefined;
+  onTyping: (typing: boolean) => void;
   onSent: () => Promise<void>;
 }) {
   const { t } = useTranslation();
   const draftKey = `keepdesk:draft:${ticketId}`;
   const [body, setBody] = useState(() => localStorage.getItem(draftKey) ?? '');
+  // The newest message when this draft was started: a colleague's reply after it means answering twice.
+  const [draftBase, setDraftBase] = useState<string | undefined>(undefined);
+  const [collision, setCollision] = useState<string | null>(null);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const send = useMutation({
-    mutationFn: () => api.post<Message>(`/tickets/${ticketId}/messages`, { body, visibility }),
+    mutationFn: (force: boolean) =>
+      api.post<Message>(`/tickets/${ticketId}/messages`, {
+        body,
+        visibility,
+        lastSeenMessageId: draftBase ?? latestMessageId,
+        force,
+      }),
     onSuccess: async () => {
       setBody('');
+      setDraftBase(undefined);
+      setCollision(null);
+      onTyping(false);
       localStorage.removeItem(draftKey);
       notifySaved(t, visibility === 'public' ? t('tickets.replySent') : t('tickets.noteAdded'));
       await onSent();
     },
-    onError: (error) => notifyError(t, error),
+    onError: (error) => {
+      if (error instanceof ApiError && error.problem.code === 'REPLY_COLLISION') setCollision(error.message);
+      else notifyError(t, error);
+    },
   });
   const change = (value: string) => {
+    if (!body && value) setDraftBase(latestMessageId);
     setBody(value);
     if (value) localStorage.setItem(draftKey, value);
     else localStorage.removeItem(draftKey);
+    onTyping(value.length > 0);
+    clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => onTyping(false), 5_000);
   };
   const internal = visibility === 'internal';
   return (
@@ -298,7 +342,7 @@ function Composer({
           value={body}
           onChange={(event) => change(event.currentTarget.value)}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim()) send.mutate();
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim()) send.mutate(false);
           }}
         />
         <Group justify="space-between">
@@ -310,12 +354,35 @@ function Composer({
             color={internal ? 'yellow' : undefined}
             disabled={!body.trim()}
             loading={send.isPending}
-            onClick={() => send.mutate()}
+            onClick={() => send.mutate(false)}
           >
             {internal ? t('tickets.addNote') : t('tickets.sendReply')}
           </Button>
         </Group>
       </Stack>
+      <Modal
+        opened={collision !== null}
+        onClose={() => setCollision(null)}
+        title={t('tickets.collisionTitle')}
+      >
+        <Stack>
+          <Text size="sm">{collision}</Text>
+          <Group justify="flex-end">
+            <Button
+              variant="default"
+              onClick={() => {
+                setDraftBase(latestMessageId);
+                setCollision(null);
+              }}
+            >
+              {t('tickets.collisionRead')}
+            </Button>
+            <Button color="orange" loading={send.isPending} onClick={() => send.mutate(true)}>
+              {t('tickets.collisionSend')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
     </Card>
   );
 }

@@ -50,8 +50,12 @@ async function newTicket(overrides: Record<string, unknown> = {}): Promise<Creat
   return res.json<CreatedTicket>();
 }
 
-async function rowCount(table: string): Promise<number> {
-  const { rows } = await server.deps.database.query(`select count(*)::int as n from ${table}`);
+/** Tickets with this subject: other test files write tickets at the same time, so never count them all. */
+async function ticketsWithSubject(subject: string): Promise<number> {
+  const { rows } = await server.deps.database.query(
+    'select count(*)::int as n from tickets where subject = $1',
+    [subject],
+  );
   return Number(rows[0]?.n);
 }
 
@@ -91,9 +95,9 @@ describe('creating tickets', () => {
   });
 
   it('refuses unknown values and writes nothing', async () => {
-    const before = await rowCount('tickets');
+    const subject = `Refused ${uniq()}`;
     const badPriority = await call('POST', '/tickets', {
-      subject: 'x',
+      subject,
       requester: { email: `x-${uniq()}@example.com` },
       message: { body: 'x' },
       priority: 'whenever',
@@ -101,21 +105,21 @@ describe('creating tickets', () => {
     expect(badPriority.statusCode).toBe(400);
     expect(badPriority.json<Problem>().errors?.[0]?.field).toBe('priority');
     const badStatus = await call('POST', '/tickets', {
-      subject: 'x',
+      subject,
       requester: { email: `x-${uniq()}@example.com` },
       message: { body: 'x' },
       status: 'nonexistent',
     });
     expect(badStatus.statusCode).toBe(400);
     expect(badStatus.json<Problem>().errors?.[0]?.field).toBe('status');
-    expect(await rowCount('tickets')).toBe(before);
+    expect(await ticketsWithSubject(subject)).toBe(0);
   });
 
   it('refuses an assignee outside the ticket team', async () => {
     const team = (await call('POST', '/teams', { name: `Billing ${uniq()}` }, manager.headers)).json<Team>();
-    const before = await rowCount('tickets');
+    const subject = `Outside ${uniq()}`;
     const res = await call('POST', '/tickets', {
-      subject: 'x',
+      subject,
       requester: { email: `x-${uniq()}@example.com` },
       message: { body: 'x' },
       teamId: team.id,
@@ -125,7 +129,7 @@ describe('creating tickets', () => {
     expect(res.json<Problem>().errors).toEqual([
       { field: 'assigneeId', message: 'not a member of the team' },
     ]);
-    expect(await rowCount('tickets')).toBe(before);
+    expect(await ticketsWithSubject(subject)).toBe(0);
   });
 
   it('creates a ticket once for a retried request with the same Idempotency-Key', async () => {

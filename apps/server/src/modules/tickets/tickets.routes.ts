@@ -5,9 +5,10 @@ import {
   CreateViewBody,
   IdParams,
   Message,
-  MessageBody,
   MessageList,
   NoContent,
+  PresenceBody,
+  ReplyBody,
   Ticket,
   TicketEventList,
   TicketPage,
@@ -28,6 +29,7 @@ import { idempotent } from '../../platform/idempotency';
 import { IDEMPOTENT } from '../customers';
 import {
   addMessage,
+  announcePresence,
   createStatus,
   createTicket,
   getTicket,
@@ -99,13 +101,31 @@ export function ticketRoutes(deps: Deps) {
           tags,
           description: 'A public reply to the customer or an internal note (`visibility: internal`).',
           params: TicketParams,
-          body: MessageBody,
+          body: ReplyBody,
           response: { 201: Message },
         },
         config: write,
       },
       async (req, reply) =>
         reply.code(201).send(await addMessage(deps, actorOf(req), req.params.id, req.body)),
+    );
+    app.post(
+      '/tickets/:id/presence',
+      {
+        schema: {
+          tags,
+          description:
+            'Tells colleagues live that you view or type on this ticket (send every 10 s), or left it.',
+          params: TicketParams,
+          body: PresenceBody,
+          response: { 202: NoContent },
+        },
+        config: read,
+      },
+      async (req, reply) => {
+        await announcePresence(deps, principalOf(req).userId, req.params.id, req.body.state);
+        return reply.code(202).send();
+      },
     );
     app.get(
       '/tickets/:id/events',

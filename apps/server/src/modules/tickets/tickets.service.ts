@@ -12,7 +12,21 @@ import type {
   UpdateTicketBody,
 } from '@keepdesk/contract';
 import { STATUS_CATEGORIES } from '@keepdesk/contract';
-import { and, arrayContains, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  arrayContains,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNull,
+  lt,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Executor, type Tx, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
@@ -501,12 +515,15 @@ export async function addMessage(
   deps: Deps,
   actor: Actor,
   id: string,
-  input: { body: string; visibility: 'public' | 'internal' },
+  input: { body: string; visibility: 'public' | 'internal'; lastSeenMessageId?: string; force?: boolean },
 ): Promise<Message> {
   return withTransaction(deps.database, async (tx) => {
     const row = await lockState(tx, id);
     const before = stateOf(row);
     if (before.statusCategory === 'closed') throw closedError(id);
+    if (input.visibility === 'public' && input.lastSeenMessageId && !input.force) {
+      await assertNoNewerReply(tx, id, input.lastSeenMessageId, actor.userId);
+    }
     const body = sanitizeMessage(input.body);
     if (!body.text && !body.html.includes('<img')) {
       throw new AppError('VALIDATION_FAILED', {
@@ -549,6 +566,58 @@ export async function addMessage(
     });
     const [presented] = await presentMessages(tx, [message!]);
     return presented!;
+  });
+}
+
+/** A colleague's public reply after the message the agent last saw: sending now would answer twice. */
+async function assertNoNewerReply(
+  tx: Tx,
+  ticketId: string,
+  lastSeenId: string,
+  userId: string | null,
+): Promise<void> {
+  const [seen] = await tx
+    .select({ createdAt: ticketMessages.createdAt })
+    .from(ticketMessages)
+    .where(and(eq(ticketMessages.id, lastSeenId), eq(ticketMessages.ticketId, ticketId)));
+  if (!seen) return;
+  const [colleague] = await tx
+    .select({ name: users.name })
+    .from(ticketMessages)
+    .innerJoin(users, eq(users.id, ticketMessages.authorUserId))
+    .where(
+      and(
+        eq(ticketMessages.ticketId, ticketId),
+        eq(ticketMessages.visibility, 'public'),
+        eq(ticketMessages.authorKind, 'agent'),
+        userId ? ne(ticketMessages.authorUserId, userId) : undefined,
+        gt(ticketMessages.createdAt, seen.createdAt),
+      ),
+    )
+    .orderBy(desc(ticketMessages.createdAt))
+    .limit(1);
+  if (colleague) {
+    throw new AppError('REPLY_COLLISION', {
+      message: `${colleague.name} replied to the customer meanwhile; read it, then send again with force`,
+    });
+  }
+}
+
+/** Tells everyone looking at tickets that the user views, types on or left this ticket. */
+export async function announcePresence(
+  deps: Deps,
+  userId: string,
+  ticketId: string,
+  state: 'viewing' | 'typing' | 'left',
+): Promise<void> {
+  const [user] = await deps.database.db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  await deps.live.announcePresence({
+    type: 'presence',
+    ticketId,
+    userId,
+    name: user?.name ?? '',
+    state,
+    at: deps.now().toISOString(),
   });
 }
 

@@ -1,0 +1,130 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BusMessage, EventBus } from './events';
+import { type App, type Principal, principalOf } from './http';
+
+/** What a browser receives on its live stream. Ids only: the browser loads what it may see. */
+export type LiveEvent =
+  | { type: 'change'; entityType: string; entityId: string; action: string }
+  | { type: 'presence'; ticketId: string; userId: string; name: string; state: PresenceState; at: string };
+
+export type PresenceState = 'viewing' | 'typing' | 'left';
+
+interface Client {
+  principal: Principal;
+  reply: FastifyReply;
+}
+
+const HEARTBEAT_MS = 25_000;
+
+/**
+ * Server-Sent Events to the browsers connected to this process. It listens on the event bus, so a change
+ * committed through any Keepdesk process on the same database reaches every browser: the outbox dispatcher
+ * announces each committed change, presence (who views or types on a ticket) travels on its own topic.
+ */
+export class LiveHub {
+  private readonly clients = new Set<Client>();
+  /** Which permission lets a browser hear about changes of an entity type; others are not forwarded. */
+  private readonly audiences = new Map<string, string>();
+  private unsubscribe: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly bus: EventBus) {}
+
+  /** Changes of `entityType` go to browsers whose user has `permission`. */
+  expose(entityType: string, permission: string): void {
+    this.audiences.set(entityType, permission);
+  }
+
+  start(): void {
+    this.unsubscribe ??= this.bus.subscribe((message) => this.onBusMessage(message));
+    this.heartbeat ??= setInterval(() => {
+      for (const client of this.clients) client.reply.raw.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  get connections(): number {
+    return this.clients.size;
+  }
+
+  /** Turns the request into an event stream for its principal until the browser goes away. */
+  connect(req: FastifyRequest, reply: FastifyReply, principal: Principal): void {
+    reply.hijack();
+    const headers = { ...(reply.getHeaders() as Record<string, string>) };
+    delete headers['content-length'];
+    reply.raw.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    reply.raw.write('retry: 3000\n: connected\n\n');
+    const client = { principal, reply };
+    this.clients.add(client);
+    req.raw.on('close', () => this.clients.delete(client));
+  }
+
+  /** Ends every stream (browsers reconnect to another process); call before the HTTP server closes. */
+  closeAll(): void {
+    for (const client of this.clients) client.reply.raw.end();
+    this.clients.clear();
+  }
+
+  stop(): void {
+    this.closeAll();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** Announces presence on a ticket to every process (and so every browser that may read tickets). */
+  async announcePresence(event: Extract<LiveEvent, { type: 'presence' }>): Promise<void> {
+    await this.bus.publish({ topic: 'presence', data: event });
+  }
+
+  private onBusMessage(message: BusMessage): void {
+    if (message.topic === 'outbox') {
+      const entityType = String(message.data.entityType ?? '');
+      const permission = this.audiences.get(entityType);
+      if (!permission) return;
+      this.send(
+        {
+          type: 'change',
+          entityType,
+          entityId: String(message.data.entityId ?? ''),
+          action: String(message.data.type ?? ''),
+        },
+        permission,
+      );
+    } else if (message.topic === 'presence') {
+      this.send(message.data as LiveEvent, this.audiences.get('ticket') ?? 'tickets:read');
+    }
+  }
+
+  private send(event: LiveEvent, permission: string): void {
+    const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const client of this.clients) {
+      if (client.principal.permissions.includes(permission)) client.reply.raw.write(frame);
+    }
+  }
+}
+
+/** `GET /api/v1/live`: the signed-in browser's event stream. */
+export function liveRoutes(live: LiveHub) {
+  return async (app: App) => {
+    app.get(
+      '/live',
+      {
+        schema: {
+          tags: ['live'],
+          description:
+            'Server-Sent Events: `change` (an entity changed; load it again) and `presence` (who views or types on a ticket).',
+        },
+        config: { access: { permission: null } },
+      },
+      async (req, reply) => live.connect(req, reply, principalOf(req)),
+    );
+  };
+}
