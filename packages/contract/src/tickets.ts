@@ -266,3 +266,41 @@ export const ViewTicketsQuery = z.object({
   cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// ── search ──────────────────────────────────────────────────────────────────────────────────────────────
+
+export const SearchQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .meta({
+      description: 'Words, "phrases" and filters: status:open assignee:me tag:billing from:anna@example.com',
+    }),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const TicketHit = z.object({
+  ticket: Ticket,
+  rank: z.number(),
+  snippet: z.string().meta({ description: 'Safe HTML: escaped text with the matches in <mark>' }),
+});
+export const ContactHit = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string().nullable(),
+  organization: OrganizationRef.nullable(),
+});
+export const SearchResult = z
+  .object({
+    tickets: z.array(TicketHit),
+    contacts: z
+      .array(ContactHit)
+      .meta({ description: 'Contacts whose name or address matches (first page only)' }),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'SearchResult' });
+export type SearchResult = z.infer<typeof SearchResult>;

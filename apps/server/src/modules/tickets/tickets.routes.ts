@@ -9,6 +9,8 @@ import {
   NoContent,
   PresenceBody,
   ReplyBody,
+  SearchQuery,
+  SearchResult,
   Ticket,
   TicketEventList,
   TicketPage,
@@ -27,6 +29,7 @@ import type { Deps } from '../../platform/context';
 import { type App, actorOf, principalOf } from '../../platform/http';
 import { idempotent } from '../../platform/idempotency';
 import { IDEMPOTENT } from '../customers';
+import { search } from './search.service';
 import {
   addMessage,
   announcePresence,
@@ -184,6 +187,20 @@ export function ticketRoutes(deps: Deps) {
         config: read,
       },
       async (req) => viewTickets(deps, req.params.id, principalOf(req).userId, req.query),
+    );
+    app.get(
+      '/search',
+      {
+        schema: {
+          tags: ['search'],
+          description:
+            'Full-text search over tickets, messages and contacts (German and English stemming, "phrases"), ranked, with filters in the query: `status:open assignee:me tag:billing from:anna@example.com priority:high`.',
+          querystring: SearchQuery,
+          response: { 200: SearchResult },
+        },
+        config: read,
+      },
+      async (req) => search(deps, principalOf(req).userId, req.query),
     );
     app.get(
       '/ticket-statuses',

@@ -283,6 +283,21 @@ async function contactOrganization(executor: Executor, contactId: string) {
   return row;
 }
 
+// ── search documents ──
+
+/** The stemming of a ticket's language, plus `simple` so exact words (names, numbers, codes) match too. */
+function configOf(language: string): SQL {
+  return language === 'de' ? sql`'german'::regconfig` : sql`'english'::regconfig`;
+}
+
+function ticketVector(language: string, subject: string): SQL {
+  return sql`setweight(to_tsvector(${configOf(language)}, ${subject}), 'A') || setweight(to_tsvector('simple', ${subject}), 'A')`;
+}
+
+function messageVector(language: string, text: string): SQL {
+  return sql`to_tsvector(${configOf(language)}, ${text}) || to_tsvector('simple', ${text})`;
+}
+
 // ── writing ─────────────────────────────────────────────────────────────────────────────────────────────
 
 async function addEvents(
@@ -388,6 +403,7 @@ export async function createTicket(
         assigneeId: input.assigneeId,
         teamId: input.teamId,
         tags: normalizeTags(input.tags),
+        searchVector: ticketVector(detected ?? requester.language, input.subject),
         messageCount: 1,
         createdAt: now,
         updatedAt: now,
@@ -408,6 +424,7 @@ export async function createTicket(
         bodyText: body.text,
         channel: input.channel,
         createdAt: now,
+        searchVector: messageVector(row.language, body.text),
       })
       .returning();
     await addEvents(tx, row.id, actor, [
@@ -488,6 +505,9 @@ export async function updateTicket(
         solvedAt: next.solvedAt,
         closedAt: next.closedAt,
         updatedAt: deps.now(),
+        ...(next.subject !== before.subject
+          ? { searchVector: ticketVector(row.language, next.subject) }
+          : {}),
       })
       .where(eq(tickets.id, id));
     await recordTicketChanges(tx, id, actor, changes);
@@ -543,6 +563,7 @@ export async function addMessage(
         bodyText: body.text,
         channel: row.channel,
         createdAt: now,
+        searchVector: messageVector(row.language, body.text),
       })
       .returning();
     const reopen = input.visibility === 'public' ? statusAfterAgentReply(before.statusCategory) : null;

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,6 +17,9 @@ import {
 import { users } from '../auth/auth.tables';
 import { contacts, organizations } from '../customers/customers.tables';
 import { teams } from '../teams/teams.tables';
+
+/** A PostgreSQL full-text document, written by the services with the ticket's language. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** Human-friendly ticket numbers (#10001, #10002, …), never reused. */
 export const ticketNumbers = pgSequence('ticket_number_seq', { startWith: 10001 });
@@ -60,6 +64,8 @@ export const tickets = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     solvedAt: timestamp('solved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Subject, requester name and address: stemmed in the ticket's language, plus exact words. */
+    searchVector: tsvector('search_vector'),
   },
   (t) => [
     index('tickets_category_updated_idx').on(t.statusCategory, t.updatedAt.desc(), t.id.desc()),
@@ -69,6 +75,7 @@ export const tickets = pgTable(
     index('tickets_organization_idx').on(t.organizationId, t.updatedAt.desc()),
     index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
     index('tickets_tags_idx').using('gin', t.tags),
+    index('tickets_search_idx').using('gin', t.searchVector),
   ],
 );
 
@@ -87,8 +94,12 @@ export const ticketMessages = pgTable(
     bodyText: text('body_text').notNull(),
     channel: text('channel').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector('search_vector'),
   },
-  (t) => [index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt)],
+  (t) => [
+    index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt),
+    index('ticket_messages_search_idx').using('gin', t.searchVector),
+  ],
 );
 
 /** The ticket's history: who changed what, when, from → to. */

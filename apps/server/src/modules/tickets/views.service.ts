@@ -102,10 +102,11 @@ export async function ticketsMatching(
   sort: ViewSort,
   viewer: Viewer,
   page: { cursor?: string; limit: number },
+  extra?: SQL,
 ): Promise<TicketPage> {
   const { expr, cast } = sortKey(sort);
   const direction = sort.direction === 'asc' ? sql`asc` : sql`desc`;
-  const conditions = [viewCondition(filter, viewer)];
+  const conditions = [viewCondition(filter, viewer), extra];
   if (page.cursor) {
     const [key, id] = decodeCursor(page.cursor, 2);
     const after = sort.direction === 'asc' ? sql`>` : sql`<`;
