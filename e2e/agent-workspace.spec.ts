@@ -68,3 +68,19 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
   await page.getByRole('link', { name: /^Pending/ }).click();
   await expect(page.getByRole('row', { name: new RegExp(subject) })).toBeVisible();
 });
+
+test('an agent finds a ticket by a word from the conversation', async ({ page }) => {
+  await signIn(page, 'agent@demo.keepdesk.test');
+  await page.keyboard.press('/');
+  await page
+    .getByRole('searchbox', { name: 'Search' })
+    .or(page.getByRole('textbox', { name: 'Search' }))
+    .fill('Abbuchung');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/search\?q=Abbuchung/);
+  const hit = page.getByTestId('search-hit').filter({ hasText: 'Rechnung Oktober doppelt abgebucht' });
+  await expect(hit).toBeVisible();
+  await expect(hit.locator('mark').first()).toBeVisible();
+  await hit.getByRole('link').click();
+  await expect(page.getByRole('heading', { name: /Rechnung Oktober doppelt abgebucht/ })).toBeVisible();
+});

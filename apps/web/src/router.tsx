@@ -18,6 +18,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { SearchPage } from './tickets/SearchPage';
 import { TicketPage } from './tickets/TicketPage';
 import { TicketsPage } from './tickets/TicketsPage';
 
@@ -77,6 +78,12 @@ const ticketRoute = createRoute({
   path: '/tickets/$ticketId',
   component: TicketPage,
 });
+const searchRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/search',
+  validateSearch: (search: Record<string, unknown>) => ({ q: stringOr(search.q) ?? '' }),
+  component: SearchPage,
+});
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/profile',
@@ -111,6 +118,7 @@ const routeTree = rootRoute.addChildren([
     homeRoute,
     ticketsRoute,
     ticketRoute,
+    searchRoute,
     profileRoute,
     usersRoute,
     teamsRoute,

@@ -8,9 +8,10 @@ import {
   NavLink,
   ScrollArea,
   Text,
+  TextInput,
   UnstyledButton,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
   IconChevronDown,
   IconHome,
@@ -18,6 +19,7 @@ import {
   IconKey,
   IconLanguage,
   IconLogout,
+  IconSearch,
   IconShieldLock,
   IconUser,
   IconUsers,
@@ -25,7 +27,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../api';
 import { currentLanguage, type UiLanguage } from '../i18n';
@@ -122,7 +124,10 @@ export function AppLayout() {
               </Group>
             </Link>
           </Group>
-          <UserMenu me={me} />
+          <Group gap="md">
+            {can(me, 'tickets:read') && <SearchBox />}
+            <UserMenu me={me} />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
@@ -208,5 +213,34 @@ function UserMenu({ me }: { me: Me }) {
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
+  );
+}
+
+/** The search box in the header; `/` jumps into it from anywhere. */
+function SearchBox() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const input = useRef<HTMLInputElement>(null);
+  const [value, setValue] = useState('');
+  useHotkeys([['/', () => input.current?.focus()]]);
+  return (
+    <form
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value.trim()) void navigate({ to: '/search', search: { q: value.trim() } });
+      }}
+    >
+      <TextInput
+        ref={input}
+        size="sm"
+        w={{ base: 160, sm: 320 }}
+        leftSection={<IconSearch size={16} />}
+        placeholder={t('search.placeholder')}
+        aria-label={t('search.label')}
+        value={value}
+        onChange={(event) => setValue(event.currentTarget.value)}
+      />
+    </form>
   );
 }

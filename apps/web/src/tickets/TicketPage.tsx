@@ -197,7 +197,7 @@ export function TicketPage() {
       </Stack>
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
         <Stack gap="xs">
-          {(['r', 'n', 'ctrlEnter', 'jk', 'enter', 'c', 'help'] as const).map((key) => (
+          {(['r', 'n', 'ctrlEnter', 'jk', 'enter', 'c', 'search', 'help'] as const).map((key) => (
             <Group key={key} justify="space-between">
               <Text size="sm">{t(`shortcuts.${key}.label`)}</Text>
               <Kbd>{t(`shortcuts.${key}.keys`)}</Kbd>
