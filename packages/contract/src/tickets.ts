@@ -270,14 +270,9 @@ export const ViewTicketsQuery = z.object({
 // ── search ──────────────────────────────────────────────────────────────────────────────────────────────
 
 export const SearchQuery = z.object({
-  q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .meta({
-      description: 'Words, "phrases" and filters: status:open assignee:me tag:billing from:anna@example.com',
-    }),
+  q: z.string().trim().min(1).max(500).meta({
+    description: 'Words, "phrases" and filters: status:open assignee:me tag:billing from:anna@example.com',
+  }),
   cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });

@@ -225,7 +225,7 @@ function SearchBox() {
   useHotkeys([['/', () => input.current?.focus()]]);
   return (
     <form
-      role="search"
+      aria-label={t('search.label')}
       onSubmit={(event) => {
         event.preventDefault();
         if (value.trim()) void navigate({ to: '/search', search: { q: value.trim() } });
