@@ -75,6 +75,8 @@ export const Ticket = z
     updatedAt: z.iso.datetime(),
     solvedAt: z.iso.datetime().nullable(),
     messageCount: z.number().int(),
+    parentId: z.uuid().nullable().meta({ description: 'The problem ticket this incident belongs to' }),
+    mergedIntoId: z.uuid().nullable(),
   })
   .meta({ id: 'Ticket' });
 export type Ticket = z.infer<typeof Ticket>;
@@ -299,3 +301,56 @@ export const SearchResult = z
   })
   .meta({ id: 'SearchResult' });
 export type SearchResult = z.infer<typeof SearchResult>;
+
+// ── working many tickets ────────────────────────────────────────────────────────────────────────────────
+
+export const BulkUpdateBody = z.object({
+  ids: z.array(z.uuid()).min(1).max(1000),
+  changes: z
+    .object({
+      status: StatusKey.optional(),
+      priority: Priority.optional(),
+      assigneeId: z.uuid().nullable().optional(),
+      addTags: z.array(Tag).max(20).optional(),
+      removeTags: z.array(Tag).max(20).optional(),
+    })
+    .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'nothing to change' }),
+});
+export type BulkUpdateBody = z.infer<typeof BulkUpdateBody>;
+export const BulkResult = z
+  .object({
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    failed: z.array(z.object({ id: z.uuid(), code: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'BulkResult' });
+export type BulkResult = z.infer<typeof BulkResult>;
+
+export const MergeTicketsBody = z.object({
+  sourceIds: z
+    .array(z.uuid())
+    .min(1)
+    .max(50)
+    .meta({ description: 'Tickets to merge into this one: their messages move here and they are closed' }),
+});
+export const SplitTicketBody = z.object({
+  messageId: z.uuid().meta({ description: 'The message that becomes a ticket of its own' }),
+  subject: z.string().trim().min(1).max(500).optional(),
+});
+export const LinkKind = z.enum(['related', 'child']);
+export const LinkBody = z.object({
+  kind: LinkKind.meta({ description: '`child`: the other ticket is an incident of this problem ticket' }),
+});
+export const LinkParams = z.object({ id: z.uuid(), otherId: z.uuid() });
+export const TicketRef = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  subject: z.string(),
+  status: z.string(),
+  statusCategory: StatusCategory,
+});
+export type TicketRef = z.infer<typeof TicketRef>;
+export const TicketLinks = z
+  .object({ parent: TicketRef.nullable(), children: z.array(TicketRef), related: z.array(TicketRef) })
+  .meta({ id: 'TicketLinks' });
+export type TicketLinks = z.infer<typeof TicketLinks>;

@@ -1,9 +1,14 @@
 import {
+  BulkResult,
+  BulkUpdateBody,
   CreatedTicket,
   CreateTicketBody,
   CreateTicketStatusBody,
   CreateViewBody,
   IdParams,
+  LinkBody,
+  LinkParams,
+  MergeTicketsBody,
   Message,
   MessageList,
   NoContent,
@@ -11,8 +16,10 @@ import {
   ReplyBody,
   SearchQuery,
   SearchResult,
+  SplitTicketBody,
   Ticket,
   TicketEventList,
+  TicketLinks,
   TicketPage,
   TicketParams,
   TicketQuery,
@@ -51,6 +58,15 @@ import {
   type ViewActor,
   viewTickets,
 } from './views.service';
+import {
+  bulkUpdate,
+  getLinks,
+  linkTickets,
+  mergeTickets,
+  splitTicket,
+  takeNext,
+  unlinkTickets,
+} from './work.service';
 
 function viewActorOf(req: FastifyRequest): ViewActor {
   const principal = principalOf(req);
@@ -78,6 +94,69 @@ export function ticketRoutes(deps: Deps) {
       },
       async (req, reply) =>
         idempotent(deps.database, req, reply, 201, () => createTicket(deps, actorOf(req), req.body)),
+    );
+    app.post(
+      '/tickets/take-next',
+      {
+        schema: {
+          tags,
+          description: 'Assigns you the oldest unassigned open ticket of your teams; 204 when there is none.',
+          response: { 200: Ticket, 204: NoContent },
+        },
+        config: write,
+      },
+      async (req, reply) => {
+        const ticket = await takeNext(deps, actorOf(req), principalOf(req).userId);
+        return ticket ? ticket : reply.code(204).send();
+      },
+    );
+    app.post(
+      '/tickets/bulk',
+      {
+        schema: {
+          tags,
+          description:
+            'The same change on up to 1,000 tickets; each succeeds or fails on its own, reported by id.',
+          body: BulkUpdateBody,
+          response: { 200: BulkResult },
+        },
+        config: write,
+      },
+      async (req) => bulkUpdate(deps, actorOf(req), req.body),
+    );
+    app.post(
+      '/tickets/:id/merge',
+      {
+        schema: { tags, params: TicketParams, body: MergeTicketsBody, response: { 200: Ticket } },
+        config: write,
+      },
+      async (req) => mergeTickets(deps, actorOf(req), req.params.id, req.body.sourceIds),
+    );
+    app.post(
+      '/tickets/:id/split',
+      {
+        schema: { tags, params: TicketParams, body: SplitTicketBody, response: { 201: Ticket } },
+        config: write,
+      },
+      async (req, reply) =>
+        reply
+          .code(201)
+          .send(await splitTicket(deps, actorOf(req), req.params.id, req.body.messageId, req.body.subject)),
+    );
+    app.get(
+      '/tickets/:id/links',
+      { schema: { tags, params: TicketParams, response: { 200: TicketLinks } }, config: read },
+      async (req) => getLinks(deps, req.params.id),
+    );
+    app.put(
+      '/tickets/:id/links/:otherId',
+      { schema: { tags, params: LinkParams, body: LinkBody, response: { 200: TicketLinks } }, config: write },
+      async (req) => linkTickets(deps, actorOf(req), req.params.id, req.params.otherId, req.body.kind),
+    );
+    app.delete(
+      '/tickets/:id/links/:otherId',
+      { schema: { tags, params: LinkParams, response: { 200: TicketLinks } }, config: write },
+      async (req) => unlinkTickets(deps, actorOf(req), req.params.id, req.params.otherId),
     );
     app.get(
       '/tickets/:id',

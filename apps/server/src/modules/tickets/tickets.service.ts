@@ -102,10 +102,12 @@ export function presentTicket(row: TicketRow): Ticket {
     updatedAt: t.updatedAt.toISOString(),
     solvedAt: t.solvedAt?.toISOString() ?? null,
     messageCount: t.messageCount,
+    parentId: t.parentId,
+    mergedIntoId: t.mergedIntoId,
   };
 }
 
-async function loadTicket(executor: Executor, id: string): Promise<Ticket> {
+export async function loadTicket(executor: Executor, id: string): Promise<Ticket> {
   const [row] = await selectTickets(executor).where(eq(tickets.id, id));
   if (!row) throw notFound('ticket', id);
   return presentTicket(row);
@@ -235,7 +237,7 @@ async function assertTeam(executor: Executor, teamId: string | null): Promise<vo
 }
 
 /** An assignee must be an active user and, when the ticket has a team, a member of it. */
-async function assertAssignee(
+export async function assertAssignee(
   executor: Executor,
   assigneeId: string | null,
   teamId: string | null,
@@ -290,17 +292,17 @@ function configOf(language: string): SQL {
   return language === 'de' ? sql`'german'::regconfig` : sql`'english'::regconfig`;
 }
 
-function ticketVector(language: string, subject: string): SQL {
+export function ticketVector(language: string, subject: string): SQL {
   return sql`setweight(to_tsvector(${configOf(language)}, ${subject}), 'A') || setweight(to_tsvector('simple', ${subject}), 'A')`;
 }
 
-function messageVector(language: string, text: string): SQL {
+export function messageVector(language: string, text: string): SQL {
   return sql`to_tsvector(${configOf(language)}, ${text}) || to_tsvector('simple', ${text})`;
 }
 
 // ── writing ─────────────────────────────────────────────────────────────────────────────────────────────
 
-async function addEvents(
+export async function addEvents(
   tx: Tx,
   ticketId: string,
   actor: Actor,
@@ -441,7 +443,7 @@ export async function createTicket(
   });
 }
 
-async function lockState(tx: Tx, id: string) {
+export async function lockState(tx: Tx, id: string) {
   const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
   if (!row) throw notFound('ticket', id);
   return row;
@@ -463,59 +465,97 @@ function stateOf(row: typeof tickets.$inferSelect): TicketState {
   };
 }
 
-const closedError = (id: string) =>
+export const closedError = (id: string) =>
   new AppError('TICKET_CLOSED', { message: `ticket ${id} is closed; create a follow-up ticket instead` });
 
 /** Changes fields of a ticket; each change becomes an event with from → to. */
-export async function updateTicket(
+export function updateTicket(deps: Deps, actor: Actor, id: string, input: UpdateTicketBody): Promise<Ticket> {
+  return withTransaction(deps.database, async (tx) => (await applyUpdate(tx, deps, actor, id, input)).ticket);
+}
+
+/**
+ * Changes a ticket inside the caller's transaction; `input` may be computed from the locked row (bulk tag
+ * changes). Solving a problem ticket solves its open incidents too.
+ */
+export async function applyUpdate(
+  tx: Tx,
   deps: Deps,
   actor: Actor,
   id: string,
-  input: UpdateTicketBody,
-): Promise<Ticket> {
-  return withTransaction(deps.database, async (tx) => {
-    const row = await lockState(tx, id);
-    const before = stateOf(row);
-    const status = input.status !== undefined ? await resolveStatus(tx, input.status) : undefined;
-    const plan = planUpdate(before, { ...input, status }, deps.now());
-    if (!plan.ok) throw closedError(id);
-    const { next, changes } = plan;
-    if (changes.length === 0) return loadTicket(tx, id);
-    if (input.teamId !== undefined) await assertTeam(tx, next.teamId);
-    if (input.assigneeId !== undefined || input.teamId !== undefined) {
-      await assertAssignee(tx, next.assigneeId, next.teamId);
-    }
-    let organizationId = row.organizationId;
-    if (input.requesterId !== undefined && input.requesterId !== row.requesterId) {
-      organizationId = (await contactOrganization(tx, input.requesterId)).organizationId;
-    }
-    await tx
-      .update(tickets)
-      .set({
-        subject: next.subject,
-        statusKey: next.statusKey,
-        statusCategory: next.statusCategory,
-        priority: next.priority,
-        type: next.type,
-        assigneeId: next.assigneeId,
-        teamId: next.teamId,
-        tags: next.tags,
-        requesterId: next.requesterId,
-        organizationId,
-        solvedAt: next.solvedAt,
-        closedAt: next.closedAt,
-        updatedAt: deps.now(),
-        ...(next.subject !== before.subject
-          ? { searchVector: ticketVector(row.language, next.subject) }
-          : {}),
-      })
-      .where(eq(tickets.id, id));
-    await recordTicketChanges(tx, id, actor, changes);
-    return loadTicket(tx, id);
-  });
+  input: UpdateTicketBody | ((row: typeof tickets.$inferSelect) => UpdateTicketBody),
+): Promise<{ ticket: Ticket; changed: boolean }> {
+  const row = await lockState(tx, id);
+  const change = typeof input === 'function' ? input(row) : input;
+  const before = stateOf(row);
+  const status = change.status !== undefined ? await resolveStatus(tx, change.status) : undefined;
+  const plan = planUpdate(before, { ...change, status }, deps.now());
+  if (!plan.ok) throw closedError(id);
+  const { next, changes } = plan;
+  if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false };
+  if (change.teamId !== undefined) await assertTeam(tx, next.teamId);
+  if (change.assigneeId !== undefined || change.teamId !== undefined) {
+    await assertAssignee(tx, next.assigneeId, next.teamId);
+  }
+  let organizationId = row.organizationId;
+  if (change.requesterId !== undefined && change.requesterId !== row.requesterId) {
+    organizationId = (await contactOrganization(tx, change.requesterId)).organizationId;
+  }
+  await tx
+    .update(tickets)
+    .set({
+      subject: next.subject,
+      statusKey: next.statusKey,
+      statusCategory: next.statusCategory,
+      priority: next.priority,
+      type: next.type,
+      assigneeId: next.assigneeId,
+      teamId: next.teamId,
+      tags: next.tags,
+      requesterId: next.requesterId,
+      organizationId,
+      solvedAt: next.solvedAt,
+      closedAt: next.closedAt,
+      updatedAt: deps.now(),
+      ...(next.subject !== before.subject ? { searchVector: ticketVector(row.language, next.subject) } : {}),
+    })
+    .where(eq(tickets.id, id));
+  await recordTicketChanges(tx, id, actor, changes);
+  if (next.statusCategory === 'solved' && before.statusCategory !== 'solved') {
+    await solveIncidents(tx, deps, actor, id, next.statusKey);
+  }
+  return { ticket: await loadTicket(tx, id), changed: true };
 }
 
-async function recordTicketChanges(tx: Tx, id: string, actor: Actor, changes: FieldChange[]): Promise<void> {
+/** The open incidents of a problem ticket are solved with it. */
+async function solveIncidents(
+  tx: Tx,
+  deps: Deps,
+  actor: Actor,
+  parentId: string,
+  statusKey: string,
+): Promise<void> {
+  const children = await tx
+    .select({ id: tickets.id, statusKey: tickets.statusKey })
+    .from(tickets)
+    .where(and(eq(tickets.parentId, parentId), sql`${tickets.statusCategory} not in ('solved', 'closed')`))
+    .for('update');
+  for (const child of children) {
+    await tx
+      .update(tickets)
+      .set({ statusKey, statusCategory: 'solved', solvedAt: deps.now(), updatedAt: deps.now() })
+      .where(eq(tickets.id, child.id));
+    await recordTicketChanges(tx, child.id, actor, [
+      { field: 'status', from: child.statusKey, to: statusKey },
+    ]);
+  }
+}
+
+export async function recordTicketChanges(
+  tx: Tx,
+  id: string,
+  actor: Actor,
+  changes: FieldChange[],
+): Promise<void> {
   await addEvents(
     tx,
     id,

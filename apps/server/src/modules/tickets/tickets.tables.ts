@@ -64,6 +64,10 @@ export const tickets = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     solvedAt: timestamp('solved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Set when this ticket was merged into another one; it is then closed. */
+    mergedIntoId: uuid('merged_into_id'),
+    /** The problem ticket this incident belongs to. */
+    parentId: uuid('parent_id'),
     /** Subject, requester name and address: stemmed in the ticket's language, plus exact words. */
     searchVector: tsvector('search_vector'),
   },
@@ -76,6 +80,7 @@ export const tickets = pgTable(
     index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.searchVector),
+    index('tickets_parent_idx').on(t.parentId),
   ],
 );
 
@@ -150,4 +155,19 @@ export const views = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('views_owner_idx').on(t.ownerId)],
+);
+
+/** Tickets that belong together without one being the other's parent (a split, a duplicate report). */
+export const ticketLinks = pgTable(
+  'ticket_links',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    otherId: uuid('other_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.otherId] }), index('ticket_links_other_idx').on(t.otherId)],
 );
