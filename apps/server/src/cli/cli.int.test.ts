@@ -13,6 +13,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       ['migrate', '--help'],
       ['user', 'create', '--help'],
       ['token', 'create', '--help'],
+      ['seed', '--help'],
     ]) {
       const { code, stdout } = await runKeepdesk(args);
       expect(code, args.join(' ')).toBe(0);

@@ -64,4 +64,12 @@ databaseOptions(
     .requiredOption('--name <name>', 'what the token is for'),
 ).action((opts) => runCommand('token create', opts));
 
+databaseOptions(
+  program
+    .command('seed')
+    .description('add large, realistic German and English ticket volumes (for benchmarks and load tests)')
+    .requiredOption('--tickets <count>', 'how many tickets', int)
+    .option('--messages-per-ticket <count>', 'messages in each ticket', int, '3'),
+).action((opts) => runCommand('seed', opts));
+
 await program.parseAsync(process.argv);

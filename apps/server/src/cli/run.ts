@@ -5,7 +5,9 @@ import { ConfigError, type ConfigOverrides, loadConfig } from '../platform/confi
 import { openDatabase, runMigrations } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { SYSTEM_ACTOR } from '../platform/events';
+import { seedTickets } from '../seed';
 import { createServer } from '../server';
+import { progressBar } from './progress';
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -78,6 +80,29 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
       console.log(`created ${user.role} ${user.email} (${user.id})`);
       if (!input.password) await deps.outbox.kick();
     });
+  },
+
+  async seed(opts) {
+    const tickets = Number(opts.tickets);
+    const messagesPerTicket = Number(opts.messagesPerTicket ?? 3);
+    if (tickets < 1 || messagesPerTicket < 1 || messagesPerTicket > 20) {
+      throw new ConfigError('--tickets', 'at least 1; --messages-per-ticket 1 to 20');
+    }
+    const config = configFrom(opts);
+    const database = await openDatabase(config.database);
+    try {
+      await runMigrations(database);
+      const bar = progressBar('tickets');
+      await seedTickets(database, {
+        tickets,
+        messagesPerTicket,
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.finish();
+      console.log(`added ${tickets} tickets with ${tickets * messagesPerTicket} messages`);
+    } finally {
+      await database.close();
+    }
   },
 
   async 'token create'(opts) {
