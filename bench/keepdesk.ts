@@ -10,6 +10,9 @@ import {
 
 export interface KeepdeskUnderTest {
   baseUrl: string;
+  databaseUrl: string;
+  /** The server's process id, to read its memory. */
+  pid: number | undefined;
   email: string;
   password: string;
   token: string;
@@ -64,6 +67,8 @@ export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
     const started = server;
     return {
       baseUrl,
+      databaseUrl: database.url,
+      pid: started.pid,
       email,
       password,
       token,

@@ -131,19 +131,40 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
   };
 }
 
+/** Peak resident memory (VmHWM) of a process in MB, from /proc. */
+export function peakRssMb(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Latencies in ms of `count` sequential calls after `warmUps` unmeasured ones. */
+export async function latencies(call: () => Promise<void>, count: number, warmUps = 5): Promise<number[]> {
+  for (let i = 0; i < warmUps; i++) await call();
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call();
+    out.push(performance.now() - started);
+  }
+  return out;
+}
+
 /** Requests per second (mean) of a GET under load, after a warm-up; fails on any non-2xx answer. */
 export async function requestsPerSecond(
   url: string,
   headers: Record<string, string>,
-  options: { connections: number; warmUpSeconds: number; seconds: number },
+  options: { connections: number; warmUpSeconds: number; seconds: number; method?: string; body?: string },
 ): Promise<number> {
-  await autocannon({ url, headers, connections: options.connections, duration: options.warmUpSeconds });
-  const result = await autocannon({
+  const request = {
     url,
     headers,
     connections: options.connections,
-    duration: options.seconds,
-  });
+    ...(options.method ? { method: options.method, body: options.body } : {}),
+  };
+  await autocannon({ ...request, duration: options.warmUpSeconds });
+  const result = await autocannon({ ...request, duration: options.seconds });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   }
