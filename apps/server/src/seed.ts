@@ -175,6 +175,6 @@ export async function seedTickets(
     done += size;
     options.onProgress?.(done, options.tickets);
   }
-  await database.exec(`drop table ${table}; analyze tickets; analyze ticket_messages; analyze contacts;`);
+  await database.exec(`drop table ${table}; analyze;`);
   return { tickets: done };
 }

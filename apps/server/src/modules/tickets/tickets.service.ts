@@ -155,7 +155,7 @@ export async function listTickets(deps: Deps, viewerId: string, query: TicketQue
   }
   const rows = await selectTickets(deps.database.db)
     .where(and(...conditions))
-    .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+    .orderBy(sql`${tickets.updatedAt} desc nulls last`, sql`${tickets.id} desc nulls last`)
     .limit(query.limit + 1);
   return toPage(rows, query.limit, presentTicket, (r) => [r.ticket.updatedAt.toISOString(), r.ticket.id]);
 }

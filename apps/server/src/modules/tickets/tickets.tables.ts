@@ -78,6 +78,7 @@ export const tickets = pgTable(
     index('tickets_requester_idx').on(t.requesterId, t.updatedAt.desc()),
     index('tickets_organization_idx').on(t.organizationId, t.updatedAt.desc()),
     index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
+    index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.searchVector),
     index('tickets_parent_idx').on(t.parentId),

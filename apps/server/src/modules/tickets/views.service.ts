@@ -105,7 +105,8 @@ export async function ticketsMatching(
   extra?: SQL,
 ): Promise<TicketPage> {
   const { expr, cast } = sortKey(sort);
-  const direction = sort.direction === 'asc' ? sql`asc` : sql`desc`;
+  // NULLS LAST / FIRST as in the indexes (`desc()` indexes are DESC NULLS LAST), so an index walks the order.
+  const direction = sort.direction === 'asc' ? sql`asc nulls first` : sql`desc nulls last`;
   const conditions = [viewCondition(filter, viewer), extra];
   if (page.cursor) {
     const [key, id] = decodeCursor(page.cursor, 2);
@@ -114,16 +115,33 @@ export async function ticketsMatching(
       sql`(${expr}, ${tickets.id}) ${after} (${String(key)}::${sql.raw(cast)}, ${String(id)}::uuid)`,
     );
   }
-  const rows = await selectTickets(executor, expr)
+  // The page's ids first (one index walk), the names for the page after: joining before the limit would
+  // join every matching ticket.
+  const keys = await executor
+    .select({ id: tickets.id, sortKey: sql<string>`(${expr})::text` })
+    .from(tickets)
     .where(and(...conditions))
     .orderBy(sql`${expr} ${direction}`, sql`${tickets.id} ${direction}`)
     .limit(page.limit + 1);
-  const hasMore = rows.length > page.limit;
-  const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
-  const last = pageRows.at(-1);
+  const hasMore = keys.length > page.limit;
+  const pageKeys = hasMore ? keys.slice(0, page.limit) : keys;
+  const rows =
+    pageKeys.length > 0
+      ? await selectTickets(executor).where(
+          inArray(
+            tickets.id,
+            pageKeys.map((k) => k.id),
+          ),
+        )
+      : [];
+  const byId = new Map(rows.map((row) => [row.ticket.id, row]));
+  const last = pageKeys.at(-1);
   return {
-    items: pageRows.map(presentTicket),
-    nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.ticket.id]) : null,
+    items: pageKeys.flatMap((k) => {
+      const row = byId.get(k.id);
+      return row ? [presentTicket(row)] : [];
+    }),
+    nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.id]) : null,
   };
 }
 
