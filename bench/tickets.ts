@@ -119,13 +119,13 @@ export async function ticketList(k: KeepdeskUnderTest): Promise<BenchResult[]> {
       {
         id: 'ticket.list.p95',
         view: allOpen.id,
-        sql: `select * from tickets where status_category in ('new','open') order by updated_at desc, id desc limit 51`,
+        sql: `select * from tickets where status_category in ('new','open') order by updated_at desc nulls last, id desc nulls last limit 51`,
       },
       {
         id: 'ticket.list.filtered.p95',
         view: filtered.id,
         sql: `select * from tickets where status_category in ('open','pending') and priority in ('high','urgent')
-               and tags && array['billing','refund'] order by updated_at desc, id desc limit 51`,
+               and tags && array['billing','refund'] order by updated_at desc nulls last, id desc nulls last limit 51`,
       },
     ];
     for (const c of cases) {

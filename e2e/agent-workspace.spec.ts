@@ -83,4 +83,12 @@ test('an agent finds a ticket by a word from the conversation', async ({ page })
   await expect(hit.locator('mark').first()).toBeVisible();
   await hit.getByRole('link').click();
   await expect(page.getByRole('heading', { name: /Rechnung Oktober doppelt abgebucht/ })).toBeVisible();
+
+  // The customer's page lists their tickets from every channel.
+  await page.getByRole('link', { name: 'Katrin Weber' }).click();
+  await expect(page.getByRole('heading', { name: 'Katrin Weber' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Tickets of this customer' })).toContainText(
+    'Rechnung Oktober doppelt abgebucht',
+  );
+  await expect(page.getByText('Müller Maschinenbau GmbH')).toBeVisible();
 });

@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout';
 import { NotFound } from './components/NotFound';
+import { ContactPage } from './customers/ContactPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -84,6 +85,11 @@ const searchRoute = createRoute({
   validateSearch: (search: Record<string, unknown>) => ({ q: stringOr(search.q) ?? '' }),
   component: SearchPage,
 });
+const contactRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/contacts/$contactId',
+  component: ContactPage,
+});
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/profile',
@@ -119,6 +125,7 @@ const routeTree = rootRoute.addChildren([
     ticketsRoute,
     ticketRoute,
     searchRoute,
+    contactRoute,
     profileRoute,
     usersRoute,
     teamsRoute,

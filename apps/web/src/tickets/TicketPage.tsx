@@ -484,7 +484,9 @@ function RequesterCard({ ticket }: { ticket: Ticket }) {
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={6}>
         {t('tickets.requester')}
       </Text>
-      <Text fw={600}>{ticket.requester.name}</Text>
+      <Anchor component={Link} to={`/contacts/${ticket.requester.id}`} fw={600}>
+        {ticket.requester.name}
+      </Anchor>
       {ticket.requester.email && (
         <Text size="sm" c="dimmed">
           {ticket.requester.email}
