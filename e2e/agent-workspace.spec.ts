@@ -92,3 +92,23 @@ test('an agent finds a ticket by a word from the conversation', async ({ page })
   );
   await expect(page.getByText('Müller Maschinenbau GmbH')).toBeVisible();
 });
+
+test('a team lead changes several tickets at once and takes the next one', async ({ page }) => {
+  await signIn(page, 'lead@demo.keepdesk.test');
+  await page.locator('nav').getByRole('link', { name: 'Tickets' }).click();
+  await page.getByRole('link', { name: /Alle offenen/ }).click();
+  const first = page.getByRole('checkbox', { name: /^#\d+ auswählen$/ }).nth(0);
+  const second = page.getByRole('checkbox', { name: /^#\d+ auswählen$/ }).nth(1);
+  await first.check();
+  await second.check();
+  const bar = page.getByTestId('bulk-bar');
+  await expect(bar).toContainText('2 Tickets ausgewählt');
+  await bar.getByRole('textbox', { name: 'Schlagwort hinzufügen' }).fill('bulk-test');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('2 geändert, 0 nicht änderbar')).toBeVisible();
+  await expect(bar).toBeHidden();
+
+  // The demo tickets belong to no team yet, so nothing waits in the lead's team.
+  await page.getByRole('button', { name: 'Nächstes übernehmen' }).click();
+  await expect(page.getByText('In Ihren Teams wartet nichts.')).toBeVisible();
+});

@@ -1,8 +1,9 @@
-import type { TicketPage, View, ViewList } from '@keepdesk/contract';
+import type { Ticket, TicketPage, View, ViewList } from '@keepdesk/contract';
 import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Group,
   NavLink,
   ScrollArea,
@@ -13,14 +14,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconInbox, IconPlus } from '@tabler/icons-react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { IconInbox, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { notifyError, notifySaved } from '../components/feedback';
 import { can, useMe } from '../session';
+import { BulkBar } from './BulkBar';
 import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { NewTicketModal } from './NewTicketModal';
 
@@ -41,6 +44,18 @@ export function TicketsPage() {
   const { view: viewId } = route.useSearch();
   const viewName = useViewName();
   const [creating, setCreating] = useState(false);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const takeNext = useMutation({
+    mutationFn: () => api.post<Ticket | undefined>('/tickets/take-next'),
+    onSuccess: async (ticket) => {
+      if (!ticket) {
+        notifySaved(t, t('tickets.nothingWaiting'));
+        return;
+      }
+      await navigate({ to: '/tickets/$ticketId', params: { ticketId: ticket.id } });
+    },
+    onError: (error) => notifyError(t, error),
+  });
   const views = useQuery({
     queryKey: ['views'],
     queryFn: () => api.get<ViewList>('/views'),
@@ -102,11 +117,24 @@ export function TicketsPage() {
             {current ? viewName(current) : t('nav.tickets')}
           </Title>
           {can(me, 'tickets:write') && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-              {t('tickets.new')}
-            </Button>
+            <Group gap="xs">
+              <Button
+                variant="light"
+                leftSection={<IconPlayerPlay size={16} />}
+                loading={takeNext.isPending}
+                onClick={() => takeNext.mutate()}
+              >
+                {t('tickets.takeNext')}
+              </Button>
+              <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+                {t('tickets.new')}
+              </Button>
+            </Group>
           )}
         </Group>
+        {checked.size > 0 && (
+          <BulkBar ids={[...checked]} myUserId={me.user.id} onDone={() => setChecked(new Set())} />
+        )}
         <Card withBorder padding={0}>
           {rows.length === 0 && !tickets.isPending ? (
             <EmptyState icon={<IconInbox />} title={t('tickets.emptyTitle')} text={t('tickets.emptyText')} />
@@ -119,6 +147,15 @@ export function TicketsPage() {
             >
               <Table.Thead>
                 <Table.Tr>
+                  <Table.Th w={40}>
+                    <Checkbox
+                      aria-label={t('bulk.selectAll')}
+                      checked={rows.length > 0 && rows.every((r) => checked.has(r.id))}
+                      onChange={(event) =>
+                        setChecked(event.currentTarget.checked ? new Set(rows.map((r) => r.id)) : new Set())
+                      }
+                    />
+                  </Table.Th>
                   <Table.Th w={80}>#</Table.Th>
                   <Table.Th>{t('tickets.subject')}</Table.Th>
                   <Table.Th>{t('tickets.requester')}</Table.Th>
@@ -136,6 +173,18 @@ export function TicketsPage() {
                     bg={index === selected ? 'var(--mantine-color-blue-light)' : undefined}
                     onClick={() => open(index)}
                   >
+                    <Table.Td onClick={(event) => event.stopPropagation()}>
+                      <Checkbox
+                        aria-label={t('bulk.select', { number: ticket.number })}
+                        checked={checked.has(ticket.id)}
+                        onChange={(event) => {
+                          const next = new Set(checked);
+                          if (event.currentTarget.checked) next.add(ticket.id);
+                          else next.delete(ticket.id);
+                          setChecked(next);
+                        }}
+                      />
+                    </Table.Td>
                     <Table.Td c="dimmed">#{ticket.number}</Table.Td>
                     <Table.Td fw={500}>{ticket.subject}</Table.Td>
                     <Table.Td>
