@@ -1,5 +1,5 @@
 import { defineConfig, type TestProjectInlineConfiguration, type ViteUserConfig } from 'vitest/config';
-import { findPostgres } from './apps/server/test/postgres';
+import { findPostgres } from './apps/server/test/postgres.ts';
 
 /**
  * Unit tests, then the integration suite twice: on PGlite and on native PostgreSQL (a fresh database per run).

@@ -1,8 +1,8 @@
-import type { BuiltInRoleKey } from '@keepdesk/contract';
+import type { BuiltInRoleKey, CreateTicketFieldBody, FieldValue } from '@keepdesk/contract';
 import { createUser, findUserByEmail } from './modules/auth';
 import { createOrganization } from './modules/customers';
 import { createTeam, putTeamMember } from './modules/teams';
-import { addMessage, createTicket, updateTicket } from './modules/tickets';
+import { addMessage, createField, createTicket, listFields, updateTicket } from './modules/tickets';
 import type { Deps } from './platform/context';
 import { SYSTEM_ACTOR } from './platform/events';
 
@@ -40,8 +40,9 @@ const DEMO_TEAMS = [
 /** Creates the demo workspace; each part once, so a data directory from an older release gains the new parts. */
 export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const people = await seedPeople(deps);
+  const fields = await seedFields(deps);
   const tickets = await seedTickets(deps);
-  return { created: people || tickets };
+  return { created: people || fields || tickets };
 }
 
 async function demoUserIds(deps: Deps): Promise<Map<string, string>> {
@@ -99,6 +100,81 @@ interface DemoTicket {
   status?: string;
   note?: string;
   reply?: string;
+  fields?: Record<string, FieldValue>;
+}
+
+const option = (value: string, labelEn: string, labelDe: string) => ({ value, labelEn, labelDe });
+
+const DEMO_FIELDS: CreateTicketFieldBody[] = [
+  {
+    key: 'product',
+    type: 'dropdown',
+    labelEn: 'Product',
+    labelDe: 'Produkt',
+    options: [
+      option('cloud', 'Cloud', 'Cloud'),
+      option('desktop', 'Desktop app', 'Desktop-App'),
+      option('mobile', 'Mobile app', 'Mobile App'),
+    ],
+    requiredOnSolve: true,
+    position: 10,
+  },
+  {
+    key: 'order_number',
+    type: 'text',
+    labelEn: 'Order number',
+    labelDe: 'Bestellnummer',
+    options: [],
+    requiredOnSolve: false,
+    position: 20,
+  },
+  {
+    key: 'affected_users',
+    type: 'number',
+    labelEn: 'Affected users',
+    labelDe: 'Betroffene Nutzer',
+    options: [],
+    requiredOnSolve: false,
+    position: 30,
+  },
+  {
+    key: 'contract_end',
+    type: 'date',
+    labelEn: 'Contract end',
+    labelDe: 'Vertragsende',
+    options: [],
+    requiredOnSolve: false,
+    position: 40,
+  },
+  {
+    key: 'modules',
+    type: 'multiselect',
+    labelEn: 'Modules',
+    labelDe: 'Module',
+    options: [
+      option('billing', 'Billing', 'Abrechnung'),
+      option('reporting', 'Reporting', 'Berichte'),
+      option('export', 'Export', 'Export'),
+    ],
+    requiredOnSolve: false,
+    position: 50,
+  },
+  {
+    key: 'refund_promised',
+    type: 'checkbox',
+    labelEn: 'Refund promised',
+    labelDe: 'Erstattung zugesagt',
+    options: [],
+    requiredOnSolve: false,
+    position: 60,
+  },
+];
+
+async function seedFields(deps: Deps): Promise<boolean> {
+  const existing = new Set((await listFields(deps)).items.map((f) => f.key));
+  const missing = DEMO_FIELDS.filter((f) => !existing.has(f.key));
+  for (const field of missing) await createField(deps, SYSTEM_ACTOR, field);
+  return missing.length > 0;
 }
 
 const DEMO_TICKETS: DemoTicket[] = [
@@ -115,6 +191,7 @@ const DEMO_TICKETS: DemoTicket[] = [
     reply:
       'Sehr geehrte Frau Weber,\n\ndanke für Ihren Hinweis. Die doppelte Abbuchung ist bestätigt; der Betrag wird innerhalb von 3 Werktagen erstattet.',
     status: 'pending',
+    fields: { product: 'cloud', order_number: '2026-10-4471', modules: ['billing'], refund_promised: true },
   },
   {
     subject: 'Login nicht möglich nach Passwortänderung',
@@ -124,6 +201,7 @@ const DEMO_TICKETS: DemoTicket[] = [
     priority: 'urgent',
     type: 'incident',
     tags: ['login'],
+    fields: { product: 'cloud', affected_users: 1 },
   },
   {
     subject: 'Can we add five more seats to our plan?',
@@ -165,6 +243,7 @@ const DEMO_TICKETS: DemoTicket[] = [
     type: 'complaint',
     tags: ['cancellation', 'retention'],
     assignee: 'retention',
+    fields: { product: 'cloud', contract_end: '2026-12-31' },
   },
   {
     subject: 'Frage zur DSGVO-Auskunft',
@@ -192,6 +271,7 @@ const DEMO_TICKETS: DemoTicket[] = [
     assignee: 'agent2',
     status: 'solved',
     reply: 'Frau Lang wurde zurückgerufen, Angebot für den Wartungsvertrag folgt per Post.',
+    fields: { product: 'desktop' },
   },
   {
     subject: 'Where is my invoice for September?',
@@ -202,6 +282,7 @@ const DEMO_TICKETS: DemoTicket[] = [
     assignee: 'agent',
     reply: 'Hello Priya, I have re-sent the September invoice to accounts@brightside.example.',
     status: 'solved',
+    fields: { product: 'cloud', modules: ['billing'] },
   },
 ];
 
@@ -229,6 +310,7 @@ async function seedTickets(deps: Deps): Promise<boolean> {
       assigneeId: null,
       teamId: null,
       tags: demo.tags ?? [],
+      customFields: demo.fields ?? {},
     });
     const assigneeId = demo.assignee ? ids.get(demo.assignee) : undefined;
     if (!assigneeId) continue;

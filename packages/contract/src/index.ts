@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './common';
 export * from './customers';
+export * from './fields';
 export * from './health';
 export * from './teams';
 export * from './tickets';

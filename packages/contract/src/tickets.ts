@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Email } from './auth';
 import { Language, pageOf } from './common';
 import { OrganizationRef } from './customers';
+import { CustomFieldInput, CustomFieldValues, FieldCondition } from './fields';
 
 /** The six fixed categories every status belongs to; views, SLAs and reports work on these. */
 export const STATUS_CATEGORIES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
@@ -77,6 +78,7 @@ export const Ticket = z
     messageCount: z.number().int(),
     parentId: z.uuid().nullable().meta({ description: 'The problem ticket this incident belongs to' }),
     mergedIntoId: z.uuid().nullable(),
+    customFields: CustomFieldValues,
   })
   .meta({ id: 'Ticket' });
 export type Ticket = z.infer<typeof Ticket>;
@@ -118,6 +120,7 @@ export const CreateTicketBody = z.object({
   assigneeId: z.uuid().nullable().default(null),
   teamId: z.uuid().nullable().default(null),
   tags: z.array(Tag).max(50).default([]),
+  customFields: CustomFieldInput.default({}),
 });
 export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 
@@ -130,6 +133,7 @@ export const UpdateTicketBody = z.object({
   teamId: z.uuid().nullable().optional(),
   tags: z.array(Tag).max(50).optional(),
   requesterId: z.uuid().optional(),
+  customFields: CustomFieldInput.optional(),
 });
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
@@ -217,6 +221,7 @@ export const ViewFilter = z
     createdBefore: IsoDate.optional(),
     updatedAfter: IsoDate.optional(),
     updatedBefore: IsoDate.optional(),
+    fields: z.array(FieldCondition).max(10).optional().meta({ description: 'Conditions on custom fields' }),
   })
   .strict()
   .meta({ id: 'ViewFilter' });

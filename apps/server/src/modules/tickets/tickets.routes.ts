@@ -3,8 +3,10 @@ import {
   BulkUpdateBody,
   CreatedTicket,
   CreateTicketBody,
+  CreateTicketFieldBody,
   CreateTicketStatusBody,
   CreateViewBody,
+  FieldKeyParams,
   IdParams,
   LinkBody,
   LinkParams,
@@ -19,6 +21,8 @@ import {
   SplitTicketBody,
   Ticket,
   TicketEventList,
+  TicketField,
+  TicketFieldList,
   TicketLinks,
   TicketPage,
   TicketParams,
@@ -26,6 +30,7 @@ import {
   TicketStatus,
   TicketStatusList,
   UpdateTicketBody,
+  UpdateTicketFieldBody,
   UpdateViewBody,
   View,
   ViewList,
@@ -36,6 +41,7 @@ import type { Deps } from '../../platform/context';
 import { type App, actorOf, principalOf } from '../../platform/http';
 import { idempotent } from '../../platform/idempotency';
 import { IDEMPOTENT } from '../customers';
+import { createField, listFields, updateField } from './fields.service';
 import { search } from './search.service';
 import {
   addMessage,
@@ -280,6 +286,31 @@ export function ticketRoutes(deps: Deps) {
         config: read,
       },
       async (req) => search(deps, principalOf(req).userId, req.query),
+    );
+    app.get(
+      '/ticket-fields',
+      {
+        schema: {
+          tags,
+          description: 'Custom ticket fields, in display order.',
+          response: { 200: TicketFieldList },
+        },
+        config: read,
+      },
+      async () => listFields(deps),
+    );
+    app.post(
+      '/ticket-fields',
+      { schema: { tags, body: CreateTicketFieldBody, response: { 201: TicketField } }, config: admin },
+      async (req, reply) => reply.code(201).send(await createField(deps, actorOf(req), req.body)),
+    );
+    app.patch(
+      '/ticket-fields/:key',
+      {
+        schema: { tags, params: FieldKeyParams, body: UpdateTicketFieldBody, response: { 200: TicketField } },
+        config: admin,
+      },
+      async (req) => updateField(deps, actorOf(req), req.params.key, req.body),
     );
     app.get(
       '/ticket-statuses',

@@ -36,6 +36,8 @@ import { decodeCursor, toPage } from '../../platform/pagination';
 import { users } from '../auth';
 import { contactIdentities, contacts, findOrCreateContactByEmail, organizations } from '../customers';
 import { teamMemberships, teams } from '../teams';
+import { fieldChanges } from './fields.domain';
+import { assertSolvable, loadFieldDefinitions, resolveFieldInput } from './fields.service';
 import {
   detectLanguage,
   type FieldChange,
@@ -46,6 +48,8 @@ import {
   type TicketState,
 } from './tickets.domain';
 import { ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
+
+const isSolved = (category: string) => category === 'solved' || category === 'closed';
 
 // ── reading ─────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -104,6 +108,7 @@ export function presentTicket(row: TicketRow): Ticket {
     messageCount: t.messageCount,
     parentId: t.parentId,
     mergedIntoId: t.mergedIntoId,
+    customFields: t.customFields,
   };
 }
 
@@ -389,6 +394,13 @@ export async function createTicket(
     await assertTeam(tx, input.teamId);
     await assertAssignee(tx, input.assigneeId, input.teamId);
     const status = await resolveStatus(tx, input.status ?? initialStatusKey(input.assigneeId));
+    const solved = status.category === 'solved' || status.category === 'closed';
+    let customFields = {};
+    if (Object.keys(input.customFields).length > 0 || solved) {
+      const definitions = await loadFieldDefinitions(tx);
+      customFields = resolveFieldInput(definitions, {}, input.customFields);
+      if (solved) assertSolvable(definitions, customFields);
+    }
     const now = deps.now();
     const [row] = await tx
       .insert(tickets)
@@ -405,6 +417,7 @@ export async function createTicket(
         assigneeId: input.assigneeId,
         teamId: input.teamId,
         tags: normalizeTags(input.tags),
+        customFields,
         searchVector: ticketVector(detected ?? requester.language, input.subject),
         messageCount: 1,
         createdAt: now,
@@ -490,7 +503,15 @@ export async function applyUpdate(
   const status = change.status !== undefined ? await resolveStatus(tx, change.status) : undefined;
   const plan = planUpdate(before, { ...change, status }, deps.now());
   if (!plan.ok) throw closedError(id);
-  const { next, changes } = plan;
+  const { next } = plan;
+  const solving = isSolved(next.statusCategory) && !isSolved(before.statusCategory);
+  let customFields = row.customFields;
+  if (change.customFields !== undefined || solving) {
+    const definitions = await loadFieldDefinitions(tx);
+    customFields = resolveFieldInput(definitions, row.customFields, change.customFields ?? {});
+    if (solving) assertSolvable(definitions, customFields);
+  }
+  const changes = [...plan.changes, ...fieldChanges(row.customFields, customFields)];
   if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false };
   if (change.teamId !== undefined) await assertTeam(tx, next.teamId);
   if (change.assigneeId !== undefined || change.teamId !== undefined) {
@@ -513,6 +534,7 @@ export async function applyUpdate(
       tags: next.tags,
       requesterId: next.requesterId,
       organizationId,
+      customFields,
       solvedAt: next.solvedAt,
       closedAt: next.closedAt,
       updatedAt: deps.now(),

@@ -1,3 +1,4 @@
+import type { FieldOption, FieldType, FieldValue } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -32,6 +33,19 @@ export const ticketStatuses = pgTable('ticket_statuses', {
   nameDe: text('name_de').notNull(),
   isBuiltIn: boolean('is_built_in').notNull().default(false),
   position: integer('position').notNull().default(0),
+});
+
+/** Custom ticket fields the admins define; a field's key and type never change once created. */
+export const ticketFields = pgTable('ticket_fields', {
+  key: text('key').primaryKey(),
+  type: text('type').$type<FieldType>().notNull(),
+  labelEn: text('label_en').notNull(),
+  labelDe: text('label_de').notNull(),
+  options: jsonb('options').$type<FieldOption[]>().notNull().default([]),
+  requiredOnSolve: boolean('required_on_solve').notNull().default(false),
+  active: boolean('active').notNull().default(true),
+  position: integer('position').notNull().default(100),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const tickets = pgTable(
@@ -70,6 +84,8 @@ export const tickets = pgTable(
     parentId: uuid('parent_id'),
     /** Subject, requester name and address: stemmed in the ticket's language, plus exact words. */
     searchVector: tsvector('search_vector'),
+    /** Custom field values by field key, validated against `ticket_fields` on every write. */
+    customFields: jsonb('custom_fields').$type<Record<string, FieldValue>>().notNull().default({}),
   },
   (t) => [
     index('tickets_category_updated_idx').on(t.statusCategory, t.updatedAt.desc(), t.id.desc()),
@@ -82,6 +98,7 @@ export const tickets = pgTable(
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.searchVector),
     index('tickets_parent_idx').on(t.parentId),
+    index('tickets_custom_fields_idx').using('gin', t.customFields),
   ],
 );
 

@@ -17,6 +17,7 @@ const base: ViewTicket = {
   organizationId: null,
   createdAt: new Date('2026-11-01T00:00:00Z'),
   updatedAt: new Date('2026-11-20T00:00:00Z'),
+  customFields: { product: 'cloud', seats: 5 },
 };
 
 describe('matchesView', () => {
@@ -43,6 +44,17 @@ describe('matchesView', () => {
   it('includes the After moment and excludes the Before moment', () => {
     expect(matchesView(base, { createdAfter: '2026-11-01T00:00:00Z' }, viewer)).toBe(true);
     expect(matchesView(base, { createdBefore: '2026-11-01T00:00:00Z' }, viewer)).toBe(false);
+  });
+
+  it('requires every custom field condition', () => {
+    const fields = [
+      { key: 'product', op: 'in' as const, values: ['cloud', 'mobile'] },
+      { key: 'seats', op: 'gte' as const, value: 5 },
+    ];
+    expect(matchesView(base, { fields }, viewer)).toBe(true);
+    expect(matchesView(base, { fields: [...fields, { key: 'due', op: 'set' as const }] }, viewer)).toBe(
+      false,
+    );
   });
 
   it('does not match an organisation filter for a ticket without one', () => {

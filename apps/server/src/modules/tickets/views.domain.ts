@@ -1,4 +1,5 @@
-import type { ViewFilter, ViewSort } from '@keepdesk/contract';
+import type { FieldValue, ViewFilter, ViewSort } from '@keepdesk/contract';
+import { matchesField } from './fields.domain';
 
 /** The fields of a ticket that views filter and sort on. */
 export interface ViewTicket {
@@ -16,6 +17,7 @@ export interface ViewTicket {
   organizationId: string | null;
   createdAt: Date;
   updatedAt: Date;
+  customFields: Readonly<Record<string, FieldValue>>;
 }
 
 /** Who looks at a view: `me` and `mine` mean them and their teams. */
@@ -83,6 +85,7 @@ export function matchesView(ticket: ViewTicket, filter: ViewFilter, viewer: View
   if (createdBefore !== undefined && ticket.createdAt.getTime() >= createdBefore) return false;
   if (updatedAfter !== undefined && ticket.updatedAt.getTime() < updatedAfter) return false;
   if (updatedBefore !== undefined && ticket.updatedAt.getTime() >= updatedBefore) return false;
+  if (filter.fields && !filter.fields.every((c) => matchesField(ticket.customFields, c))) return false;
   return true;
 }
 

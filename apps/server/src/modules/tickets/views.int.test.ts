@@ -1,4 +1,5 @@
 import type {
+  FieldCondition,
   Organization,
   Problem,
   Team,
@@ -28,6 +29,8 @@ const TAGS = ['alpha', 'beta', 'gamma', 'delta'];
 const CHANNELS = ['email', 'web', 'phone'] as const;
 const DAY = 86_400_000;
 const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
+const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03'];
+const FIELD_KEYS = ['size', 'multi', 'n', 'day', 'flag', 'absent'];
 const dates = Array.from({ length: 6 }, (_, i) => new Date(EPOCH + i * DAY));
 
 beforeAll(async () => {
@@ -71,6 +74,16 @@ beforeAll(async () => {
     // Some tickets sit exactly on the day boundaries the filters use, so ≥ versus > shows.
     created: fc.oneof(fc.integer({ min: 0, max: 5 * DAY }), fc.constantFrom(0, DAY, 2 * DAY, 3 * DAY)),
     updatedLater: fc.oneof(fc.integer({ min: 0, max: DAY }), fc.constantFrom(0, DAY)),
+    fields: fc.record(
+      {
+        size: fc.constantFrom('s', 'm', 'l'),
+        multi: fc.subarray(['x', 'y', 'z'], { minLength: 1 }),
+        n: fc.constantFrom(-2, -0.5, 0, 1, 2.5),
+        day: fc.constantFrom(...DAYS),
+        flag: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    ),
   });
   const samples = fc.sample(ticketArb, { numRuns: 60, seed: 42 });
   const inserted = await server.deps.database.db
@@ -90,6 +103,7 @@ beforeAll(async () => {
         tags: t.tags,
         createdAt: new Date(EPOCH + t.created),
         updatedAt: new Date(EPOCH + t.created + t.updatedLater),
+        customFields: { ...t.fields },
       })),
     )
     .returning();
@@ -108,6 +122,7 @@ beforeAll(async () => {
     organizationId: r.organizationId,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    customFields: r.customFields,
   }));
 });
 afterAll(async () => {
@@ -118,6 +133,25 @@ const list = <T>(values: readonly T[]) => fc.option(fc.subarray([...values]), { 
 const dateArb = fc.option(
   fc.constantFrom(...dates).map((d) => d.toISOString()),
   { nil: undefined },
+);
+
+const keyArb = fc.constantFrom(...FIELD_KEYS);
+const conditionArb: fc.Arbitrary<FieldCondition> = fc.oneof(
+  fc.record({ key: keyArb, op: fc.constant('set' as const) }),
+  fc.record({ key: keyArb, op: fc.constant('unset' as const) }),
+  fc.record({
+    key: keyArb,
+    op: fc.constant('in' as const),
+    values: fc.array(fc.constantFrom('s', 'm', 'x', 'z', true, false, 0, 2.5, DAYS[1]!), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  }),
+  fc.record({
+    key: keyArb,
+    op: fc.constantFrom('gte' as const, 'lte' as const),
+    value: fc.constantFrom(-1, 0, 2.5, ...DAYS),
+  }),
 );
 
 const filterArb: fc.Arbitrary<ViewFilter> = fc
@@ -137,6 +171,7 @@ const filterArb: fc.Arbitrary<ViewFilter> = fc
     createdBefore: dateArb,
     updatedAfter: dateArb,
     updatedBefore: dateArb,
+    fields: fc.option(fc.array(conditionArb, { maxLength: 3 }), { nil: undefined }),
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ViewFilter);
 

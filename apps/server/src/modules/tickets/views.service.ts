@@ -1,5 +1,6 @@
 import type {
   CreateViewBody,
+  FieldCondition,
   TicketPage,
   UpdateViewBody,
   View,
@@ -28,6 +29,7 @@ import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { decodeCursor, encodeCursor } from '../../platform/pagination';
 import { teamMemberships } from '../teams';
+import { loadFieldDefinitions } from './fields.service';
 import { presentTicket, selectTickets } from './tickets.service';
 import { tickets, views } from './tickets.tables';
 import type { Viewer } from './views.domain';
@@ -77,7 +79,32 @@ export function viewCondition(filter: ViewFilter, viewer: Viewer): SQL | undefin
   if (filter.createdBefore) parts.push(lt(tickets.createdAt, new Date(filter.createdBefore)));
   if (filter.updatedAfter) parts.push(gte(tickets.updatedAt, new Date(filter.updatedAfter)));
   if (filter.updatedBefore) parts.push(lt(tickets.updatedAt, new Date(filter.updatedBefore)));
+  for (const condition of filter.fields ?? []) parts.push(fieldCondition(condition));
   return and(...parts);
+}
+
+const contains = (value: object) => sql`${tickets.customFields} @> ${JSON.stringify(value)}::jsonb`;
+
+/** One custom field condition in SQL: containment (`@>`) and key existence (`?`) use the GIN index. */
+function fieldCondition(condition: FieldCondition): SQL {
+  const { key } = condition;
+  const value = sql`(${tickets.customFields} -> ${key})`;
+  switch (condition.op) {
+    case 'set':
+      return sql`${tickets.customFields} ? ${key}`;
+    case 'unset':
+      return sql`not (${tickets.customFields} ? ${key})`;
+    case 'in':
+      // A scalar value equals one of the values, or a multiselect list holds one of them.
+      return or(...condition.values.flatMap((v) => [contains({ [key]: v }), contains({ [key]: [v] })]))!;
+    case 'gte':
+    case 'lte': {
+      const op = condition.op === 'gte' ? sql`>=` : sql`<=`;
+      return typeof condition.value === 'number'
+        ? sql`(case when jsonb_typeof(${value}) = 'number' then (${value})::numeric ${op} ${condition.value} else false end)`
+        : sql`(case when jsonb_typeof(${value}) = 'string' then (${tickets.customFields} ->> ${key}) collate "C" ${op} ${condition.value} else false end)`;
+    }
+  }
 }
 
 const PRIORITY_RANK = sql`(case ${tickets.priority} when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 when 'low' then 1 else 0 end)`;
@@ -230,6 +257,19 @@ function assertMayChange(row: ViewRow, who: ViewActor): void {
   }
 }
 
+/** A view may only name custom fields that exist. */
+async function assertFieldsExist(executor: Executor, filter: ViewFilter): Promise<void> {
+  if (!filter.fields?.length) return;
+  const known = new Set((await loadFieldDefinitions(executor)).map((f) => f.key));
+  const unknown = filter.fields.filter((c) => !known.has(c.key));
+  if (unknown.length > 0) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `no custom field ${unknown.map((c) => c.key).join(', ')}`,
+      errors: unknown.map((c) => ({ field: `filter.fields.${c.key}`, message: 'no such field' })),
+    });
+  }
+}
+
 export async function createView(
   deps: Deps,
   actor: Actor,
@@ -240,6 +280,7 @@ export async function createView(
     throw new AppError('FORBIDDEN', { message: 'sharing views needs the tickets:admin permission' });
   }
   return withTransaction(deps.database, async (tx) => {
+    await assertFieldsExist(tx, input.filter);
     const [row] = await tx
       .insert(views)
       .values({
@@ -269,6 +310,7 @@ export async function updateView(
   return withTransaction(deps.database, async (tx) => {
     const before = await loadView(tx, id, who.userId);
     assertMayChange(before, who);
+    if (input.filter) await assertFieldsExist(tx, input.filter);
     const [row] = await tx
       .update(views)
       .set({ ...input, updatedAt: deps.now() })
