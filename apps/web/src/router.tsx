@@ -19,6 +19,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
 import { TicketPage } from './tickets/TicketPage';
 import { TicketsPage } from './tickets/TicketsPage';
@@ -116,6 +117,12 @@ const tokensRoute = createRoute({
   component: TokensPage,
 });
 
+const ticketFieldsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/ticket-fields',
+  component: TicketFieldsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -131,6 +138,7 @@ const routeTree = rootRoute.addChildren([
     teamsRoute,
     rolesRoute,
     tokensRoute,
+    ticketFieldsRoute,
   ]),
 ]);
 

@@ -14,6 +14,7 @@ import {
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
   IconChevronDown,
+  IconForms,
   IconHome,
   IconInbox,
   IconKey,
@@ -61,6 +62,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         label: t('nav.teams'),
         icon: <IconUsersGroup size={18} />,
         permission: 'teams:read',
+      },
+      {
+        to: '/settings/ticket-fields',
+        label: t('nav.ticketFields'),
+        icon: <IconForms size={18} />,
+        permission: 'tickets:admin',
       },
       {
         to: '/settings/roles',

@@ -4,6 +4,7 @@ import type {
   TeamPage,
   Ticket,
   TicketEventList,
+  TicketField,
   TicketPage as TicketPageData,
   TicketStatusList,
   UserPage,
@@ -40,6 +41,7 @@ import { notifyError, notifySaved } from '../components/feedback';
 import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
 import { can, useMe } from '../session';
+import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 
 const route = getRouteApi('/app/tickets/$ticketId');
@@ -68,6 +70,7 @@ export function TicketPage() {
     queryKey: ['tickets', ticketId, 'events'],
     queryFn: () => api.get<TicketEventList>(`/tickets/${ticketId}/events`),
   });
+  const fields = useTicketFields();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => api.patch<Ticket>(`/tickets/${ticketId}`, body),
@@ -180,7 +183,7 @@ export function TicketPage() {
           <Tabs.Panel value="history" pt="md">
             <Timeline bulletSize={12} lineWidth={2}>
               {events.data?.items.map((event) => (
-                <Timeline.Item key={event.id} title={describeEvent(t, event)}>
+                <Timeline.Item key={event.id} title={describeEvent(t, event, fields.data?.items ?? [])}>
                   <Text size="xs" c="dimmed">
                     {event.actor.name ?? t('tickets.system')} ·{' '}
                     {new Date(event.createdAt).toLocaleString(i18n.language)}
@@ -212,7 +215,17 @@ export function TicketPage() {
 function describeEvent(
   t: (key: string, options?: Record<string, unknown>) => string,
   event: TicketEventList['items'][number],
+  fields: TicketField[],
 ) {
+  if (event.kind === 'changed' && event.field?.startsWith('customFields.')) {
+    const field = fields.find((f) => `customFields.${f.key}` === event.field);
+    const format = (value: unknown) => formatFieldValue(field, value, t('common.yes'), t('common.no'));
+    return t('tickets.event.changed', {
+      field: field ? fieldLabel(field) : event.field.slice('customFields.'.length),
+      from: format(event.from),
+      to: format(event.to),
+    });
+  }
   if (event.kind === 'changed' && event.field) {
     return t('tickets.event.changed', {
       field: t(`tickets.field.${event.field}`, { defaultValue: event.field }),
@@ -465,6 +478,11 @@ function Properties({
           value={ticket.tags}
           onChange={(tags) => onChange({ tags })}
           clearable
+        />
+        <CustomFieldInputs
+          ticket={ticket}
+          disabled={disabled}
+          onChange={(customFields) => onChange({ customFields })}
         />
       </Stack>
     </Card>
