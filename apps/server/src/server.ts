@@ -26,6 +26,7 @@ import { LiveHub, liveRoutes } from './platform/live';
 import { createLogger, type Logger } from './platform/logging';
 import { createMailer } from './platform/mail';
 import { Metrics } from './platform/metrics';
+import { createStorage } from './platform/storage';
 
 export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -61,7 +62,19 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   live.expose('ticket', 'tickets:read');
   live.expose('contact', 'customers:read');
   live.expose('organization', 'customers:read');
-  const deps: Deps = { config, database, jobs, bus, outbox, live, mailer, log, now: () => new Date() };
+  const storage = createStorage(config, database);
+  const deps: Deps = {
+    config,
+    database,
+    jobs,
+    bus,
+    outbox,
+    live,
+    mailer,
+    storage,
+    log,
+    now: () => new Date(),
+  };
 
   await jobs.start();
   await jobs.define(sendPasswordLinkJob(deps));

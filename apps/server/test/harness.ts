@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { BuiltInRoleKey, Me, User } from '@keepdesk/contract';
 import { inject } from 'vitest';
 import { createApiToken, createUser } from '../src/modules/auth';
@@ -13,6 +16,8 @@ export type TestDbKind = 'pglite' | 'postgres';
 export const TEST_DB: TestDbKind = process.env.KEEPDESK_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
 let shared: Promise<DatabaseHandle> | undefined;
+/** Files written by tests (attachments) go to a temporary directory, never into the checkout. */
+const dataDir = mkdtempSync(path.join(tmpdir(), 'keepdesk-test-'));
 
 /** One database per test worker, shared by its files; tests keep apart by making their own data. */
 function sharedDatabase(): Promise<DatabaseHandle> {
@@ -57,7 +62,7 @@ export async function startTestServer(
     database = await sharedDatabase();
   }
   const config = loadConfig(
-    { logLevel: 'silent', port: 0, authRateLimitPerMinute: 10_000, ...options.config },
+    { logLevel: 'silent', port: 0, authRateLimitPerMinute: 10_000, dataDir, ...options.config },
     {},
   );
   const server = await createServer(config, { database, webRoot: '/nonexistent', log: options.log });

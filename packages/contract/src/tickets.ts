@@ -88,16 +88,45 @@ export type TicketPage = z.infer<typeof TicketPage>;
 export const MessageVisibility = z.enum(['public', 'internal']);
 export type MessageVisibility = z.infer<typeof MessageVisibility>;
 
+export const Attachment = z
+  .object({
+    id: z.uuid(),
+    fileName: z.string(),
+    contentType: z.string().meta({ description: 'Sniffed from the bytes, never taken from the uploader' }),
+    size: z.number().int().meta({ description: 'Bytes' }),
+    url: z.string().meta({ description: 'Download address (served with nosniff as an attachment)' }),
+  })
+  .meta({ id: 'Attachment' });
+export type Attachment = z.infer<typeof Attachment>;
+export const AttachmentList = z.object({ items: z.array(Attachment) });
+export type AttachmentList = z.infer<typeof AttachmentList>;
+export const AttachmentParams = z.object({ id: z.uuid() });
+export const AttachmentQuery = z.object({
+  disposition: z
+    .enum(['attachment', 'inline'])
+    .default('attachment')
+    .meta({ description: 'inline is honoured for raster images only' }),
+});
+
 export const MessageBody = z.object({
   body: z.string().min(1).max(200_000).meta({ description: 'HTML (sanitised on the server) or plain text' }),
   visibility: MessageVisibility.default('public'),
 });
 
 export const ReplyBody = MessageBody.extend({
+  body: z
+    .string()
+    .max(200_000)
+    .meta({ description: 'HTML (sanitised on the server) or plain text; may be empty when files are sent' }),
   lastSeenMessageId: z.uuid().optional().meta({
     description: 'The newest message the agent had seen; a public reply by a colleague after it is a 409',
   }),
   force: z.boolean().default(false).meta({ description: 'Send even though a colleague replied meanwhile' }),
+  attachmentIds: z
+    .array(z.uuid())
+    .max(20)
+    .default([])
+    .meta({ description: 'Files uploaded to this ticket by you and not yet sent' }),
 });
 export type ReplyBody = z.infer<typeof ReplyBody>;
 
@@ -166,6 +195,7 @@ export const Message = z
     bodyText: z.string(),
     channel: Channel,
     createdAt: z.iso.datetime(),
+    attachments: z.array(Attachment),
   })
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;

@@ -17,6 +17,7 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const ROLES = ['web', 'worker', 'all'] as const;
 const MAIL_TRANSPORTS = ['log', 'smtp'] as const;
+const STORAGES = ['disk', 'database'] as const;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(1);
@@ -117,6 +118,18 @@ const SETTINGS = {
     accepted: 'minutes ≥ 1',
   },
   trustProxy: { env: 'KEEPDESK_TRUST_PROXY', schema: bool, fallback: 'false', accepted: 'true or false' },
+  storage: {
+    env: 'KEEPDESK_STORAGE',
+    schema: z.enum(STORAGES),
+    fallback: 'disk',
+    accepted: `${STORAGES.join(' or ')} (where attachment files are kept)`,
+  },
+  attachmentMaxBytes: {
+    env: 'KEEPDESK_ATTACHMENT_MAX_BYTES',
+    schema: positiveInt,
+    fallback: String(20 * 1024 * 1024),
+    accepted: 'bytes per attachment, a whole number ≥ 1',
+  },
   shutdownTimeoutMs: {
     env: 'KEEPDESK_SHUTDOWN_TIMEOUT_MS',
     schema: positiveInt,

@@ -5,6 +5,7 @@ import type { JobQueue } from './jobs';
 import type { LiveHub } from './live';
 import type { Logger } from './logging';
 import type { Mailer } from './mail';
+import type { BlobStorage } from './storage';
 
 /** What services need from the platform, built once at start-up and passed explicitly. */
 export interface Deps {
@@ -15,6 +16,7 @@ export interface Deps {
   outbox: OutboxDispatcher;
   live: LiveHub;
   mailer: Mailer;
+  storage: BlobStorage;
   log: Logger;
   now: () => Date;
 }

@@ -1,4 +1,6 @@
 import type {
+  Attachment,
+  AttachmentList,
   Message,
   MessageList,
   TeamPage,
@@ -15,10 +17,12 @@ import {
   Box,
   Button,
   Card,
+  FileButton,
   Group,
   Kbd,
   Modal,
   Paper,
+  Pill,
   SegmentedControl,
   Select,
   Stack,
@@ -31,7 +35,7 @@ import {
   Typography,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconLock, IconMessage, IconSend, IconUserCheck } from '@tabler/icons-react';
+import { IconLock, IconMessage, IconPaperclip, IconSend, IconUserCheck } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
@@ -42,7 +46,7 @@ import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
 import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
-import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
+import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 
 const route = getRouteApi('/app/tickets/$ticketId');
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -273,6 +277,21 @@ function MessageCard({ message, language }: { message: Message; language: string
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: bodies are sanitised on the server (platform/html.ts) before they are stored, and the CSP forbids inline scripts. */}
         <div dangerouslySetInnerHTML={{ __html: message.bodyHtml }} />
       </Typography>
+      {message.attachments.length > 0 && (
+        <Group gap="xs" mt="xs" data-testid="attachments">
+          {message.attachments.map((file) => (
+            <Anchor key={file.id} href={file.url} size="sm" download={file.fileName}>
+              <Group gap={4} wrap="nowrap">
+                <IconPaperclip size={14} />
+                {file.fileName}
+                <Text span size="xs" c="dimmed">
+                  {formatBytes(file.size)}
+                </Text>
+              </Group>
+            </Anchor>
+          ))}
+        </Group>
+      )}
     </Paper>
   );
 }
@@ -300,6 +319,12 @@ function Composer({
   // The newest message when this draft was started: a colleague's reply after it means answering twice.
   const [draftBase, setDraftBase] = useState<string | undefined>(undefined);
   const [collision, setCollision] = useState<string | null>(null);
+  const [files, setFiles] = useState<Attachment[]>([]);
+  const upload = useMutation({
+    mutationFn: (chosen: File[]) => api.upload<AttachmentList>(`/tickets/${ticketId}/attachments`, chosen),
+    onSuccess: (result) => setFiles((current) => [...current, ...result.items]),
+    onError: (error) => notifyError(t, error),
+  });
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const send = useMutation({
     mutationFn: (force: boolean) =>
@@ -308,9 +333,11 @@ function Composer({
         visibility,
         lastSeenMessageId: draftBase ?? latestMessageId,
         force,
+        attachmentIds: files.map((file) => file.id),
       }),
     onSuccess: async () => {
       setBody('');
+      setFiles([]);
       setDraftBase(undefined);
       setCollision(null);
       onTyping(false);
@@ -355,17 +382,54 @@ function Composer({
           value={body}
           onChange={(event) => change(event.currentTarget.value)}
           onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && body.trim()) send.mutate(false);
+            if (
+              event.key === 'Enter' &&
+              (event.ctrlKey || event.metaKey) &&
+              (body.trim() || files.length > 0)
+            )
+              send.mutate(false);
           }}
         />
+        {files.length > 0 && (
+          <Group gap={6} data-testid="pending-attachments">
+            {files.map((file) => (
+              <Pill
+                key={file.id}
+                withRemoveButton
+                removeButtonProps={{ 'aria-label': t('tickets.removeFile', { name: file.fileName }) }}
+                onRemove={() => {
+                  setFiles((current) => current.filter((f) => f.id !== file.id));
+                  void api.delete(`/attachments/${file.id}`).catch(() => undefined);
+                }}
+              >
+                {file.fileName} · {formatBytes(file.size)}
+              </Pill>
+            ))}
+          </Group>
+        )}
         <Group justify="space-between">
-          <Text size="xs" c="dimmed">
-            {body ? t('tickets.draftSaved') : ''}
-          </Text>
+          <Group gap="xs">
+            <FileButton multiple onChange={(chosen) => chosen.length > 0 && upload.mutate(chosen)}>
+              {(props) => (
+                <Button
+                  {...props}
+                  variant="subtle"
+                  size="xs"
+                  loading={upload.isPending}
+                  leftSection={<IconPaperclip size={14} />}
+                >
+                  {t('tickets.attach')}
+                </Button>
+              )}
+            </FileButton>
+            <Text size="xs" c="dimmed">
+              {body ? t('tickets.draftSaved') : ''}
+            </Text>
+          </Group>
           <Button
             leftSection={<IconSend size={16} />}
             color={internal ? 'yellow' : undefined}
-            disabled={!body.trim()}
+            disabled={!body.trim() && files.length === 0}
             loading={send.isPending}
             onClick={() => send.mutate(false)}
           >

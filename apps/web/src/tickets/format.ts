@@ -33,3 +33,10 @@ export function relativeTime(iso: string, language: string): string {
   }
   return format.format(seconds, 'second');
 }
+
+/** "840 B", "12 KB", "3.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,4 +1,8 @@
+import multipart from '@fastify/multipart';
 import {
+  AttachmentList,
+  AttachmentParams,
+  AttachmentQuery,
   BulkResult,
   BulkUpdateBody,
   CreatedTicket,
@@ -38,9 +42,18 @@ import {
 } from '@keepdesk/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/context';
+import { AppError } from '../../platform/errors';
 import { type App, actorOf, principalOf } from '../../platform/http';
 import { idempotent } from '../../platform/idempotency';
 import { IDEMPOTENT } from '../customers';
+import { contentDisposition, isInlineSafe } from './attachments.domain';
+import {
+  discardAttachment,
+  type IncomingFile,
+  openAttachment,
+  tooLarge,
+  uploadAttachments,
+} from './attachments.service';
 import { createField, listFields, updateField } from './fields.service';
 import { search } from './search.service';
 import {
@@ -196,6 +209,96 @@ export function ticketRoutes(deps: Deps) {
       },
       async (req, reply) =>
         reply.code(201).send(await addMessage(deps, actorOf(req), req.params.id, req.body)),
+    );
+    await app.register(multipart, {
+      limits: { fileSize: deps.config.attachmentMaxBytes, files: 10, fields: 0, parts: 10 },
+    });
+    app.post(
+      '/tickets/:id/attachments',
+      {
+        schema: {
+          tags,
+          description:
+            'Uploads files (multipart/form-data, up to 10 per request) to send with your next message: pass their ids as `attachmentIds`. The size limit per file is KEEPDESK_ATTACHMENT_MAX_BYTES (413 above it).',
+          consumes: ['multipart/form-data'],
+          params: TicketParams,
+          response: { 201: AttachmentList },
+        },
+        config: write,
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', {
+            message: 'send the files as multipart/form-data',
+            errors: [{ field: 'file', message: 'multipart/form-data expected' }],
+          });
+        }
+        const files: IncomingFile[] = [];
+        let current: string | undefined;
+        try {
+          for await (const part of req.files()) {
+            current = part.filename;
+            files.push({ fileName: part.filename, data: await part.toBuffer() });
+          }
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(deps, current);
+          if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
+            throw new AppError('PAYLOAD_TOO_LARGE', {
+              message: 'at most 10 files per upload',
+              errors: [{ field: 'file', message: 'at most 10 files' }],
+            });
+          }
+          throw error;
+        }
+        if (files.length === 0) {
+          throw new AppError('VALIDATION_FAILED', {
+            message: 'no file in the upload',
+            errors: [{ field: 'file', message: 'required' }],
+          });
+        }
+        return reply.code(201).send(await uploadAttachments(deps, actorOf(req), req.params.id, files));
+      },
+    );
+    app.get(
+      '/attachments/:id',
+      {
+        schema: {
+          tags,
+          description:
+            'The file, as a download with the sniffed content type and nosniff; `disposition=inline` shows raster images in the browser.',
+          params: AttachmentParams,
+          querystring: AttachmentQuery,
+        },
+        config: read,
+      },
+      async (req, reply) => {
+        const { row, data } = await openAttachment(deps, actorOf(req), req.params.id);
+        const inline = req.query.disposition === 'inline' && isInlineSafe(row.contentType);
+        return reply
+          .header('content-type', row.contentType)
+          .header('content-length', data.length)
+          .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', row.fileName))
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=3600')
+          .send(data);
+      },
+    );
+    app.delete(
+      '/attachments/:id',
+      {
+        schema: {
+          tags,
+          description: 'Removes one of your uploads that has not been sent yet.',
+          params: AttachmentParams,
+          response: { 204: NoContent },
+        },
+        config: write,
+      },
+      async (req, reply) => {
+        await discardAttachment(deps, actorOf(req), req.params.id);
+        return reply.code(204).send();
+      },
     );
     app.post(
       '/tickets/:id/presence',

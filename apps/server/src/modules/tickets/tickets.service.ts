@@ -36,6 +36,7 @@ import { decodeCursor, toPage } from '../../platform/pagination';
 import { users } from '../auth';
 import { contactIdentities, contacts, findOrCreateContactByEmail, organizations } from '../customers';
 import { teamMemberships, teams } from '../teams';
+import { attachmentsOf, bindAttachments } from './attachments.service';
 import { fieldChanges } from './fields.domain';
 import { assertSolvable, loadFieldDefinitions, resolveFieldInput } from './fields.service';
 import {
@@ -348,6 +349,10 @@ async function presentMessages(executor: Executor, rows: MessageRow[]): Promise<
           .from(contacts)
           .where(inArray(contacts.id, contactIds))
       : [];
+  const files = await attachmentsOf(
+    executor,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => {
     const authorId = row.authorUserId ?? row.authorContactId;
     const name =
@@ -364,6 +369,7 @@ async function presentMessages(executor: Executor, rows: MessageRow[]): Promise<
       bodyText: row.bodyText,
       channel: row.channel as Message['channel'],
       createdAt: row.createdAt.toISOString(),
+      attachments: files.get(row.id) ?? [],
     };
   });
 }
@@ -597,7 +603,13 @@ export async function addMessage(
   deps: Deps,
   actor: Actor,
   id: string,
-  input: { body: string; visibility: 'public' | 'internal'; lastSeenMessageId?: string; force?: boolean },
+  input: {
+    body: string;
+    visibility: 'public' | 'internal';
+    lastSeenMessageId?: string;
+    force?: boolean;
+    attachmentIds?: readonly string[];
+  },
 ): Promise<Message> {
   return withTransaction(deps.database, async (tx) => {
     const row = await lockState(tx, id);
@@ -607,7 +619,8 @@ export async function addMessage(
       await assertNoNewerReply(tx, id, input.lastSeenMessageId, actor.userId);
     }
     const body = sanitizeMessage(input.body);
-    if (!body.text && !body.html.includes('<img')) {
+    const withFiles = (input.attachmentIds?.length ?? 0) > 0;
+    if (!body.text && !body.html.includes('<img') && !withFiles) {
       throw new AppError('VALIDATION_FAILED', {
         message: 'the message is empty after removing unsafe markup',
         errors: [{ field: 'body', message: 'empty' }],
@@ -628,6 +641,7 @@ export async function addMessage(
         searchVector: messageVector(row.language, body.text),
       })
       .returning();
+    await bindAttachments(tx, id, message!.id, input.attachmentIds ?? [], actor.userId);
     const reopen = input.visibility === 'public' ? statusAfterAgentReply(before.statusCategory) : null;
     await tx
       .update(tickets)

@@ -1,5 +1,5 @@
 import type { BulkResult, BulkUpdateBody, Ticket, TicketLinks, TicketRef } from '@keepdesk/contract';
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -16,7 +16,7 @@ import {
   recordTicketChanges,
   ticketVector,
 } from './tickets.service';
-import { ticketLinks, ticketMessages, tickets } from './tickets.tables';
+import { attachments, ticketLinks, ticketMessages, tickets } from './tickets.tables';
 
 /**
  * Gives the agent the oldest unassigned open ticket of their teams, or null when there is none. Two agents
@@ -118,6 +118,11 @@ export async function mergeTickets(
         .set({ ticketId: targetId })
         .where(eq(ticketMessages.ticketId, sourceId))
         .returning({ id: ticketMessages.id });
+      // Sent files travel with their messages; unsent uploads stay with the closed source.
+      await tx
+        .update(attachments)
+        .set({ ticketId: targetId })
+        .where(and(eq(attachments.ticketId, sourceId), isNotNull(attachments.messageId)));
       moved += movedRows.length;
       tags = normalizeTags([...tags, ...source.tags]);
       const note = `Merged into #${target.number}.`;
@@ -217,6 +222,7 @@ export async function splitTicket(
       })
       .returning();
     await tx.update(ticketMessages).set({ ticketId: created!.id }).where(eq(ticketMessages.id, messageId));
+    await tx.update(attachments).set({ ticketId: created!.id }).where(eq(attachments.messageId, messageId));
     await tx
       .update(tickets)
       .set({ messageCount: sql`${tickets.messageCount} - 1`, updatedAt: now })
