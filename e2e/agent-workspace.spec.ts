@@ -38,19 +38,40 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
   await expect(page.getByRole('combobox', { name: 'Assignee' })).toHaveValue('Aaron Agent');
   await expect(page.getByText('Open', { exact: true }).first()).toBeVisible();
 
+  // An internal note calls a colleague in with an @mention picked from the list.
   await page.keyboard.press('n');
-  await page
-    .getByRole('textbox', { name: 'Internal note' })
-    .fill('@Anna Agentin kannst du beim Versand nachfragen?');
+  const note = page.getByRole('textbox', { name: 'Internal note' });
+  await note.pressSequentially('@Ann');
+  await page.getByRole('option', { name: '@Anna Agentin' }).click();
+  await note.pressSequentially('kannst du beim Versand nachfragen?');
+  await expect(note).toHaveValue('@Anna Agentin kannst du beim Versand nachfragen?');
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.getByTestId('internal-note')).toContainText('kannst du beim Versand nachfragen?');
+  await expect(page.getByTestId('followers')).toContainText('Anna Agentin');
+  // The colleague is notified live.
+  await colleague.getByTestId('notification-bell').click();
+  await expect(colleague.getByTestId('notification').first()).toContainText('Aaron Agent hat Sie in #');
+  await colleague.keyboard.press('Escape');
+
+  // The custom field "Product" is set beside status and priority.
+  await page.getByRole('textbox', { name: 'Product' }).click();
+  await page.getByRole('option', { name: 'Cloud' }).click();
+  await expect(page.getByRole('textbox', { name: 'Product' })).toHaveValue('Cloud');
 
   await page.keyboard.press('r');
   await page
     .getByRole('textbox', { name: 'Reply to the customer' })
     .fill('Hallo Frau Muster, wir haben beim Versand nachgefragt.');
+  await page.locator('input[type=file]').setInputFiles({
+    name: 'Sendungsverfolgung.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Sendung 00340434161094042557: in Zustellung'),
+  });
+  await expect(page.getByTestId('pending-attachments')).toContainText('Sendungsverfolgung.txt');
+  await page.getByRole('textbox', { name: 'Reply to the customer' }).focus();
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('public-message').last()).toContainText('wir haben beim Versand nachgefragt');
+  await expect(page.getByTestId('attachments').last()).toContainText('Sendungsverfolgung.txt');
   // …and sees the reply and the new owner without reloading.
   await expect(colleague.getByTestId('public-message').last()).toContainText(
     'wir haben beim Versand nachgefragt',

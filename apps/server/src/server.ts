@@ -13,6 +13,7 @@ import {
   watchAccessChanges,
 } from './modules/auth';
 import { customerRoutes, onContactMerge } from './modules/customers';
+import { notificationRoutes } from './modules/notifications';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
@@ -109,6 +110,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(teamRoutes(deps));
       await api.register(customerRoutes(deps));
       await api.register(ticketRoutes(deps));
+      await api.register(notificationRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

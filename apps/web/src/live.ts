@@ -27,6 +27,7 @@ function applyChange(queryClient: QueryClient, change: ChangeEvent): void {
     void queryClient.invalidateQueries({ queryKey: ['tickets', change.entityId] });
     void queryClient.invalidateQueries({ queryKey: ['views'] });
     void queryClient.invalidateQueries({ queryKey: ['tickets', 'requester'] });
+    void queryClient.invalidateQueries({ queryKey: ['notifications'] });
   } else {
     void queryClient.invalidateQueries({ queryKey: [`${change.entityType}s`] });
   }
@@ -42,6 +43,10 @@ export function useLiveUpdates(): void {
     const source = new EventSource('/api/v1/live');
     source.addEventListener('change', (event) =>
       applyChange(queryClient, JSON.parse(event.data) as ChangeEvent),
+    );
+    source.addEventListener(
+      'notification',
+      () => void queryClient.invalidateQueries({ queryKey: ['notifications'] }),
     );
     source.addEventListener('presence', (event) => {
       presenceEvents.dispatchEvent(

@@ -167,6 +167,9 @@ export const UpdateTicketBody = z.object({
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 export const TicketParams = z.object({ id: z.uuid() });
+export const FollowerParams = z.object({ id: z.uuid(), userId: z.uuid() });
+export const FollowerList = z.object({ items: z.array(UserRef) }).meta({ id: 'FollowerList' });
+export type FollowerList = z.infer<typeof FollowerList>;
 
 export const TicketQuery = z.object({
   cursor: z.string().max(200).optional(),

@@ -5,7 +5,8 @@ import { type App, type Principal, principalOf } from './http';
 /** What a browser receives on its live stream. Ids only: the browser loads what it may see. */
 export type LiveEvent =
   | { type: 'change'; entityType: string; entityId: string; action: string }
-  | { type: 'presence'; ticketId: string; userId: string; name: string; state: PresenceState; at: string };
+  | { type: 'presence'; ticketId: string; userId: string; name: string; state: PresenceState; at: string }
+  | { type: 'notification'; userId: string };
 
 export type PresenceState = 'viewing' | 'typing' | 'left';
 
@@ -100,6 +101,13 @@ export class LiveHub {
       );
     } else if (message.topic === 'presence') {
       this.send(message.data as LiveEvent, this.audiences.get('ticket') ?? 'tickets:read');
+    } else if (message.topic === 'notification') {
+      // A user's notifications concern only their own browsers.
+      const userId = String(message.data.userId ?? '');
+      const frame = `event: notification\ndata: ${JSON.stringify({ type: 'notification', userId })}\n\n`;
+      for (const client of this.clients) {
+        if (client.principal.userId === userId) client.reply.raw.write(frame);
+      }
     }
   }
 
@@ -120,7 +128,7 @@ export function liveRoutes(live: LiveHub) {
         schema: {
           tags: ['live'],
           description:
-            'Server-Sent Events: `change` (an entity changed; load it again) and `presence` (who views or types on a ticket).',
+            'Server-Sent Events: `change` (an entity changed; load it again), `presence` (who views or types on a ticket) and `notification` (your notifications changed).',
         },
         config: { access: { permission: null } },
       },

@@ -35,6 +35,7 @@ import { currentLanguage, type UiLanguage } from '../i18n';
 import { useLiveUpdates } from '../live';
 import { can, meQuery, useMe } from '../session';
 import { notifyError } from './feedback';
+import { NotificationBell } from './NotificationBell';
 
 interface NavItem {
   to: string;
@@ -133,6 +134,7 @@ export function AppLayout() {
           </Group>
           <Group gap="md">
             {can(me, 'tickets:read') && <SearchBox />}
+            <NotificationBell />
             <UserMenu me={me} />
           </Group>
         </Group>

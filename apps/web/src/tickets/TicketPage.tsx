@@ -1,6 +1,7 @@
 import type {
   Attachment,
   AttachmentList,
+  FollowerList,
   Message,
   MessageList,
   TeamPage,
@@ -33,9 +34,18 @@ import {
   Timeline,
   Title,
   Typography,
+  UnstyledButton,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconLock, IconMessage, IconPaperclip, IconSend, IconUserCheck } from '@tabler/icons-react';
+import {
+  IconBell,
+  IconBellOff,
+  IconLock,
+  IconMessage,
+  IconPaperclip,
+  IconSend,
+  IconUserCheck,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useRef, useState } from 'react';
@@ -47,6 +57,16 @@ import { usePresence } from '../live';
 import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
+import { type Mentionable, mentionAt, textToHtml } from './mentions';
+
+/** Active colleagues, for assigning and mentioning. */
+function useColleagues(): Mentionable[] {
+  const users = useQuery({
+    queryKey: ['users', 'all'],
+    queryFn: () => api.get<UserPage>(`/users${query({ limit: 200 })}`),
+  });
+  return (users.data?.items ?? []).filter((u) => u.isActive).map((u) => ({ id: u.id, name: u.name }));
+}
 
 const route = getRouteApi('/app/tickets/$ticketId');
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -75,6 +95,7 @@ export function TicketPage() {
     queryFn: () => api.get<TicketEventList>(`/tickets/${ticketId}/events`),
   });
   const fields = useTicketFields();
+  const people = useColleagues();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => api.patch<Ticket>(`/tickets/${ticketId}`, body),
@@ -187,7 +208,10 @@ export function TicketPage() {
           <Tabs.Panel value="history" pt="md">
             <Timeline bulletSize={12} lineWidth={2}>
               {events.data?.items.map((event) => (
-                <Timeline.Item key={event.id} title={describeEvent(t, event, fields.data?.items ?? [])}>
+                <Timeline.Item
+                  key={event.id}
+                  title={describeEvent(t, event, fields.data?.items ?? [], people)}
+                >
                   <Text size="xs" c="dimmed">
                     {event.actor.name ?? t('tickets.system')} ·{' '}
                     {new Date(event.createdAt).toLocaleString(i18n.language)}
@@ -200,6 +224,7 @@ export function TicketPage() {
       </Stack>
       <Stack w={300} style={{ flexShrink: 0 }} gap="md">
         <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
+        <FollowersCard ticketId={ticketId} myId={me.user.id} />
         <RequesterCard ticket={data} />
       </Stack>
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
@@ -220,7 +245,16 @@ function describeEvent(
   t: (key: string, options?: Record<string, unknown>) => string,
   event: TicketEventList['items'][number],
   fields: TicketField[],
+  people: Mentionable[],
 ) {
+  const nameOf = (id: unknown) => people.find((p) => p.id === id)?.name ?? String(id ?? '');
+  if (event.kind === 'follower_added' || event.kind === 'follower_removed') {
+    return t(`tickets.event.${event.kind}`, { name: nameOf(event.to ?? event.from) });
+  }
+  if (event.kind === 'merged' || event.kind === 'split' || event.kind === 'linked') {
+    const detail = (event.to ?? event.from) as { number?: number } | null;
+    return t(`tickets.event.${event.kind}`, { number: detail?.number ?? '' });
+  }
   if (event.kind === 'changed' && event.field?.startsWith('customFields.')) {
     const field = fields.find((f) => `customFields.${f.key}` === event.field);
     const format = (value: unknown) => formatFieldValue(field, value, t('common.yes'), t('common.no'));
@@ -320,6 +354,21 @@ function Composer({
   const [draftBase, setDraftBase] = useState<string | undefined>(undefined);
   const [collision, setCollision] = useState<string | null>(null);
   const [files, setFiles] = useState<Attachment[]>([]);
+  const people = useColleagues();
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [picked, setPicked] = useState(0);
+  const candidates = mention
+    ? people.filter((p) => p.name.toLowerCase().includes(mention.query.toLowerCase())).slice(0, 6)
+    : [];
+  const choose = (person: Mentionable) => {
+    if (!mention || !textarea.current) return;
+    const caret = textarea.current.selectionStart;
+    const next = `${body.slice(0, mention.start)}@${person.name} ${body.slice(caret)}`;
+    change(next);
+    setMention(null);
+    const at = mention.start + person.name.length + 2;
+    setTimeout(() => textarea.current?.setSelectionRange(at, at), 0);
+  };
   const upload = useMutation({
     mutationFn: (chosen: File[]) => api.upload<AttachmentList>(`/tickets/${ticketId}/attachments`, chosen),
     onSuccess: (result) => setFiles((current) => [...current, ...result.items]),
@@ -329,7 +378,7 @@ function Composer({
   const send = useMutation({
     mutationFn: (force: boolean) =>
       api.post<Message>(`/tickets/${ticketId}/messages`, {
-        body,
+        body: visibility === 'internal' ? textToHtml(body, people) : body,
         visibility,
         lastSeenMessageId: draftBase ?? latestMessageId,
         force,
@@ -380,8 +429,32 @@ function Composer({
           autosize
           minRows={3}
           value={body}
-          onChange={(event) => change(event.currentTarget.value)}
+          onChange={(event) => {
+            change(event.currentTarget.value);
+            const found = internal
+              ? mentionAt(event.currentTarget.value, event.currentTarget.selectionStart)
+              : null;
+            setMention(found);
+            setPicked(0);
+          }}
           onKeyDown={(event) => {
+            if (candidates.length > 0) {
+              if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+                event.preventDefault();
+                const step = event.key === 'ArrowDown' ? 1 : -1;
+                setPicked((picked + step + candidates.length) % candidates.length);
+                return;
+              }
+              if (event.key === 'Enter' || event.key === 'Tab') {
+                event.preventDefault();
+                choose(candidates[picked] ?? candidates[0]!);
+                return;
+              }
+              if (event.key === 'Escape') {
+                setMention(null);
+                return;
+              }
+            }
             if (
               event.key === 'Enter' &&
               (event.ctrlKey || event.metaKey) &&
@@ -390,6 +463,34 @@ function Composer({
               send.mutate(false);
           }}
         />
+        {candidates.length > 0 && (
+          <Paper withBorder shadow="sm" p={4} role="listbox" aria-label={t('tickets.mentionList')}>
+            {candidates.map((person, index) => (
+              <UnstyledButton
+                key={person.id}
+                role="option"
+                aria-selected={index === picked}
+                display="block"
+                w="100%"
+                px="xs"
+                py={4}
+                bg={index === picked ? 'var(--mantine-color-blue-light)' : undefined}
+                style={{ borderRadius: 4 }}
+                onMouseDown={(event) => {
+                  event.preventDefault();
+                  choose(person);
+                }}
+              >
+                <Text size="sm">@{person.name}</Text>
+              </UnstyledButton>
+            ))}
+          </Paper>
+        )}
+        {internal && !body && (
+          <Text size="xs" c="dimmed">
+            {t('tickets.mentionHint')}
+          </Text>
+        )}
         {files.length > 0 && (
           <Group gap={6} data-testid="pending-attachments">
             {files.map((file) => (
@@ -549,6 +650,47 @@ function Properties({
           onChange={(customFields) => onChange({ customFields })}
         />
       </Stack>
+    </Card>
+  );
+}
+
+/** Who follows the ticket, and a button to follow or stop following it. */
+function FollowersCard({ ticketId, myId }: { ticketId: string; myId: string }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const followers = useQuery({
+    queryKey: ['tickets', ticketId, 'followers'],
+    queryFn: () => api.get<FollowerList>(`/tickets/${ticketId}/followers`),
+  });
+  const following = (followers.data?.items ?? []).some((f) => f.id === myId);
+  const toggle = useMutation({
+    mutationFn: () =>
+      following
+        ? api.delete(`/tickets/${ticketId}/followers/${myId}`)
+        : api.put(`/tickets/${ticketId}/followers/${myId}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tickets', ticketId, 'followers'] }),
+    onError: (error) => notifyError(t, error),
+  });
+  const names = (followers.data?.items ?? []).map((f) => f.name);
+  return (
+    <Card withBorder padding="md">
+      <Group justify="space-between" mb={6}>
+        <Text size="xs" fw={600} c="dimmed" tt="uppercase">
+          {t('tickets.followers')}
+        </Text>
+        <Button
+          size="compact-xs"
+          variant={following ? 'default' : 'light'}
+          leftSection={following ? <IconBellOff size={14} /> : <IconBell size={14} />}
+          loading={toggle.isPending}
+          onClick={() => toggle.mutate()}
+        >
+          {following ? t('tickets.unfollow') : t('tickets.follow')}
+        </Button>
+      </Group>
+      <Text size="sm" c={names.length ? undefined : 'dimmed'} data-testid="followers">
+        {names.length ? names.join(', ') : t('tickets.noFollowers')}
+      </Text>
     </Card>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   detectLanguage,
+  extractMentions,
   initialStatusKey,
   normalizeTags,
   planUpdate,
@@ -93,5 +94,16 @@ describe('detectLanguage', () => {
   it('gives up on too little text', () => {
     expect(detectLanguage('OK')).toBeNull();
     expect(detectLanguage('')).toBeNull();
+  });
+});
+
+describe('extractMentions', () => {
+  it('finds each mentioned user once, and nothing in plain text', () => {
+    const a = '0b6c3a52-9a8e-4a3c-9a53-1f2a3b4c5d6e';
+    const b = '1c7d4b63-0b9f-4b4d-8b64-2a3b4c5d6e7f';
+    const html = `<p>Hi <span data-mention="${a}">@Anna</span> and <span class="x" data-mention="${b.toUpperCase()}">@Ben</span>, <span data-mention="${a}">@Anna</span></p>`;
+    expect(extractMentions(html)).toEqual([a, b]);
+    expect(extractMentions('<p>@Anna please look</p>')).toEqual([]);
+    expect(extractMentions('<span data-mention="not-a-user">@x</span>')).toEqual([]);
   });
 });

@@ -112,3 +112,10 @@ export function detectLanguage(text: string): 'de' | 'en' | null {
   if (german + english < 2 || german === english) return null;
   return german > english ? 'de' : 'en';
 }
+
+const MENTION = /<span[^>]*\sdata-mention="([0-9a-f-]{36})"/gi;
+
+/** The users a (sanitised) message mentions: `<span data-mention="user id">@Name</span>`, each once. */
+export function extractMentions(html: string): string[] {
+  return [...new Set([...html.matchAll(MENTION)].map((m) => m[1]!.toLowerCase()))];
+}

@@ -11,6 +11,8 @@ import {
   CreateTicketStatusBody,
   CreateViewBody,
   FieldKeyParams,
+  FollowerList,
+  FollowerParams,
   IdParams,
   LinkBody,
   LinkParams,
@@ -55,6 +57,7 @@ import {
   uploadAttachments,
 } from './attachments.service';
 import { createField, listFields, updateField } from './fields.service';
+import { follow, listFollowers, unfollow } from './followers.service';
 import { search } from './search.service';
 import {
   addMessage,
@@ -297,6 +300,52 @@ export function ticketRoutes(deps: Deps) {
       },
       async (req, reply) => {
         await discardAttachment(deps, actorOf(req), req.params.id);
+        return reply.code(204).send();
+      },
+    );
+    app.get(
+      '/tickets/:id/followers',
+      {
+        schema: { tags, params: TicketParams, response: { 200: FollowerList } },
+        config: read,
+      },
+      async (req) => {
+        await getTicket(deps, req.params.id);
+        return listFollowers(deps.database.db, req.params.id);
+      },
+    );
+    const mayChangeFollower = (req: FastifyRequest, userId: string) => {
+      const principal = principalOf(req);
+      if (userId !== principal.userId && !principal.permissions.includes('tickets:write')) {
+        throw new AppError('FORBIDDEN', { message: 'following for someone else needs tickets:write' });
+      }
+    };
+    app.put(
+      '/tickets/:id/followers/:userId',
+      {
+        schema: {
+          tags,
+          description: 'Makes the user follow the ticket: they are notified of every new message on it.',
+          params: FollowerParams,
+          response: { 204: NoContent },
+        },
+        config: read,
+      },
+      async (req, reply) => {
+        mayChangeFollower(req, req.params.userId);
+        await follow(deps, actorOf(req), req.params.id, req.params.userId);
+        return reply.code(204).send();
+      },
+    );
+    app.delete(
+      '/tickets/:id/followers/:userId',
+      {
+        schema: { tags, params: FollowerParams, response: { 204: NoContent } },
+        config: read,
+      },
+      async (req, reply) => {
+        mayChangeFollower(req, req.params.userId);
+        await unfollow(deps, actorOf(req), req.params.id, req.params.userId);
         return reply.code(204).send();
       },
     );

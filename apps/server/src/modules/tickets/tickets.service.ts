@@ -35,12 +35,15 @@ import { sanitizeMessage } from '../../platform/html';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { users } from '../auth';
 import { contactIdentities, contacts, findOrCreateContactByEmail, organizations } from '../customers';
+import { notify } from '../notifications';
 import { teamMemberships, teams } from '../teams';
 import { attachmentsOf, bindAttachments } from './attachments.service';
 import { fieldChanges } from './fields.domain';
 import { assertSolvable, loadFieldDefinitions, resolveFieldInput } from './fields.service';
+import { addFollowers, assertActiveUsers, followerIds } from './followers.service';
 import {
   detectLanguage,
+  extractMentions,
   type FieldChange,
   initialStatusKey,
   normalizeTags,
@@ -548,6 +551,16 @@ export async function applyUpdate(
     })
     .where(eq(tickets.id, id));
   await recordTicketChanges(tx, id, actor, changes);
+  if (next.assigneeId && next.assigneeId !== before.assigneeId) {
+    await notify(tx, deps, [
+      {
+        userId: next.assigneeId,
+        kind: 'assigned',
+        ticket: { id, number: Number(row.number), subject: next.subject },
+        actorUserId: actor.userId,
+      },
+    ]);
+  }
   if (next.statusCategory === 'solved' && before.statusCategory !== 'solved') {
     await solveIncidents(tx, deps, actor, id, next.statusKey);
   }
@@ -642,6 +655,22 @@ export async function addMessage(
       })
       .returning();
     await bindAttachments(tx, id, message!.id, input.attachmentIds ?? [], actor.userId);
+    // Mentions count in internal notes: they call a colleague in, who then follows the ticket.
+    const mentioned = input.visibility === 'internal' ? extractMentions(body.html) : [];
+    await assertActiveUsers(tx, mentioned, 'body');
+    await addFollowers(tx, actor, id, mentioned);
+    const ticketRef = { id, number: Number(row.number), subject: row.subject };
+    const about = {
+      ticket: ticketRef,
+      messageId: message!.id,
+      actorUserId: actor.userId,
+      excerpt: body.text,
+    };
+    const watchers = [row.assigneeId, ...(await followerIds(tx, id))].filter((u): u is string => u !== null);
+    await notify(tx, deps, [
+      ...mentioned.map((userId) => ({ ...about, userId, kind: 'mention' as const })),
+      ...watchers.map((userId) => ({ ...about, userId, kind: 'activity' as const })),
+    ]);
     const reopen = input.visibility === 'public' ? statusAfterAgentReply(before.statusCategory) : null;
     await tx
       .update(tickets)

@@ -1,0 +1,113 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../../platform/context';
+import { type Executor, type Tx, withTransaction } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { type Actor, recordChange } from '../../platform/events';
+import { users } from '../auth';
+import { ticketEvents, ticketFollowers, tickets } from './tickets.tables';
+
+function followerEvent(
+  ticketId: string,
+  actor: Actor,
+  kind: 'follower_added' | 'follower_removed',
+  userId: string,
+) {
+  return {
+    ticketId,
+    kind,
+    fromValue: kind === 'follower_removed' ? userId : null,
+    toValue: kind === 'follower_added' ? userId : null,
+    actorKind: actor.kind,
+    actorUserId: actor.userId,
+  };
+}
+
+/** Users who follow a ticket hear of every new message on it. */
+export async function listFollowers(executor: Executor, ticketId: string) {
+  const rows = await executor
+    .select({ id: users.id, name: users.name })
+    .from(ticketFollowers)
+    .innerJoin(users, eq(users.id, ticketFollowers.userId))
+    .where(eq(ticketFollowers.ticketId, ticketId))
+    .orderBy(asc(users.name));
+  return { items: rows };
+}
+
+export async function followerIds(executor: Executor, ticketId: string): Promise<string[]> {
+  const rows = await executor
+    .select({ userId: ticketFollowers.userId })
+    .from(ticketFollowers)
+    .where(eq(ticketFollowers.ticketId, ticketId));
+  return rows.map((r) => r.userId);
+}
+
+/** Active users among `ids`; any other id is a 400 naming `field`. */
+export async function assertActiveUsers(
+  executor: Executor,
+  ids: readonly string[],
+  field: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await executor
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.id, [...ids]), eq(users.isActive, true)));
+  const known = new Set(found.map((u) => u.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `${unknown.join(', ')} is not an active user`,
+      errors: [{ field, message: `not an active user: ${unknown.join(', ')}` }],
+    });
+  }
+}
+
+/** Adds followers inside the caller's transaction; each new one is an event on the ticket. */
+export async function addFollowers(tx: Tx, actor: Actor, ticketId: string, userIds: readonly string[]) {
+  if (userIds.length === 0) return [];
+  const added = await tx
+    .insert(ticketFollowers)
+    .values(userIds.map((userId) => ({ ticketId, userId })))
+    .onConflictDoNothing()
+    .returning({ userId: ticketFollowers.userId });
+  if (added.length > 0) {
+    await tx
+      .insert(ticketEvents)
+      .values(added.map((a) => followerEvent(ticketId, actor, 'follower_added', a.userId)));
+  }
+  return added.map((a) => a.userId);
+}
+
+export async function follow(deps: Deps, actor: Actor, ticketId: string, userId: string): Promise<void> {
+  await withTransaction(deps.database, async (tx) => {
+    const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+    if (!ticket) throw notFound('ticket', ticketId);
+    await assertActiveUsers(tx, [userId], 'userId');
+    const added = await addFollowers(tx, actor, ticketId, [userId]);
+    if (added.length > 0) {
+      await recordChange(tx, actor, {
+        action: 'ticket.follower_added',
+        entityType: 'ticket',
+        entityId: ticketId,
+        data: { userId },
+      });
+    }
+  });
+}
+
+export async function unfollow(deps: Deps, actor: Actor, ticketId: string, userId: string): Promise<void> {
+  await withTransaction(deps.database, async (tx) => {
+    const removed = await tx
+      .delete(ticketFollowers)
+      .where(and(eq(ticketFollowers.ticketId, ticketId), eq(ticketFollowers.userId, userId)))
+      .returning();
+    if (removed.length === 0) return;
+    await tx.insert(ticketEvents).values(followerEvent(ticketId, actor, 'follower_removed', userId));
+    await recordChange(tx, actor, {
+      action: 'ticket.follower_removed',
+      entityType: 'ticket',
+      entityId: ticketId,
+      data: { userId },
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import type { NotificationPage } from '@keepdesk/contract';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Group,
+  Indicator,
+  Popover,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { IconAt, IconBell, IconMessage, IconUserCheck } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api';
+import { relativeTime } from '../tickets/format';
+
+const ICONS = { mention: IconAt, assigned: IconUserCheck, activity: IconMessage } as const;
+
+/** Mentions, assignments and activity on followed tickets; the count updates live. */
+export function NotificationBell() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [opened, setOpened] = useState(false);
+  const inbox = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => api.get<NotificationPage>('/notifications?limit=20'),
+  });
+  const markRead = useMutation({
+    mutationFn: (body: { ids?: string[]; all?: boolean }) => api.post('/notifications/read', body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notifications'] }),
+  });
+  const unread = inbox.data?.unread ?? 0;
+  const items = inbox.data?.items ?? [];
+  return (
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={360} shadow="md">
+      <Popover.Target>
+        <Indicator disabled={unread === 0} label={unread > 99 ? '99+' : unread} size={16} offset={4}>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            size="lg"
+            aria-label={t('notifications.open', { count: unread })}
+            data-testid="notification-bell"
+            onClick={() => setOpened((o) => !o)}
+          >
+            <IconBell size={20} />
+          </ActionIcon>
+        </Indicator>
+      </Popover.Target>
+      <Popover.Dropdown p="xs">
+        <Group justify="space-between" mb="xs" px={4}>
+          <Text fw={600}>{t('notifications.title')}</Text>
+          {unread > 0 && (
+            <Button size="compact-xs" variant="subtle" onClick={() => markRead.mutate({ all: true })}>
+              {t('notifications.markAllRead')}
+            </Button>
+          )}
+        </Group>
+        {items.length === 0 ? (
+          <Text size="sm" c="dimmed" p="sm">
+            {t('notifications.empty')}
+          </Text>
+        ) : (
+          <ScrollArea.Autosize mah={420}>
+            <Stack gap={2}>
+              {items.map((item) => {
+                const Icon = ICONS[item.kind];
+                return (
+                  <UnstyledButton
+                    key={item.id}
+                    p={8}
+                    style={{ borderRadius: 6 }}
+                    bg={item.readAt ? undefined : 'var(--mantine-color-blue-light)'}
+                    data-testid="notification"
+                    onClick={() => {
+                      setOpened(false);
+                      if (!item.readAt) markRead.mutate({ ids: [item.id] });
+                      void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
+                    }}
+                  >
+                    <Group gap={8} wrap="nowrap" align="flex-start">
+                      <Icon size={16} style={{ marginTop: 3, flexShrink: 0 }} />
+                      <Stack gap={0} style={{ minWidth: 0 }}>
+                        <Text size="sm">
+                          {t(`notifications.kind.${item.kind}`, {
+                            name: item.actor?.name ?? t('tickets.system'),
+                            number: item.ticket.number,
+                          })}
+                        </Text>
+                        <Text size="xs" c="dimmed" truncate>
+                          {item.excerpt || item.ticket.subject}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {relativeTime(item.createdAt, i18n.language)}
+                        </Text>
+                      </Stack>
+                      {!item.readAt && (
+                        <Badge size="xs" variant="filled" ml="auto">
+                          {t('notifications.new')}
+                        </Badge>
+                      )}
+                    </Group>
+                  </UnstyledButton>
+                );
+              })}
+            </Stack>
+          </ScrollArea.Autosize>
+        )}
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const NOTIFICATION_KINDS = ['mention', 'assigned', 'activity'] as const;
+export const NotificationKind = z.enum(NOTIFICATION_KINDS);
+
+export const Notification = z
+  .object({
+    id: z.uuid(),
+    kind: NotificationKind.meta({
+      description:
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message',
+    }),
+    ticket: z.object({ id: z.uuid(), number: z.number().int(), subject: z.string() }),
+    actor: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    excerpt: z.string().meta({ description: 'The start of the message, as plain text' }),
+    createdAt: z.iso.datetime(),
+    readAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationPage = z
+  .object({
+    items: z.array(Notification),
+    nextCursor: z.string().nullable(),
+    unread: z.number().int().meta({ description: 'Your unread notifications, counted up to 100' }),
+  })
+  .meta({ id: 'NotificationPage' });
+export type NotificationPage = z.infer<typeof NotificationPage>;
+
+export const NotificationQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  unread: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+export type NotificationQuery = z.infer<typeof NotificationQuery>;
+
+export const MarkReadBody = z
+  .object({
+    ids: z.array(z.uuid()).max(500).optional(),
+    all: z.boolean().optional(),
+  })
+  .refine((b) => Boolean(b.all) !== Boolean(b.ids?.length), { message: 'give ids or all: true' });
+export type MarkReadBody = z.infer<typeof MarkReadBody>;
