@@ -4,7 +4,7 @@ export interface Mentionable {
   name: string;
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -25,14 +25,14 @@ export function mentionAt(text: string, caret: number): { start: number; query: 
  */
 export function textToHtml(text: string, people: readonly Mentionable[]): string {
   const names = [...people].filter((p) => p.name.trim()).sort((a, b) => b.name.length - a.name.length);
-  const byName = new Map(names.map((p) => [`@${escape(p.name)}`, p.id]));
+  const byName = new Map(names.map((p) => [`@${escapeHtml(p.name)}`, p.id]));
   // One pass over the text, so a mention already made is never matched again by a shorter name.
   const pattern =
     names.length > 0
       ? new RegExp([...byName.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
       : null;
   const withMentions = (paragraph: string) => {
-    const html = escape(paragraph);
+    const html = escapeHtml(paragraph);
     return pattern
       ? html.replace(pattern, (at) => `<span data-mention="${byName.get(at)}">${at}</span>`)
       : html;
