@@ -54,9 +54,9 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
   await colleague.keyboard.press('Escape');
 
   // The custom field "Product" is set beside status and priority.
-  await page.getByRole('textbox', { name: 'Product' }).click();
+  await page.getByRole('combobox', { name: 'Product' }).click();
   await page.getByRole('option', { name: 'Cloud' }).click();
-  await expect(page.getByRole('textbox', { name: 'Product' })).toHaveValue('Cloud');
+  await expect(page.getByRole('combobox', { name: 'Product' })).toHaveValue('Cloud');
 
   await page.keyboard.press('r');
   await page

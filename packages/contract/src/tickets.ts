@@ -184,6 +184,12 @@ export const TicketQuery = z.object({
   requesterId: z.uuid().optional(),
   organizationId: z.uuid().optional(),
   tag: z.string().max(50).optional(),
+  number: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'The ticket with this number (#10042)' }),
 });
 export type TicketQuery = z.infer<typeof TicketQuery>;
 

@@ -13,6 +13,7 @@ import type {
   UserPage,
 } from '@keepdesk/contract';
 import {
+  ActionIcon,
   Anchor,
   Badge,
   Box,
@@ -33,11 +34,13 @@ import {
   Textarea,
   Timeline,
   Title,
+  Tooltip,
   Typography,
   UnstyledButton,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import {
+  IconArrowsSplit,
   IconBell,
   IconBellOff,
   IconLock,
@@ -58,6 +61,7 @@ import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
+import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
 
 /** Active colleagues, for assigning and mentioning. */
 function useColleagues(): Mentionable[] {
@@ -96,6 +100,7 @@ export function TicketPage() {
   });
   const fields = useTicketFields();
   const people = useColleagues();
+  const split = useSplit(ticketId);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['tickets', ticketId] });
   const update = useMutation({
     mutationFn: (body: Record<string, unknown>) => api.patch<Ticket>(`/tickets/${ticketId}`, body),
@@ -164,15 +169,18 @@ export function TicketPage() {
               </Text>
             </Group>
           </Stack>
-          {mayWrite && !data.assignee && !closed && (
-            <Button
-              leftSection={<IconUserCheck size={16} />}
-              onClick={() => update.mutate({ assigneeId: me.user.id })}
-              loading={update.isPending}
-            >
-              {t('tickets.take')}
-            </Button>
-          )}
+          <Group gap="xs">
+            {mayWrite && !data.assignee && !closed && (
+              <Button
+                leftSection={<IconUserCheck size={16} />}
+                onClick={() => update.mutate({ assigneeId: me.user.id })}
+                loading={update.isPending}
+              >
+                {t('tickets.take')}
+              </Button>
+            )}
+            {mayWrite && !closed && <TicketMenu ticket={data} />}
+          </Group>
         </Group>
         <Tabs defaultValue="conversation">
           <Tabs.List>
@@ -181,8 +189,13 @@ export function TicketPage() {
           </Tabs.List>
           <Tabs.Panel value="conversation" pt="md">
             <Stack gap="sm">
-              {messages.data?.items.map((message) => (
-                <MessageCard key={message.id} message={message} language={i18n.language} />
+              {messages.data?.items.map((message, index) => (
+                <MessageCard
+                  key={message.id}
+                  message={message}
+                  language={i18n.language}
+                  onSplit={mayWrite && !closed && index > 0 ? () => split.mutate(message.id) : undefined}
+                />
               ))}
               {mayWrite && !closed && (
                 <Composer
@@ -225,6 +238,7 @@ export function TicketPage() {
       <Stack w={300} style={{ flexShrink: 0 }} gap="md">
         <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
         <FollowersCard ticketId={ticketId} myId={me.user.id} />
+        <LinksCard ticket={data} disabled={!mayWrite || closed} />
         <RequesterCard ticket={data} />
       </Stack>
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
@@ -280,7 +294,15 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-function MessageCard({ message, language }: { message: Message; language: string }) {
+function MessageCard({
+  message,
+  language,
+  onSplit,
+}: {
+  message: Message;
+  language: string;
+  onSplit?: () => void;
+}) {
   const { t } = useTranslation();
   const internal = message.visibility === 'internal';
   return (
@@ -303,9 +325,24 @@ function MessageCard({ message, language }: { message: Message; language: string
             </Badge>
           )}
         </Group>
-        <Text size="xs" c="dimmed">
-          {relativeTime(message.createdAt, language)}
-        </Text>
+        <Group gap={4}>
+          <Text size="xs" c="dimmed">
+            {relativeTime(message.createdAt, language)}
+          </Text>
+          {onSplit && (
+            <Tooltip label={t('split.action')}>
+              <ActionIcon
+                size="sm"
+                variant="subtle"
+                color="gray"
+                aria-label={t('split.action')}
+                onClick={onSplit}
+              >
+                <IconArrowsSplit size={14} />
+              </ActionIcon>
+            </Tooltip>
+          )}
+        </Group>
       </Group>
       <Typography>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: bodies are sanitised on the server (platform/html.ts) before they are stored, and the CSP forbids inline scripts. */}

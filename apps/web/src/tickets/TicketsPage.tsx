@@ -1,5 +1,6 @@
 import type { Ticket, TicketPage, View, ViewList } from '@keepdesk/contract';
 import {
+  ActionIcon,
   Badge,
   Button,
   Card,
@@ -14,7 +15,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { IconInbox, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
+import { IconInbox, IconPencil, IconPlayerPlay, IconPlus } from '@tabler/icons-react';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -26,6 +27,7 @@ import { can, useMe } from '../session';
 import { BulkBar } from './BulkBar';
 import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { NewTicketModal } from './NewTicketModal';
+import { ViewEditor } from './ViewEditor';
 
 const route = getRouteApi('/app/tickets');
 
@@ -44,6 +46,8 @@ export function TicketsPage() {
   const { view: viewId } = route.useSearch();
   const viewName = useViewName();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<View | 'new' | null>(null);
+  const canShare = can(me, 'tickets:admin');
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const takeNext = useMutation({
     mutationFn: () => api.post<Ticket | undefined>('/tickets/take-next'),
@@ -91,9 +95,19 @@ export function TicketsPage() {
   return (
     <Group align="flex-start" gap="lg" wrap="nowrap">
       <Card withBorder padding="xs" w={250} style={{ flexShrink: 0 }}>
-        <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" py={4}>
-          {t('views.title')}
-        </Text>
+        <Group justify="space-between" px="sm" py={4}>
+          <Text size="xs" fw={600} c="dimmed" tt="uppercase">
+            {t('views.title')}
+          </Text>
+          <ActionIcon
+            size="sm"
+            variant="subtle"
+            aria-label={t('viewEditor.create')}
+            onClick={() => setEditing('new')}
+          >
+            <IconPlus size={14} />
+          </ActionIcon>
+        </Group>
         <ScrollArea.Autosize mah="70vh">
           {views.isPending && <Skeleton h={120} />}
           {views.data?.items.map((view) => (
@@ -113,9 +127,23 @@ export function TicketsPage() {
       </Card>
       <Stack gap="sm" style={{ flex: 1, minWidth: 0 }}>
         <Group justify="space-between">
-          <Title order={1} size="h3">
-            {current ? viewName(current) : t('nav.tickets')}
-          </Title>
+          <Group gap={6}>
+            <Title order={1} size="h3">
+              {current ? viewName(current) : t('nav.tickets')}
+            </Title>
+            {current &&
+              !current.builtIn &&
+              (current.ownerId === me.user.id || (current.shared && canShare)) && (
+                <ActionIcon
+                  variant="subtle"
+                  color="gray"
+                  aria-label={t('viewEditor.edit')}
+                  onClick={() => setEditing(current)}
+                >
+                  <IconPencil size={16} />
+                </ActionIcon>
+              )}
+          </Group>
           {can(me, 'tickets:write') && (
             <Group gap="xs">
               <Button
@@ -230,6 +258,13 @@ export function TicketsPage() {
         </Text>
       </Stack>
       {creating && <NewTicketModal onClose={() => setCreating(false)} />}
+      {editing && (
+        <ViewEditor
+          view={editing === 'new' ? null : editing}
+          canShare={canShare}
+          onClose={() => setEditing(null)}
+        />
+      )}
     </Group>
   );
 }

@@ -51,6 +51,15 @@ async function newTicket(overrides: Record<string, unknown> = {}): Promise<Creat
 }
 
 /** Tickets with this subject: other test files write tickets at the same time, so never count them all. */
+describe('finding a ticket by its number', () => {
+  it('lists exactly the ticket with that number', async () => {
+    const ticket = await newTicket();
+    const page = (await call('GET', `/tickets?number=${ticket.number}`)).json<TicketPage>();
+    expect(page.items.map((t) => t.id)).toEqual([ticket.id]);
+    expect((await call('GET', '/tickets?number=abc')).statusCode).toBe(400);
+  });
+});
+
 async function ticketsWithSubject(subject: string): Promise<number> {
   const { rows } = await server.deps.database.query(
     'select count(*)::int as n from tickets where subject = $1',

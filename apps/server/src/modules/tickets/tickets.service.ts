@@ -155,6 +155,7 @@ export async function listTickets(deps: Deps, viewerId: string, query: TicketQue
   if (query.requesterId) conditions.push(eq(tickets.requesterId, query.requesterId));
   if (query.organizationId) conditions.push(eq(tickets.organizationId, query.organizationId));
   if (query.tag) conditions.push(arrayContains(tickets.tags, [query.tag.toLowerCase()]));
+  if (query.number !== undefined) conditions.push(eq(tickets.number, query.number));
   if (query.cursor) {
     const [updatedAt, id] = decodeCursor(query.cursor, 2);
     const at = new Date(String(updatedAt));
