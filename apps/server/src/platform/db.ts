@@ -265,3 +265,11 @@ export function withTransaction<T>(handle: DatabaseHandle, work: (tx: Tx) => Pro
       throw err;
     });
 }
+
+/** Whether a failed query broke a unique constraint (SQLSTATE 23505), also when the driver wrapped the error. */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Executor } from './db';
 import type { JobQueue } from './jobs';
 import type { Logger } from './logging';
@@ -23,26 +23,42 @@ export interface Change {
 
 const OUTBOX_CHANNEL = 'keepdesk_outbox';
 
+/** Wakes the outbox dispatcher; in a transaction it is delivered at commit. */
+export const NOTIFY_OUTBOX = sql`pg_notify(${OUTBOX_CHANNEL}, '')`;
+
 /**
- * Writes the audit row and the outbox event of a change in the caller's transaction. NOTIFY inside a
- * transaction is delivered at commit, so the dispatcher wakes exactly when the event becomes visible.
+ * The audit row and the outbox event of changes as two CTEs (`audit`, `event`), one per row of `from` (a
+ * `from …` clause, or empty for a single change), with `entityId` and `data` as SQL over its columns. For
+ * statements that write an entity and its record in one round trip.
+ */
+export function changeCtes(
+  actor: Actor,
+  change: { action: string; entityType: string; entityId: SQL; data: SQL; from?: SQL },
+): SQL {
+  const from = change.from ?? sql``;
+  return sql`audit as (
+      insert into ${auditLog} (actor_user_id, actor_kind, action, entity_type, entity_id, data, request_id)
+      select ${actor.userId}::uuid, ${actor.kind}::text, ${change.action}::text, ${change.entityType}::text,
+             (${change.entityId})::text, ${change.data}, ${actor.requestId ?? null}::text ${from}
+    ), event as (
+      insert into ${outboxEvents} (type, payload)
+      select ${change.action}::text, jsonb_build_object('entityType', ${change.entityType}::text,
+             'entityId', (${change.entityId})::text, 'actorUserId', ${actor.userId}::uuid, 'data', ${change.data}) ${from}
+    )`;
+}
+
+/**
+ * Writes the audit row and the outbox event of a change in the caller's transaction, in one round trip.
+ * NOTIFY inside a transaction is delivered at commit, so the dispatcher wakes exactly when the event is visible.
  */
 export async function recordChange(tx: Executor, actor: Actor, change: Change): Promise<void> {
-  const data = change.data ?? {};
-  await tx.insert(auditLog).values({
-    actorUserId: actor.userId,
-    actorKind: actor.kind,
+  const ctes = changeCtes(actor, {
     action: change.action,
     entityType: change.entityType,
-    entityId: change.entityId,
-    data,
-    requestId: actor.requestId ?? null,
+    entityId: sql`${change.entityId}::text`,
+    data: sql`${JSON.stringify(change.data ?? {})}::jsonb`,
   });
-  await tx.insert(outboxEvents).values({
-    type: change.action,
-    payload: { entityType: change.entityType, entityId: change.entityId, actorUserId: actor.userId, data },
-  });
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  await tx.execute(sql`with ${ctes} select ${NOTIFY_OUTBOX}`);
 }
 
 export interface BusMessage {
@@ -179,36 +195,43 @@ export class OutboxDispatcher {
     );
     const events = (claimed.rows as unknown as OutboxEvent[]).map((e) => ({ ...e, id: Number(e.id) }));
     events.sort((a, b) => a.id - b.id);
+    const announce: OutboxEvent[] = [];
+    const failed: { id: number; err: unknown }[] = [];
     for (const event of events) {
       try {
         for (const jobName of this.routes.get(event.type) ?? []) {
           await this.jobs.send(
             jobName,
             { eventId: event.id, type: event.type, ...event.payload },
-            {
-              id: jobIdFor(event.id, jobName),
-            },
+            { id: jobIdFor(event.id, jobName) },
           );
         }
-        await this.bus.publish({
-          topic: 'outbox',
-          data: {
-            id: event.id,
-            type: event.type,
-            entityType: event.payload.entityType,
-            entityId: event.payload.entityId,
-          },
-        });
-        await this.handle.query(
-          'update outbox_events set dispatched_at = now(), last_error = null where id = $1',
-          [event.id],
-        );
+        announce.push(event);
       } catch (err) {
-        this.log.error({ err, eventId: event.id }, 'outbox event not dispatched; will retry');
-        await this.handle
-          .query('update outbox_events set last_error = $2 where id = $1', [event.id, String(err)])
-          .catch(() => {});
+        failed.push({ id: event.id, err });
       }
+    }
+    // The announcements go out in as few NOTIFYs as their size allows, and are marked done together.
+    const done: number[] = [];
+    for (const chunk of announcementChunks(announce)) {
+      try {
+        await this.bus.publish({ topic: 'outbox', data: { events: chunk } });
+        done.push(...chunk.map((e) => e.id));
+      } catch (err) {
+        failed.push(...chunk.map((e) => ({ id: e.id, err })));
+      }
+    }
+    if (done.length > 0) {
+      await this.handle.query(
+        'update outbox_events set dispatched_at = now(), last_error = null where id = any($1::bigint[])',
+        [done],
+      );
+    }
+    for (const { id, err } of failed) {
+      this.log.error({ err, eventId: id }, 'outbox event not dispatched; will retry');
+      await this.handle
+        .query('update outbox_events set last_error = $2 where id = $1', [id, String(err)])
+        .catch(() => {});
     }
     return events.length;
   }
@@ -219,6 +242,41 @@ export class OutboxDispatcher {
     await this.unlisten?.();
     await this.running;
   }
+}
+
+/** What the bus carries of an event: ids and kinds only, the receivers load what they may see. */
+export interface OutboxAnnouncement {
+  id: number;
+  type: string;
+  entityType: unknown;
+  entityId: unknown;
+}
+
+const NOTIFY_BUDGET = 7000;
+
+/** Announcements grouped so that each group's NOTIFY payload stays under PostgreSQL's 8,000 bytes. */
+function announcementChunks(events: readonly OutboxEvent[]): OutboxAnnouncement[][] {
+  const chunks: OutboxAnnouncement[][] = [];
+  let current: OutboxAnnouncement[] = [];
+  let size = 0;
+  for (const event of events) {
+    const item = {
+      id: event.id,
+      type: event.type,
+      entityType: event.payload.entityType,
+      entityId: event.payload.entityId,
+    };
+    const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (current.length > 0 && size + bytes > NOTIFY_BUDGET) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** A UUID-shaped id derived from event and queue, so pg-boss drops a second send of the same pair. */

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { BusMessage, EventBus } from './events';
+import type { BusMessage, EventBus, OutboxAnnouncement } from './events';
 import { type App, type Principal, principalOf } from './http';
 
 /** What a browser receives on its live stream. Ids only: the browser loads what it may see. */
@@ -87,18 +87,15 @@ export class LiveHub {
 
   private onBusMessage(message: BusMessage): void {
     if (message.topic === 'outbox') {
-      const entityType = String(message.data.entityType ?? '');
-      const permission = this.audiences.get(entityType);
-      if (!permission) return;
-      this.send(
-        {
-          type: 'change',
-          entityType,
-          entityId: String(message.data.entityId ?? ''),
-          action: String(message.data.type ?? ''),
-        },
-        permission,
-      );
+      for (const event of (message.data.events ?? []) as OutboxAnnouncement[]) {
+        const entityType = String(event.entityType ?? '');
+        const permission = this.audiences.get(entityType);
+        if (!permission) continue;
+        this.send(
+          { type: 'change', entityType, entityId: String(event.entityId ?? ''), action: String(event.type) },
+          permission,
+        );
+      }
     } else if (message.topic === 'presence') {
       this.send(message.data as LiveEvent, this.audiences.get('ticket') ?? 'tickets:read');
     } else if (message.topic === 'notification') {

@@ -12,7 +12,7 @@ import type {
 } from '@keepdesk/contract';
 import { and, asc, eq, gt, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { type Executor, type Tx, withTransaction } from '../../platform/db';
+import { type Executor, isUniqueViolation, type Tx, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { decodeCursor, likePattern, toPage } from '../../platform/pagination';
@@ -216,6 +216,7 @@ export async function findOrCreateContactByEmail(
   email: string,
   name?: string,
   language: 'de' | 'en' = 'en',
+  retry = true,
 ): Promise<Contact> {
   const value = normalizeEmail(email);
   const [owner] = await tx
@@ -226,15 +227,89 @@ export async function findOrCreateContactByEmail(
     const [contact] = await presentContacts(tx, [await loadContactRow(tx, owner.contactId)]);
     return contact!;
   }
-  return insertContact(tx, actor, {
-    name: name ?? '',
-    emails: [value],
-    phones: [],
-    language,
-    timeZone: null,
-    notes: '',
-    attributes: {},
-  });
+  try {
+    // In a savepoint: two messages from a new address at once both try to create the contact; the loser
+    // finds the winner's contact instead of failing its whole transaction.
+    return await tx.transaction((savepoint) =>
+      insertContact(savepoint, actor, {
+        name: name ?? '',
+        emails: [value],
+        phones: [],
+        language,
+        timeZone: null,
+        notes: '',
+        attributes: {},
+      }),
+    );
+  } catch (error) {
+    // The address was taken meanwhile (a unique violation, or the claim check seeing the winner's commit).
+    if (!retry || !(isUniqueViolation(error) || (error instanceof AppError && error.code === 'CONFLICT')))
+      throw error;
+    return findOrCreateContactByEmail(tx, actor, email, name, language, false);
+  }
+}
+
+/** What a new ticket needs of its requester: read in one query. */
+export interface Requester {
+  id: string;
+  name: string;
+  email: string | null;
+  language: string;
+  organizationId: string | null;
+  organizationName: string | null;
+}
+
+const primaryEmailOf = sql<string | null>`(select ci2.value from ${contactIdentities} ci2
+  where ci2.contact_id = ${contacts.id} and ci2.kind = 'email'
+  order by ci2.is_primary desc, ci2.created_at limit 1)`;
+
+function selectRequester(executor: Executor) {
+  return executor
+    .select({
+      id: contacts.id,
+      name: contacts.name,
+      email: primaryEmailOf,
+      language: contacts.language,
+      organizationId: contacts.organizationId,
+      organizationName: organizations.name,
+      mergedIntoId: contacts.mergedIntoId,
+    })
+    .from(contacts)
+    .leftJoin(organizations, eq(organizations.id, contacts.organizationId));
+}
+
+/** The requester of a new ticket by contact id, following merges; null when there is no such contact. */
+export async function requesterById(executor: Executor, id: string): Promise<Requester | null> {
+  const [row] = await selectRequester(executor).where(eq(contacts.id, id));
+  if (!row) return null;
+  if (row.mergedIntoId) return requesterById(executor, row.mergedIntoId);
+  return row;
+}
+
+/**
+ * The requester of a new ticket by e-mail address: one query when the address is known, otherwise a new
+ * contact (linked to the organisation owning the address's domain).
+ */
+export async function requesterByEmail(
+  tx: Tx,
+  actor: Actor,
+  email: string,
+  name: string | undefined,
+  language: 'de' | 'en',
+): Promise<Requester> {
+  const [row] = await selectRequester(tx)
+    .innerJoin(contactIdentities, eq(contactIdentities.contactId, contacts.id))
+    .where(and(eq(contactIdentities.kind, 'email'), eq(contactIdentities.value, normalizeEmail(email))));
+  if (row && !row.mergedIntoId) return row;
+  const contact = await findOrCreateContactByEmail(tx, actor, email, name, language);
+  return {
+    id: contact.id,
+    name: contact.name,
+    email: contact.emails[0] ?? null,
+    language: contact.language,
+    organizationId: contact.organization?.id ?? null,
+    organizationName: contact.organization?.name ?? null,
+  };
 }
 
 export async function updateContact(

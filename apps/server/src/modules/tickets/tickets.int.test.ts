@@ -51,6 +51,24 @@ async function newTicket(overrides: Record<string, unknown> = {}): Promise<Creat
 }
 
 /** Tickets with this subject: other test files write tickets at the same time, so never count them all. */
+describe('a new customer writing several times at once', () => {
+  it('gets one contact and every ticket', async () => {
+    const email = `burst-${uniq()}@example.com`;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call('POST', '/tickets', {
+          subject: `Burst ${i} ${uniq()}`,
+          requester: { email, name: 'Berta Burst' },
+          message: { body: 'Hallo?' },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    const requesters = new Set(results.map((r) => r.json<CreatedTicket>().requester.id));
+    expect(requesters.size).toBe(1);
+  });
+});
+
 describe('finding a ticket by its number', () => {
   it('lists exactly the ticket with that number', async () => {
     const ticket = await newTicket();
