@@ -4,9 +4,7 @@ export { normalizeEmail } from './customers.domain';
 export { customerRoutes, IDEMPOTENT } from './customers.routes';
 export {
   createOrganization,
-  findOrCreateContactByEmail,
   onContactMerge,
-  type Requester,
   requesterByEmail,
   requesterById,
 } from './customers.service';

@@ -121,6 +121,7 @@ export const ticketMessages = pgTable(
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt),
+    index('ticket_messages_created_idx').on(t.createdAt.desc()),
     index('ticket_messages_search_idx').using('gin', t.searchVector),
   ],
 );
