@@ -163,8 +163,9 @@ async function matchingContacts(deps: Deps, text: string): Promise<SearchResult[
     .where(
       and(
         sql`${contacts.mergedIntoId} is null`,
-        sql`(${contacts.name} ilike ${pattern} or exists (select 1 from ${contactIdentities} ci
-              where ci.contact_id = "contacts"."id" and ci.value ilike ${pattern}))`,
+        // Two trigram-indexed lookups united, rather than an OR the planner can only answer by a full scan.
+        sql`${contacts.id} in (select id from ${contacts} where name ilike ${pattern}
+              union select contact_id from ${contactIdentities} where value ilike ${pattern})`,
       ),
     )
     .orderBy(contacts.name)
