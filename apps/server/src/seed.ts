@@ -175,6 +175,8 @@ export async function seedTickets(
     done += size;
     options.onProgress?.(done, options.tickets);
   }
-  await database.exec(`drop table ${table}; analyze;`);
+  await database.exec(
+    `insert into tags (name) select unnest(${literal(TAGS)}) on conflict do nothing; drop table ${table}; analyze;`,
+  );
   return { tickets: done };
 }

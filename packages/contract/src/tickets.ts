@@ -52,6 +52,14 @@ export const Tag = z
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_:.-]{0,49}$/u, 'letters, digits, _ : . - ; up to 50 characters');
 
+export const TagQuery = z.object({
+  q: z.string().trim().toLowerCase().max(50).optional().meta({ description: 'Tags starting with this' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type TagQuery = z.infer<typeof TagQuery>;
+export const TagList = z.object({ items: z.array(z.object({ name: z.string() })) }).meta({ id: 'TagList' });
+export type TagList = z.infer<typeof TagList>;
+
 export const ContactRef = z.object({ id: z.uuid(), name: z.string(), email: z.string().nullable() });
 export const UserRef = z.object({ id: z.uuid(), name: z.string() });
 export const TeamRef = z.object({ id: z.uuid(), name: z.string() });

@@ -1,9 +1,11 @@
 import type {
   Attachment,
   AttachmentList,
+  Contact,
   FollowerList,
   Message,
   MessageList,
+  TagList,
   TeamPage,
   Ticket,
   TicketEventList,
@@ -120,6 +122,14 @@ export function TicketPage() {
   };
   useHotkeys([
     ['r', () => focusComposer('public')],
+    [
+      'a',
+      () => {
+        if (mayWrite && ticket.data && !ticket.data.assignee && ticket.data.statusCategory !== 'closed')
+          update.mutate({ assigneeId: me.user.id });
+      },
+    ],
+    ['s', () => document.querySelector<HTMLInputElement>('[data-shortcut="status"]')?.click()],
     ['n', () => focusComposer('internal')],
     ['shift+/', () => setHelpOpen(true)],
   ]);
@@ -243,7 +253,7 @@ export function TicketPage() {
       </Stack>
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
         <Stack gap="xs">
-          {(['r', 'n', 'ctrlEnter', 'jk', 'enter', 'c', 'search', 'help'] as const).map((key) => (
+          {(['r', 'n', 'a', 's', 'ctrlEnter', 'jk', 'enter', 'c', 'search', 'help'] as const).map((key) => (
             <Group key={key} justify="space-between">
               <Text size="sm">{t(`shortcuts.${key}.label`)}</Text>
               <Kbd>{t(`shortcuts.${key}.keys`)}</Kbd>
@@ -624,12 +634,18 @@ function Properties({
     queryKey: ['teams'],
     queryFn: () => api.get<TeamPage>(`/teams${query({ limit: 200 })}`),
   });
+  const knownTags = useQuery({
+    queryKey: ['tags'],
+    queryFn: () => api.get<TagList>('/tags?limit=500'),
+    staleTime: 60_000,
+  });
   const german = currentLanguage() === 'de';
   return (
     <Card withBorder padding="md">
       <Stack gap="sm">
         <Select
           label={t('fields.status')}
+          data-shortcut="status"
           disabled={disabled}
           value={ticket.status}
           allowDeselect={false}
@@ -677,6 +693,7 @@ function Properties({
         <TagsInput
           label={t('tickets.tags')}
           disabled={disabled}
+          data={(knownTags.data?.items ?? []).map((tag) => tag.name)}
           value={ticket.tags}
           onChange={(tags) => onChange({ tags })}
           clearable
@@ -740,6 +757,10 @@ function RequesterCard({ ticket }: { ticket: Ticket }) {
       api.get<TicketPageData>(`/tickets${query({ requesterId: ticket.requester.id, limit: 10 })}`),
   });
   const previous = (others.data?.items ?? []).filter((other) => other.id !== ticket.id);
+  const contact = useQuery({
+    queryKey: ['contacts', ticket.requester.id],
+    queryFn: () => api.get<Contact>(`/contacts/${ticket.requester.id}`),
+  });
   return (
     <Card withBorder padding="md">
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" mb={6}>
@@ -757,6 +778,34 @@ function RequesterCard({ ticket }: { ticket: Ticket }) {
         <Text size="sm" mt={4}>
           {ticket.organization.name}
         </Text>
+      )}
+      {contact.data && (
+        <Stack gap={2} mt="xs" data-testid="requester-details">
+          {contact.data.phones.map((phone) => (
+            <Text key={phone} size="sm" c="dimmed">
+              {phone}
+            </Text>
+          ))}
+          <Text size="xs" c="dimmed">
+            {contact.data.language === 'de' ? 'Deutsch' : 'English'}
+            {contact.data.timeZone ? ` · ${contact.data.timeZone}` : ''}
+          </Text>
+          {Object.entries(contact.data.attributes).map(([key, value]) => (
+            <Group key={key} gap={6} wrap="nowrap">
+              <Text size="xs" c="dimmed">
+                {key}
+              </Text>
+              <Text size="xs" truncate>
+                {value === null ? '—' : String(value)}
+              </Text>
+            </Group>
+          ))}
+          {contact.data.notes && (
+            <Text size="xs" c="dimmed" lineClamp={3}>
+              {contact.data.notes}
+            </Text>
+          )}
+        </Stack>
       )}
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" mt="md" mb={6}>
         {t('tickets.otherTickets')}

@@ -69,6 +69,35 @@ describe('a new customer writing several times at once', () => {
   });
 });
 
+describe('a ticket taken down by an agent on the phone', () => {
+  it('has the agent as the author of its first message', async () => {
+    const ticket = await newTicket({
+      channel: 'phone',
+      message: { body: 'Anruf: Kunde meldet doppelte Abbuchung.' },
+    });
+    expect(ticket.channel).toBe('phone');
+    expect(ticket.firstMessage).toMatchObject({
+      authorKind: 'agent',
+      author: { id: agent.user.id, name: agent.user.name },
+      channel: 'phone',
+    });
+    const messages = (await call('GET', `/tickets/${ticket.id}/messages`)).json<MessageList>();
+    expect(messages.items[0]).toMatchObject({ authorKind: 'agent', author: { id: agent.user.id } });
+  });
+});
+
+describe('tags', () => {
+  it('are listed once put on a ticket, on create or on update, by prefix', async () => {
+    const prefix = `t${uniq()}`.toLowerCase().slice(0, 12);
+    const ticket = await newTicket({ tags: [`${prefix}-a`, `${prefix}_b`] });
+    await call('PATCH', `/tickets/${ticket.id}`, { tags: [`${prefix}-a`, `${prefix}-c`] });
+    const listed = (await call('GET', `/tags?q=${prefix}`)).json<{ items: { name: string }[] }>();
+    expect(listed.items.map((t) => t.name)).toEqual([`${prefix}-a`, `${prefix}-c`, `${prefix}_b`]);
+    const underscore = (await call('GET', `/tags?q=${prefix}_`)).json<{ items: { name: string }[] }>();
+    expect(underscore.items.map((t) => t.name)).toEqual([`${prefix}_b`]);
+  });
+});
+
 describe('finding a ticket by its number', () => {
   it('lists exactly the ticket with that number', async () => {
     const ticket = await newTicket();

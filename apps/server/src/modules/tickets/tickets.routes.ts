@@ -25,6 +25,8 @@ import {
   SearchQuery,
   SearchResult,
   SplitTicketBody,
+  TagList,
+  TagQuery,
   Ticket,
   TicketEventList,
   TicketField,
@@ -68,6 +70,7 @@ import {
   listEvents,
   listMessages,
   listStatuses,
+  listTags,
   listTickets,
   updateTicket,
 } from './tickets.service';
@@ -438,6 +441,19 @@ export function ticketRoutes(deps: Deps) {
         config: read,
       },
       async (req) => search(deps, principalOf(req).userId, req.query),
+    );
+    app.get(
+      '/tags',
+      {
+        schema: {
+          tags,
+          description: 'Tags that tickets carry or carried, alphabetically; `q` filters by prefix.',
+          querystring: TagQuery,
+          response: { 200: TagList },
+        },
+        config: read,
+      },
+      async (req) => listTags(deps, req.query),
     );
     app.get(
       '/ticket-fields',

@@ -5,6 +5,8 @@ import type {
   FieldValue,
   Message,
   StatusCategory,
+  TagList,
+  TagQuery,
   Ticket,
   TicketEvent,
   TicketPage,
@@ -59,7 +61,7 @@ import {
   statusAfterAgentReply,
   type TicketState,
 } from './tickets.domain';
-import { ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
+import { tags, ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
 
 const isSolved = (category: string) => category === 'solved' || category === 'closed';
 
@@ -176,6 +178,28 @@ export async function listTickets(deps: Deps, viewerId: string, query: TicketQue
     .orderBy(sql`${tickets.updatedAt} desc nulls last`, sql`${tickets.id} desc nulls last`)
     .limit(query.limit + 1);
   return toPage(rows, query.limit, presentTicket, (r) => [r.ticket.updatedAt.toISOString(), r.ticket.id]);
+}
+
+// ── tags ──
+
+/** Adds tags to the list of known tags (suggestions, `GET /tags`). */
+export async function rememberTags(tx: Executor, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  await tx
+    .insert(tags)
+    .values(names.map((name) => ({ name })))
+    .onConflictDoNothing();
+}
+
+/** Known tags in alphabetical order, optionally those starting with `q`. */
+export async function listTags(deps: Deps, query: TagQuery): Promise<TagList> {
+  const rows = await deps.database.db
+    .select({ name: tags.name })
+    .from(tags)
+    .where(query.q ? sql`${tags.name} like ${`${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined)
+    .orderBy(sql`${tags.name} collate "C"`)
+    .limit(query.limit);
+  return { items: rows };
 }
 
 // ── statuses ────────────────────────────────────────────────────────────────────────────────────────────
@@ -457,11 +481,13 @@ async function insertTicket(
       insert into ${ticketMessages} (ticket_id, visibility, author_kind, author_user_id, author_contact_id, body_html,
         body_text, channel, created_at, search_vector)
       select t.id, ${input.message.visibility}::text, ${t.byAgent ? 'agent' : 'contact'}::text,
-        ${t.byAgent ? actor.userId : null}::uuid, ${t.byAgent ? null : sql`t.requester_id`}, ${body.html}::text,
+        ${t.byAgent ? actor.userId : null}::uuid, ${t.byAgent ? sql`null::uuid` : sql`t.requester_id`}, ${body.html}::text,
         ${body.text}::text, t.channel, t.created_at,
         to_tsvector(${configSql(sql`t.language`)}, ${body.text}::text) || to_tsvector('simple', ${body.text}::text)
       from t
       returning id
+    ), known_tags as (
+      insert into ${tags} (name) select unnest(t.tags) from t on conflict do nothing
     ), e as (
       insert into ${ticketEvents} (ticket_id, kind, to_value, actor_kind, actor_user_id)
       select t.id, 'created', jsonb_build_object('number', t.number, 'status', t.status_key, 'channel', t.channel),
@@ -675,6 +701,10 @@ export async function applyUpdate(
     })
     .where(eq(tickets.id, id));
   await recordTicketChanges(tx, id, actor, changes);
+  await rememberTags(
+    tx,
+    next.tags.filter((tag) => !before.tags.includes(tag)),
+  );
   if (next.assigneeId && next.assigneeId !== before.assigneeId) {
     await notify(tx, deps, [
       {

@@ -210,3 +210,9 @@ export const attachments = pgTable(
   },
   (t) => [index('attachments_ticket_idx').on(t.ticketId), index('attachments_message_idx').on(t.messageId)],
 );
+
+/** Every tag ever put on a ticket, for suggestions and the tags API; written when a ticket gains a tag. */
+export const tags = pgTable('tags', {
+  name: text('name').primaryKey(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
