@@ -71,3 +71,29 @@ test('an agent merges a duplicate, files an incident under a problem and splits 
   await expect(page.getByText('bitte Rechnungsadresse ändern')).toBeVisible();
   await expect(page.getByTestId('links')).toContainText(`#${problem.number}`);
 });
+
+test('an admin adds a dropdown field that agents must fill in before solving', async ({ page }) => {
+  const id = unique();
+  await signIn(page);
+  await page.locator('nav').getByRole('link', { name: 'Ticket fields' }).click();
+  await expect(page.getByRole('cell', { name: 'Product product' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add field' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add field' });
+  await dialog.getByRole('textbox', { name: 'Key' }).fill(`region_${id}`);
+  await dialog.getByRole('combobox', { name: 'Type' }).click();
+  await page.getByRole('option', { name: 'Dropdown' }).click();
+  await dialog.getByRole('textbox', { name: 'Label (English)' }).first().fill(`Region ${id}`);
+  await dialog.getByRole('textbox', { name: 'Label (German)' }).first().fill(`Region ${id}`);
+  await dialog.getByRole('button', { name: 'Add option' }).click();
+  await dialog.getByRole('textbox', { name: 'Value' }).fill('north');
+  await dialog.getByRole('textbox', { name: 'Label (English)' }).nth(1).fill('North');
+  await dialog.getByRole('textbox', { name: 'Label (German)' }).nth(1).fill('Nord');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(`Region ${id}`) })).toContainText('North');
+  // Not required by default; switched on here, then off again so other journeys can solve tickets.
+  const required = page.getByRole('switch', { name: `Required to solve: Region ${id}` });
+  await required.click();
+  await expect(required).toBeChecked();
+  await page.getByRole('switch', { name: `Active: Region ${id}` }).click();
+  await expect(page.getByRole('switch', { name: `Active: Region ${id}` })).not.toBeChecked();
+});
