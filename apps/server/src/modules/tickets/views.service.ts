@@ -142,33 +142,23 @@ export async function ticketsMatching(
       sql`(${expr}, ${tickets.id}) ${after} (${String(key)}::${sql.raw(cast)}, ${String(id)}::uuid)`,
     );
   }
-  // The page's ids first (one index walk), the names for the page after: joining before the limit would
-  // join every matching ticket.
-  const keys = await executor
-    .select({ id: tickets.id, sortKey: sql<string>`(${expr})::text` })
+  // One statement: the page's ids in a subquery (one index walk, limited), the names joined for those rows
+  // only — joining before the limit would join every matching ticket.
+  const pageIds = executor
+    .select({ id: tickets.id })
     .from(tickets)
     .where(and(...conditions))
     .orderBy(sql`${expr} ${direction}`, sql`${tickets.id} ${direction}`)
     .limit(page.limit + 1);
-  const hasMore = keys.length > page.limit;
-  const pageKeys = hasMore ? keys.slice(0, page.limit) : keys;
-  const rows =
-    pageKeys.length > 0
-      ? await selectTickets(executor).where(
-          inArray(
-            tickets.id,
-            pageKeys.map((k) => k.id),
-          ),
-        )
-      : [];
-  const byId = new Map(rows.map((row) => [row.ticket.id, row]));
-  const last = pageKeys.at(-1);
+  const rows = await selectTickets(executor, expr)
+    .where(inArray(tickets.id, pageIds))
+    .orderBy(sql`${expr} ${direction}`, sql`${tickets.id} ${direction}`);
+  const hasMore = rows.length > page.limit;
+  const pageRows = hasMore ? rows.slice(0, page.limit) : rows;
+  const last = pageRows.at(-1);
   return {
-    items: pageKeys.flatMap((k) => {
-      const row = byId.get(k.id);
-      return row ? [presentTicket(row)] : [];
-    }),
-    nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.id]) : null,
+    items: pageRows.map(presentTicket),
+    nextCursor: hasMore && last ? encodeCursor([last.sortKey, last.ticket.id]) : null,
   };
 }
 
@@ -241,14 +231,9 @@ export async function viewTickets(
   page: { cursor?: string; limit: number },
 ): Promise<TicketPage> {
   const db = deps.database.db;
-  const row = await loadView(db, id, userId);
-  return ticketsMatching(
-    db,
-    row.filter as ViewFilter,
-    row.sort as ViewSort,
-    await viewerOf(db, userId),
-    page,
-  );
+  // Independent reads, side by side (two connections on PostgreSQL).
+  const [row, viewer] = await Promise.all([loadView(db, id, userId), viewerOf(db, userId)]);
+  return ticketsMatching(db, row.filter as ViewFilter, row.sort as ViewSort, viewer, page);
 }
 
 function assertMayChange(row: ViewRow, who: ViewActor): void {
