@@ -13,6 +13,7 @@ import {
   watchAccessChanges,
 } from './modules/auth';
 import { customerRoutes, onContactMerge } from './modules/customers';
+import { emailRoutes } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
@@ -111,6 +112,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(customerRoutes(deps));
       await api.register(ticketRoutes(deps));
       await api.register(notificationRoutes(deps));
+      await api.register(emailRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -22,7 +22,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
     const { stdout } = await runKeepdesk(['start', '--help']);
     expect(stdout).toContain('Environment variables:');
     expect(stdout).toMatch(/KEEPDESK_ROLE\s+web, worker, all \(default all\)/);
-  });
+  }, 120_000); // seven process starts in a row, beside the rest of the suite on two cores
 
   it('stops with exit code 2 naming the variable and the accepted values', async () => {
     const { code, stderr } = await runKeepdesk(['migrate'], { KEEPDESK_ROLE: 'boss' });

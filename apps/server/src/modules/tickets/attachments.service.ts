@@ -74,6 +74,19 @@ export async function uploadAttachments(
   return { items: rows.map(present) };
 }
 
+/** Stores files that arrive with a message (e-mail, web form) straight onto it. */
+export async function attachToMessage(
+  deps: Deps,
+  ticketId: string,
+  messageId: string,
+  files: IncomingFile[],
+): Promise<void> {
+  if (files.length === 0) return;
+  const stored = [];
+  for (const file of files) stored.push(await storeFile(deps, file));
+  await deps.database.db.insert(attachments).values(stored.map((s) => ({ ...s, ticketId, messageId })));
+}
+
 /** Sends the uploader's pending files of this ticket with a message; any other id is a 400. */
 export async function bindAttachments(
   tx: Tx,

@@ -1,4 +1,13 @@
 /** Tickets: conversation, history, statuses, custom fields. */
+
+export { attachToMessage } from './attachments.service';
 export { createField, listFields } from './fields.service';
 export { ticketRoutes } from './tickets.routes';
-export { addMessage, createTicket, moveTicketsToContact, updateTicket } from './tickets.service';
+export {
+  addCustomerMessage,
+  addMessage,
+  createTicket,
+  moveTicketsToContact,
+  updateTicket,
+} from './tickets.service';
+export { tickets } from './tickets.tables';

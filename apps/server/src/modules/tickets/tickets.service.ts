@@ -849,6 +849,71 @@ export async function addMessage(
   });
 }
 
+/**
+ * A message from the customer on an existing ticket (an e-mail reply, a portal answer). It reopens a pending,
+ * on-hold or solved ticket; a closed ticket takes no more messages (null: the caller starts a follow-up).
+ */
+export async function addCustomerMessage(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: { contactId: string; body: string; channel: string },
+): Promise<{ messageId: string; ticket: { id: string; number: number } } | null> {
+  return withTransaction(deps.database, async (tx) => {
+    const row = await lockState(tx, id);
+    if (row.statusCategory === 'closed') return null;
+    const body = sanitizeMessage(input.body);
+    const now = deps.now();
+    const [message] = await tx
+      .insert(ticketMessages)
+      .values({
+        ticketId: id,
+        visibility: 'public',
+        authorKind: 'contact',
+        authorContactId: input.contactId,
+        bodyHtml: body.html,
+        bodyText: body.text,
+        channel: input.channel,
+        createdAt: now,
+        searchVector: messageVector(row.language, body.text),
+      })
+      .returning({ id: ticketMessages.id });
+    const reopen = ['pending', 'on_hold', 'solved'].includes(row.statusCategory);
+    await tx
+      .update(tickets)
+      .set({
+        messageCount: sql`${tickets.messageCount} + 1`,
+        updatedAt: now,
+        ...(reopen ? { statusKey: 'open', statusCategory: 'open', solvedAt: null } : {}),
+      })
+      .where(eq(tickets.id, id));
+    await addEvents(tx, id, actor, [
+      { kind: 'customer_replied', to: { messageId: message!.id } },
+      ...(reopen ? [{ kind: 'changed', field: 'status', from: row.statusKey, to: 'open' }] : []),
+    ]);
+    await recordChange(tx, actor, {
+      action: 'ticket.customer_replied',
+      entityType: 'ticket',
+      entityId: id,
+      data: { messageId: message!.id, reopened: reopen },
+    });
+    const watchers = [row.assigneeId, ...(await followerIds(tx, id))].filter((u): u is string => u !== null);
+    await notify(
+      tx,
+      deps,
+      watchers.map((userId) => ({
+        userId,
+        kind: 'activity' as const,
+        ticket: { id, number: Number(row.number), subject: row.subject },
+        messageId: message!.id,
+        actorUserId: null,
+        excerpt: body.text,
+      })),
+    );
+    return { messageId: message!.id, ticket: { id, number: Number(row.number) } };
+  });
+}
+
 /** A colleague's public reply after the message the agent last saw: sending now would answer twice. */
 async function assertNoNewerReply(
   tx: Tx,

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { Deps } from '../../platform/context';
+import { AppError, notFound } from '../../platform/errors';
+import { type App, actorOf } from '../../platform/http';
+import { ingestEmail, rawEmail } from './email.service';
+
+const tags = ['email'];
+
+const IngestResult = z
+  .object({
+    id: z.uuid().meta({
+      description: 'The inbound e-mail record; its raw message is at /channels/email/inbound/{id}/raw',
+    }),
+    outcome: z.enum(['ticket', 'reply', 'quarantined']),
+    duplicate: z
+      .boolean()
+      .meta({ description: 'True when this message was taken in before; nothing new was written' }),
+    ticketId: z.uuid().nullable(),
+    ticketMessageId: z.uuid().nullable(),
+    problem: z.string().nullable().meta({ description: 'Why it was quarantined, or what was left out' }),
+  })
+  .meta({ id: 'InboundEmailResult' });
+
+/** E-mail in: raw RFC 822 messages from relays and forwarding services. */
+export function emailRoutes(deps: Deps) {
+  return async (app: App) => {
+    app.addContentTypeParser(
+      ['message/rfc822', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: deps.config.attachmentMaxBytes * 2 },
+      (_req, body, done) => done(null, body),
+    );
+    app.post(
+      '/channels/email/inbound',
+      {
+        schema: {
+          tags,
+          description:
+            'Takes one raw RFC 822 message (`Content-Type: message/rfc822`). A new message opens a ticket (201), a reply joins its ticket by In-Reply-To/References or `[#number]` from the same sender (201), a message taken in before answers 200 with what it became.',
+          response: { 200: IngestResult, 201: IngestResult },
+        },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req, reply) => {
+        if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+          throw new AppError('VALIDATION_FAILED', {
+            message: 'send the raw message as the body with Content-Type: message/rfc822',
+            errors: [{ field: 'body', message: 'a raw RFC 822 message' }],
+          });
+        }
+        const result = await ingestEmail(deps, req.body, actorOf(req));
+        return reply.code(result.duplicate ? 200 : 201).send(result);
+      },
+    );
+    app.get(
+      '/channels/email/inbound/:id/raw',
+      {
+        schema: {
+          tags,
+          description: 'The message exactly as it arrived, as a download.',
+          params: z.object({ id: z.uuid() }),
+        },
+        config: { access: { permission: 'tickets:read' } },
+      },
+      async (req, reply) => {
+        const raw = await rawEmail(deps, req.params.id);
+        if (!raw) throw notFound('inbound e-mail', req.params.id);
+        return reply
+          .header('content-type', 'message/rfc822')
+          .header('content-disposition', `attachment; filename="${req.params.id}.eml"`)
+          .send(raw);
+      },
+    );
+  };
+}

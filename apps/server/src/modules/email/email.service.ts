@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { ParsedMail } from 'mailparser';
+import type { Deps } from '../../platform/context';
+import { isUniqueViolation, withTransaction } from '../../platform/db';
+import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
+import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
+import { addCustomerMessage, attachToMessage, createTicket, tickets } from '../tickets';
+import { normalizeMessageId, referencedIds, ticketNumberInSubject, ticketSubject } from './email.domain';
+import { inboundEmails } from './email.tables';
+
+export interface IngestResult {
+  id: string;
+  outcome: 'ticket' | 'reply' | 'quarantined';
+  duplicate: boolean;
+  ticketId: string | null;
+  ticketMessageId: string | null;
+  problem: string | null;
+}
+
+type InboundRow = typeof inboundEmails.$inferSelect;
+
+function resultOf(row: InboundRow, duplicate: boolean): IngestResult {
+  return {
+    id: row.id,
+    outcome: row.outcome === 'received' ? 'quarantined' : (row.outcome as IngestResult['outcome']),
+    duplicate,
+    ticketId: row.ticketId,
+    ticketMessageId: row.ticketMessageId,
+    problem: row.problem,
+  };
+}
+
+async function parse(raw: Buffer): Promise<{ mail: ParsedMail | null; problem: string | null }> {
+  try {
+    // Loaded on first use: the parser is large, and most processes (the CLI, web-only servers) never need it.
+    const { simpleParser } = await import('mailparser');
+    return { mail: await simpleParser(raw, { skipImageLinks: true }), problem: null };
+  } catch (error) {
+    return { mail: null, problem: `unreadable message: ${(error as Error).message}` };
+  }
+}
+
+/** The ticket a reply belongs to: by the Message-IDs it refers to, then by `[#number]` from the same sender. */
+async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<string | null> {
+  const db = deps.database.db;
+  const refs = referencedIds(mail.inReplyTo, mail.references);
+  if (refs.length > 0) {
+    const [known] = await db
+      .select({ ticketId: inboundEmails.ticketId })
+      .from(inboundEmails)
+      .where(and(inArray(inboundEmails.messageIdHeader, refs), isNotNull(inboundEmails.ticketId)))
+      .orderBy(desc(inboundEmails.receivedAt))
+      .limit(1);
+    if (known?.ticketId) return known.ticketId;
+  }
+  const number = ticketNumberInSubject(mail.subject);
+  if (number === null) return null;
+  // Never by the subject alone across senders: the number counts only from the ticket's own requester.
+  const [same] = await db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .innerJoin(contactIdentities, eq(contactIdentities.contactId, tickets.requesterId))
+    .where(
+      and(
+        eq(tickets.number, number),
+        eq(contactIdentities.kind, 'email'),
+        eq(contactIdentities.value, normalizeEmail(from)),
+      ),
+    );
+  return same?.id ?? null;
+}
+
+/**
+ * Takes one raw RFC 822 message in: the bytes are stored and recorded first, a message seen before (same
+ * Message-ID, or same bytes without one) is answered with what it became, a reply joins its ticket, anything
+ * else opens a ticket. What cannot become a ticket (no sender) stays recorded with the reason.
+ */
+export async function ingestEmail(
+  deps: Deps,
+  raw: Buffer,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<IngestResult> {
+  const db = deps.database.db;
+  const contentHash = createHash('sha256').update(raw).digest('hex');
+  const { mail, problem: parseProblem } = await parse(raw);
+  const messageIdHeader = normalizeMessageId(mail?.messageId);
+  const seen = async () => {
+    const [row] = await db
+      .select()
+      .from(inboundEmails)
+      .where(
+        messageIdHeader
+          ? eq(inboundEmails.messageIdHeader, messageIdHeader)
+          : and(isNull(inboundEmails.messageIdHeader), eq(inboundEmails.contentHash, contentHash)),
+      );
+    return row;
+  };
+  const earlier = await seen();
+  if (earlier && earlier.outcome !== 'received') return resultOf(earlier, true);
+
+  const from = mail?.from?.value.find((a) => a.address)?.address ?? null;
+  let row = earlier;
+  if (!row) {
+    const storageKey = await deps.storage.put(raw);
+    try {
+      [row] = await db
+        .insert(inboundEmails)
+        .values({
+          messageIdHeader,
+          contentHash,
+          storageKey,
+          size: raw.length,
+          fromAddress: from,
+          subject: mail?.subject?.slice(0, 1000) ?? null,
+          problem: parseProblem ?? (from ? null : 'no sender address'),
+        })
+        .returning();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await deps.storage.delete(storageKey);
+      const other = await seen();
+      if (other) return resultOf(other, true);
+      throw error;
+    }
+  }
+  if (!mail || !from) return resultOf(row!, false);
+
+  const body = mail.html || mail.textAsHtml || mail.text || '';
+  // Files over the attachment limit stay in the raw message, which remains downloadable.
+  const all = (mail.attachments ?? []).map((a) => ({ fileName: a.filename, data: a.content }));
+  const files = all.filter((f) => f.data.length <= deps.config.attachmentMaxBytes);
+  const skipped = all.filter((f) => !files.includes(f)).map((f) => f.fileName ?? 'attachment');
+  const threadId = await threadOf(deps, mail, from);
+  let outcome: 'ticket' | 'reply' = 'ticket';
+  let ticketId: string;
+  let ticketMessageId: string;
+  const reply = threadId
+    ? await (async () => {
+        const contact = await withTransaction(deps.database, (tx) =>
+          requesterByEmail(tx, actor, from, mail.from?.value[0]?.name || undefined, 'en'),
+        );
+        return addCustomerMessage(deps, actor, threadId, {
+          contactId: contact.id,
+          body: body || '(empty message)',
+          channel: 'email',
+        });
+      })()
+    : null;
+  if (reply) {
+    outcome = 'reply';
+    ticketId = reply.ticket.id;
+    ticketMessageId = reply.messageId;
+  } else {
+    const created = await createTicket(deps, actor, {
+      subject: ticketSubject(mail.subject),
+      requester: { email: from, name: mail.from?.value[0]?.name || undefined },
+      message: { body: body || '(empty message)', visibility: 'public' },
+      priority: 'normal',
+      type: 'question',
+      channel: 'email',
+      assigneeId: null,
+      teamId: null,
+      tags: [],
+      customFields: {},
+    });
+    ticketId = created.id;
+    ticketMessageId = created.firstMessage.id;
+  }
+  await attachToMessage(deps, ticketId, ticketMessageId, files);
+  const [done] = await db
+    .update(inboundEmails)
+    .set({
+      outcome,
+      ticketId,
+      ticketMessageId,
+      problem:
+        skipped.length > 0
+          ? `attachments over the size limit kept in the raw message: ${skipped.join(', ')}`
+          : null,
+    })
+    .where(eq(inboundEmails.id, row!.id))
+    .returning();
+  return resultOf(done!, false);
+}
+
+/** The stored raw message of an inbound e-mail. */
+export async function rawEmail(deps: Deps, id: string): Promise<Buffer | null> {
+  const [row] = await deps.database.db
+    .select({ storageKey: inboundEmails.storageKey })
+    .from(inboundEmails)
+    .where(eq(inboundEmails.id, id));
+  return row ? deps.storage.get(row.storageKey) : null;
+}

@@ -1,0 +1,2 @@
+/** E-mail channel: raw messages in, threaded onto tickets. */
+export { emailRoutes } from './email.routes';
