@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './common';
 export * from './customers';
+export * from './email';
 export * from './fields';
 export * from './health';
 export * from './notifications';

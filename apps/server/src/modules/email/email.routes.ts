@@ -1,8 +1,10 @@
+import { CreateMailboxBody, Mailbox, MailboxList, UpdateMailboxBody } from '@keepdesk/contract';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { AppError, notFound } from '../../platform/errors';
 import { type App, actorOf } from '../../platform/http';
 import { ingestEmail, rawEmail } from './email.service';
+import { createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
 
 const tags = ['email'];
 
@@ -50,6 +52,33 @@ export function emailRoutes(deps: Deps) {
         const result = await ingestEmail(deps, req.body, actorOf(req));
         return reply.code(result.duplicate ? 200 : 201).send(result);
       },
+    );
+    const admin = { access: { permission: 'tickets:admin' } };
+    app.get(
+      '/mailboxes',
+      {
+        schema: { tags, description: 'Support addresses with their health.', response: { 200: MailboxList } },
+        config: admin,
+      },
+      async () => listMailboxes(deps),
+    );
+    app.post(
+      '/mailboxes',
+      { schema: { tags, body: CreateMailboxBody, response: { 201: Mailbox } }, config: admin },
+      async (req, reply) => reply.code(201).send(await createMailbox(deps, actorOf(req), req.body)),
+    );
+    app.patch(
+      '/mailboxes/:id',
+      {
+        schema: {
+          tags,
+          params: z.object({ id: z.uuid() }),
+          body: UpdateMailboxBody,
+          response: { 200: Mailbox },
+        },
+        config: admin,
+      },
+      async (req) => updateMailbox(deps, actorOf(req), req.params.id, req.body),
     );
     app.get(
       '/channels/email/inbound/:id/raw',

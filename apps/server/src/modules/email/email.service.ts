@@ -7,7 +7,8 @@ import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
 import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
 import { addCustomerMessage, attachToMessage, createTicket, tickets } from '../tickets';
 import { normalizeMessageId, referencedIds, ticketNumberInSubject, ticketSubject } from './email.domain';
-import { inboundEmails } from './email.tables';
+import { inboundEmails, mailboxes } from './email.tables';
+import { mailboxFor } from './mailboxes.service';
 
 export interface IngestResult {
   id: string;
@@ -39,6 +40,24 @@ async function parse(raw: Buffer): Promise<{ mail: ParsedMail | null; problem: s
   } catch (error) {
     return { mail: null, problem: `unreadable message: ${(error as Error).message}` };
   }
+}
+
+/** Who a message was for: envelope-like headers first (Delivered-To, X-Original-To), then To and Cc. */
+function recipientsOf(mail: ParsedMail): string[] {
+  const header = (name: string) => {
+    const value = mail.headers.get(name);
+    return typeof value === 'string' ? [value] : [];
+  };
+  const listed = [mail.to, mail.cc]
+    .flatMap((field) => (Array.isArray(field) ? field : field ? [field] : []))
+    .flatMap((group) => group.value.map((a) => a.address ?? ''));
+  return [
+    ...new Set(
+      [...header('delivered-to'), ...header('x-original-to'), ...listed]
+        .map((address) => address.trim().replace(/^<|>$/g, '').toLowerCase())
+        .filter((address) => address.includes('@')),
+    ),
+  ];
 }
 
 /** The ticket a reply belongs to: by the Message-IDs it refers to, then by `[#number]` from the same sender. */
@@ -100,6 +119,10 @@ export async function ingestEmail(
   if (earlier && earlier.outcome !== 'received') return resultOf(earlier, true);
 
   const from = mail?.from?.value.find((a) => a.address)?.address ?? null;
+  const mailbox = mail ? await mailboxFor(db, recipientsOf(mail)) : null;
+  if (mailbox) {
+    await db.update(mailboxes).set({ lastReceivedAt: deps.now() }).where(eq(mailboxes.id, mailbox.id));
+  }
   let row = earlier;
   if (!row) {
     const storageKey = await deps.storage.put(raw);
@@ -108,6 +131,7 @@ export async function ingestEmail(
         .insert(inboundEmails)
         .values({
           messageIdHeader,
+          mailboxId: mailbox?.id ?? null,
           contentHash,
           storageKey,
           size: raw.length,
@@ -160,7 +184,7 @@ export async function ingestEmail(
       type: 'question',
       channel: 'email',
       assigneeId: null,
-      teamId: null,
+      teamId: mailbox?.teamId ?? null,
       tags: [],
       customFields: {},
     });

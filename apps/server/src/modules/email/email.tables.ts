@@ -1,6 +1,27 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { teams } from '../teams/teams.tables';
 import { ticketMessages, tickets } from '../tickets/tickets.tables';
+
+/** A support address: where its mail goes (team), how answers are signed and acknowledged, its health. */
+export const mailboxes = pgTable('mailboxes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  address: text('address').notNull().unique(),
+  senderName: text('sender_name').notNull(),
+  teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+  signature: text('signature').notNull().default(''),
+  autoAcknowledge: boolean('auto_acknowledge').notNull().default(true),
+  ackSubjectEn: text('ack_subject_en').notNull(),
+  ackBodyEn: text('ack_body_en').notNull(),
+  ackSubjectDe: text('ack_subject_de').notNull(),
+  ackBodyDe: text('ack_body_de').notNull(),
+  smtpUrl: text('smtp_url'),
+  active: boolean('active').notNull().default(true),
+  lastReceivedAt: timestamp('last_received_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /**
  * Every raw message that came in, kept before anything else happens to it: where its bytes are, what it
@@ -12,6 +33,7 @@ export const inboundEmails = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     messageIdHeader: text('message_id_header'),
+    mailboxId: uuid('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
     contentHash: text('content_hash').notNull(),
     storageKey: text('storage_key').notNull(),
     size: integer('size').notNull(),

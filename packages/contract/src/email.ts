@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Email } from './auth';
+
+const Template = z.string().trim().max(20_000);
+
+export const Mailbox = z
+  .object({
+    id: z.uuid(),
+    address: z.string().meta({ description: 'The support address, e.g. support@example.com' }),
+    senderName: z.string(),
+    teamId: z.uuid().nullable().meta({ description: 'Tickets from this address go to this team' }),
+    signature: z.string(),
+    autoAcknowledge: z.boolean(),
+    ackSubjectEn: z.string(),
+    ackBodyEn: z.string(),
+    ackSubjectDe: z.string(),
+    ackBodyDe: z.string(),
+    smtpUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'Outbound SMTP for this address, password masked; null: the global transport' }),
+    active: z.boolean(),
+    lastReceivedAt: z.iso.datetime().nullable(),
+    lastError: z.string().nullable(),
+    lastErrorAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Mailbox' });
+export type Mailbox = z.infer<typeof Mailbox>;
+export const MailboxList = z.object({ items: z.array(Mailbox) });
+export type MailboxList = z.infer<typeof MailboxList>;
+
+const SmtpUrl = z
+  .string()
+  .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
+  .max(500)
+  .nullable();
+
+export const CreateMailboxBody = z.object({
+  address: Email,
+  senderName: z.string().trim().min(1).max(200),
+  teamId: z.uuid().nullable().default(null),
+  signature: Template.default(''),
+  autoAcknowledge: z.boolean().default(true),
+  ackSubjectEn: Template.default('We received your request [#{{number}}]'),
+  ackBodyEn: Template.default(
+    'Hello,\n\nthank you for your message. Your request has the number #{{number}}; we will get back to you soon.',
+  ),
+  ackSubjectDe: Template.default('Wir haben Ihre Anfrage erhalten [#{{number}}]'),
+  ackBodyDe: Template.default(
+    'Guten Tag,\n\nvielen Dank für Ihre Nachricht. Ihre Anfrage hat die Nummer #{{number}}; wir melden uns in Kürze.',
+  ),
+  smtpUrl: SmtpUrl.default(null),
+});
+export type CreateMailboxBody = z.infer<typeof CreateMailboxBody>;
+export const UpdateMailboxBody = z.object({
+  senderName: z.string().trim().min(1).max(200).optional(),
+  teamId: z.uuid().nullable().optional(),
+  signature: Template.optional(),
+  autoAcknowledge: z.boolean().optional(),
+  ackSubjectEn: Template.optional(),
+  ackBodyEn: Template.optional(),
+  ackSubjectDe: Template.optional(),
+  ackBodyDe: Template.optional(),
+  smtpUrl: SmtpUrl.optional(),
+  active: z.boolean().optional(),
+});
+export type UpdateMailboxBody = z.infer<typeof UpdateMailboxBody>;
