@@ -97,3 +97,25 @@ test('an admin adds a dropdown field that agents must fill in before solving', a
   await page.getByRole('switch', { name: `Active: Region ${id}` }).click();
   await expect(page.getByRole('switch', { name: `Active: Region ${id}` })).not.toBeChecked();
 });
+
+test('an admin adds a mailbox for a team and sees that no mail has arrived yet', async ({ page }) => {
+  const id = unique();
+  await signIn(page);
+  await page.locator('nav').getByRole('link', { name: 'Mailboxes' }).click();
+  await page.getByRole('button', { name: 'Add mailbox' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add mailbox' });
+  await dialog.getByRole('textbox', { name: 'Address' }).fill(`billing-${id}@keepdesk.example`);
+  await dialog.getByRole('textbox', { name: 'Sender name' }).fill('Keepdesk Billing');
+  await dialog
+    .getByRole('textbox', { name: 'Outbound SMTP' })
+    .fill('smtp://billing:geheim@mail.keepdesk.example:587');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('row', { name: new RegExp(`billing-${id}@keepdesk.example`) });
+  await expect(row).toContainText('No mail received yet');
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit mailbox' });
+  await expect(
+    edit.getByText('smtp://billing:***@mail.keepdesk.example:587', { exact: false }),
+  ).toBeVisible();
+  await expect(edit.getByRole('textbox', { name: 'Acknowledgement subject' })).toHaveValue(/\{\{number\}\}/);
+});

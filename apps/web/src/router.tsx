@@ -19,6 +19,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { MailboxesPage } from './settings/MailboxesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
 import { TicketPage } from './tickets/TicketPage';
@@ -123,6 +124,12 @@ const ticketFieldsRoute = createRoute({
   component: TicketFieldsPage,
 });
 
+const mailboxesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/mailboxes',
+  component: MailboxesPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -139,6 +146,7 @@ const routeTree = rootRoute.addChildren([
     rolesRoute,
     tokensRoute,
     ticketFieldsRoute,
+    mailboxesRoute,
   ]),
 ]);
 

@@ -20,6 +20,7 @@ import {
   IconKey,
   IconLanguage,
   IconLogout,
+  IconMail,
   IconSearch,
   IconShieldLock,
   IconUser,
@@ -68,6 +69,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/ticket-fields',
         label: t('nav.ticketFields'),
         icon: <IconForms size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/mailboxes',
+        label: t('nav.mailboxes'),
+        icon: <IconMail size={18} />,
         permission: 'tickets:admin',
       },
       {
