@@ -9,6 +9,8 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = 3917;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'keepdesk-e2e-'));
+/** `KEEPDESK_TEST_REPORTS=DIR` (set by `.ci/run`) also writes DIR/playwright.json for the CI summary. */
+const reports = process.env.KEEPDESK_TEST_REPORTS;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,6 +19,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: true,
+  reporter: reports ? [['list'], ['json', { outputFile: `${reports}/playwright.json` }]] : 'list',
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     locale: 'en-US',

@@ -21,8 +21,11 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       hookTimeout: 60_000,
     },
   });
+  // `KEEPDESK_TEST_REPORTS=DIR` (set by `.ci/run`) also writes DIR/vitest.json for the CI summary.
+  const reports = process.env.KEEPDESK_TEST_REPORTS;
   return {
     test: {
+      ...(reports ? { reporters: ['default', 'json'], outputFile: { json: `${reports}/vitest.json` } } : {}),
       pool: 'forks' as const,
       maxWorkers: 2,
       projects: [
