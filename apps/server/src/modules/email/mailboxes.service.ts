@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/context';
 import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
-import { teams } from '../teams';
+import { teamNameOrFail } from '../teams';
 import { mailboxes } from './email.tables';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
@@ -35,17 +35,6 @@ function present(row: MailboxRow): Mailbox {
   };
 }
 
-async function assertTeam(executor: Executor, teamId: string | null | undefined): Promise<void> {
-  if (!teamId) return;
-  const [row] = await executor.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
-  if (!row) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: `team ${teamId} does not exist`,
-      errors: [{ field: 'teamId', message: 'no such team' }],
-    });
-  }
-}
-
 export async function listMailboxes(deps: Deps): Promise<MailboxList> {
   const rows = await deps.database.db.select().from(mailboxes).orderBy(asc(mailboxes.address));
   return { items: rows.map(present) };
@@ -53,7 +42,7 @@ export async function listMailboxes(deps: Deps): Promise<MailboxList> {
 
 export async function createMailbox(deps: Deps, actor: Actor, input: CreateMailboxBody): Promise<Mailbox> {
   return withTransaction(deps.database, async (tx) => {
-    await assertTeam(tx, input.teamId);
+    await teamNameOrFail(tx, input.teamId);
     const [clash] = await tx
       .select({ id: mailboxes.id })
       .from(mailboxes)
@@ -84,7 +73,7 @@ export async function updateMailbox(
   return withTransaction(deps.database, async (tx) => {
     const [before] = await tx.select().from(mailboxes).where(eq(mailboxes.id, id)).for('update');
     if (!before) throw notFound('mailbox', id);
-    await assertTeam(tx, input.teamId);
+    await teamNameOrFail(tx, input.teamId);
     const [row] = await tx.update(mailboxes).set(input).where(eq(mailboxes.id, id)).returning();
     const { smtpUrl, ...visible } = input;
     await recordChange(tx, actor, {

@@ -1,4 +1,4 @@
 /** Teams and their members. */
 export { teamRoutes } from './teams.routes';
-export { createTeam, putTeamMember } from './teams.service';
+export { createTeam, putTeamMember, teamNameOrFail } from './teams.service';
 export { teamMemberships, teams } from './teams.tables';

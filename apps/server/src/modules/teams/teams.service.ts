@@ -29,6 +29,22 @@ function presentTeam(row: TeamRow): Team {
 
 const memberCount = sql<number>`(select count(*)::int from ${teamMemberships} m where m.team_id = "teams"."id")`;
 
+/** The name of a team a write refers to; a 400 naming `teamId` when there is no such team. */
+export async function teamNameOrFail(
+  executor: Executor,
+  teamId: string | null | undefined,
+): Promise<string | null> {
+  if (!teamId) return null;
+  const [row] = await executor.select({ name: teams.name }).from(teams).where(eq(teams.id, teamId));
+  if (!row) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `team ${teamId} does not exist`,
+      errors: [{ field: 'teamId', message: 'no such team' }],
+    });
+  }
+  return row.name;
+}
+
 export async function listTeams(deps: Deps, query: PageQuery): Promise<TeamPage> {
   const conditions = [];
   if (query.q) conditions.push(ilike(teams.name, likePattern(query.q)));

@@ -4,23 +4,9 @@ import { type Executor, type Tx, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { users } from '../auth';
-import { ticketEvents, ticketFollowers, tickets } from './tickets.tables';
-
-function followerEvent(
-  ticketId: string,
-  actor: Actor,
-  kind: 'follower_added' | 'follower_removed',
-  userId: string,
-) {
-  return {
-    ticketId,
-    kind,
-    fromValue: kind === 'follower_removed' ? userId : null,
-    toValue: kind === 'follower_added' ? userId : null,
-    actorKind: actor.kind,
-    actorUserId: actor.userId,
-  };
-}
+import { notify } from '../notifications';
+import { addEvents } from './history.service';
+import { ticketFollowers, tickets } from './tickets.tables';
 
 /** Users who follow a ticket hear of every new message on it. */
 export async function listFollowers(executor: Executor, ticketId: string) {
@@ -70,11 +56,12 @@ export async function addFollowers(tx: Tx, actor: Actor, ticketId: string, userI
     .values(userIds.map((userId) => ({ ticketId, userId })))
     .onConflictDoNothing()
     .returning({ userId: ticketFollowers.userId });
-  if (added.length > 0) {
-    await tx
-      .insert(ticketEvents)
-      .values(added.map((a) => followerEvent(ticketId, actor, 'follower_added', a.userId)));
-  }
+  await addEvents(
+    tx,
+    ticketId,
+    actor,
+    added.map((a) => ({ kind: 'follower_added', to: a.userId })),
+  );
   return added.map((a) => a.userId);
 }
 
@@ -102,7 +89,7 @@ export async function unfollow(deps: Deps, actor: Actor, ticketId: string, userI
       .where(and(eq(ticketFollowers.ticketId, ticketId), eq(ticketFollowers.userId, userId)))
       .returning();
     if (removed.length === 0) return;
-    await tx.insert(ticketEvents).values(followerEvent(ticketId, actor, 'follower_removed', userId));
+    await addEvents(tx, ticketId, actor, [{ kind: 'follower_removed', from: userId }]);
     await recordChange(tx, actor, {
       action: 'ticket.follower_removed',
       entityType: 'ticket',
@@ -110,4 +97,29 @@ export async function unfollow(deps: Deps, actor: Actor, ticketId: string, userI
       data: { userId },
     });
   });
+}
+
+/**
+ * Tells who should hear of a new message on a ticket: the mentioned users (`mention`), then the assignee and
+ * the followers (`activity`); `notify` keeps one notification per user and skips the author.
+ */
+export async function notifyOfMessage(
+  tx: Tx,
+  deps: Pick<Deps, 'bus'>,
+  ticket: { id: string; number: number; subject: string; assigneeId: string | null },
+  message: { messageId: string; actorUserId: string | null; excerpt: string; mentioned?: readonly string[] },
+): Promise<void> {
+  const about = {
+    ticket: { id: ticket.id, number: Number(ticket.number), subject: ticket.subject },
+    messageId: message.messageId,
+    actorUserId: message.actorUserId,
+    excerpt: message.excerpt,
+  };
+  const watchers = [ticket.assigneeId, ...(await followerIds(tx, ticket.id))].filter(
+    (u): u is string => u !== null,
+  );
+  await notify(tx, deps, [
+    ...(message.mentioned ?? []).map((userId) => ({ ...about, userId, kind: 'mention' as const })),
+    ...watchers.map((userId) => ({ ...about, userId, kind: 'activity' as const })),
+  ]);
 }

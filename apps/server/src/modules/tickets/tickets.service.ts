@@ -46,11 +46,12 @@ import {
   requesterById,
 } from '../customers';
 import { notify } from '../notifications';
-import { teamMemberships, teams } from '../teams';
+import { teamMemberships, teamNameOrFail, teams } from '../teams';
 import { attachmentsOf, bindAttachments } from './attachments.service';
 import { fieldChanges } from './fields.domain';
 import { assertSolvable, loadFieldDefinitions, resolveFieldInput } from './fields.service';
-import { addFollowers, assertActiveUsers, followerIds } from './followers.service';
+import { addFollowers, assertActiveUsers, notifyOfMessage } from './followers.service';
+import { addEvents } from './history.service';
 import {
   detectLanguage,
   extractMentions,
@@ -267,22 +268,6 @@ async function resolveStatus(
 
 // ── checks on references ────────────────────────────────────────────────────────────────────────────────
 
-/** The team's name; a 400 when there is no such team. */
-async function assertTeam(executor: Executor, teamId: string | null): Promise<string | null> {
-  if (!teamId) return null;
-  const [row] = await executor
-    .select({ id: teams.id, name: teams.name })
-    .from(teams)
-    .where(eq(teams.id, teamId));
-  if (!row) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: `team ${teamId} does not exist`,
-      errors: [{ field: 'teamId', message: 'no such team' }],
-    });
-  }
-  return row.name;
-}
-
 /** An assignee must be an active user and, when the ticket has a team, a member of it; gives their name. */
 export async function assertAssignee(
   executor: Executor,
@@ -349,26 +334,6 @@ export function messageVector(language: string, text: string): SQL {
 }
 
 // ── writing ─────────────────────────────────────────────────────────────────────────────────────────────
-
-export async function addEvents(
-  tx: Tx,
-  ticketId: string,
-  actor: Actor,
-  events: { kind: string; field?: string | null; from?: unknown; to?: unknown }[],
-): Promise<void> {
-  if (events.length === 0) return;
-  await tx.insert(ticketEvents).values(
-    events.map((e) => ({
-      ticketId,
-      kind: e.kind,
-      field: e.field ?? null,
-      fromValue: e.from ?? null,
-      toValue: e.to ?? null,
-      actorKind: actor.kind,
-      actorUserId: actor.userId,
-    })),
-  );
-}
 
 type MessageRow = typeof ticketMessages.$inferSelect;
 
@@ -476,7 +441,9 @@ async function insertTicket(
           || setweight(to_tsvector('simple', ${input.subject}::text), 'A'),
         1, ${now}::timestamptz, ${now}::timestamptz, ${solvedAt}::timestamptz
       from r
-      returning *
+      returning id, number, subject, status_key, status_category, priority, type, channel, language, requester_id,
+        organization_id, assignee_id, team_id, tags, custom_fields, message_count, created_at, updated_at,
+        solved_at, closed_at
     ), m as (
       insert into ${ticketMessages} (ticket_id, visibility, author_kind, author_user_id, author_contact_id, body_html,
         body_text, channel, created_at, search_vector)
@@ -515,7 +482,7 @@ async function insertTicket(
     organizationId: (row.organization_id as string | null) ?? null,
     assigneeId: (row.assignee_id as string | null) ?? null,
     teamId: (row.team_id as string | null) ?? null,
-    tags: parseTextArray(row.tags),
+    tags: row.tags as string[],
     messageCount: Number(row.message_count),
     createdAt: date(row.created_at)!,
     updatedAt: date(row.updated_at)!,
@@ -524,9 +491,7 @@ async function insertTicket(
     mergedIntoId: null,
     parentId: null,
     searchVector: null,
-    customFields: (typeof row.custom_fields === 'string'
-      ? JSON.parse(row.custom_fields)
-      : row.custom_fields) as Record<string, FieldValue>,
+    customFields: row.custom_fields as Record<string, FieldValue>,
   };
   return {
     ticket: ticketRow,
@@ -535,16 +500,6 @@ async function insertTicket(
     requesterEmail: (row.requester_email as string | null) ?? null,
     organizationName: (row.organization_name as string | null) ?? null,
   };
-}
-
-/** A text[] as the drivers return it: an array (pg) or its literal `{a,"b c"}` (some PGlite paths). */
-function parseTextArray(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  const text = String(value ?? '{}');
-  if (text === '{}') return [];
-  return [...text.slice(1, -1).matchAll(/"((?:[^"\\]|\\.)*)"|([^,]+)/g)].map((m) =>
-    m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!,
-  );
 }
 
 /**
@@ -559,7 +514,7 @@ export async function createTicket(
   const db = deps.database.db;
   const body = sanitizeMessage(input.message.body);
   const detected = detectLanguage(`${input.subject}\n${body.text}`);
-  const teamName = await assertTeam(db, input.teamId);
+  const teamName = await teamNameOrFail(db, input.teamId);
   const assigneeName = await assertAssignee(db, input.assigneeId, input.teamId);
   const initial = initialStatusKey(input.assigneeId);
   const status = input.status ? await resolveStatus(db, input.status) : { key: initial, category: initial };
@@ -672,7 +627,7 @@ export async function applyUpdate(
   }
   const changes = [...plan.changes, ...fieldChanges(row.customFields, customFields)];
   if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false };
-  if (change.teamId !== undefined) await assertTeam(tx, next.teamId);
+  if (change.teamId !== undefined) await teamNameOrFail(tx, next.teamId);
   if (change.assigneeId !== undefined || change.teamId !== undefined) {
     await assertAssignee(tx, next.assigneeId, next.teamId);
   }
@@ -813,18 +768,12 @@ export async function addMessage(
     const mentioned = input.visibility === 'internal' ? extractMentions(body.html) : [];
     await assertActiveUsers(tx, mentioned, 'body');
     await addFollowers(tx, actor, id, mentioned);
-    const ticketRef = { id, number: Number(row.number), subject: row.subject };
-    const about = {
-      ticket: ticketRef,
+    await notifyOfMessage(tx, deps, row, {
       messageId: message!.id,
       actorUserId: actor.userId,
       excerpt: body.text,
-    };
-    const watchers = [row.assigneeId, ...(await followerIds(tx, id))].filter((u): u is string => u !== null);
-    await notify(tx, deps, [
-      ...mentioned.map((userId) => ({ ...about, userId, kind: 'mention' as const })),
-      ...watchers.map((userId) => ({ ...about, userId, kind: 'activity' as const })),
-    ]);
+      mentioned,
+    });
     const reopen = input.visibility === 'public' ? statusAfterAgentReply(before.statusCategory) : null;
     await tx
       .update(tickets)
@@ -897,19 +846,7 @@ export async function addCustomerMessage(
       entityId: id,
       data: { messageId: message!.id, reopened: reopen },
     });
-    const watchers = [row.assigneeId, ...(await followerIds(tx, id))].filter((u): u is string => u !== null);
-    await notify(
-      tx,
-      deps,
-      watchers.map((userId) => ({
-        userId,
-        kind: 'activity' as const,
-        ticket: { id, number: Number(row.number), subject: row.subject },
-        messageId: message!.id,
-        actorUserId: null,
-        excerpt: body.text,
-      })),
-    );
+    await notifyOfMessage(tx, deps, row, { messageId: message!.id, actorUserId: null, excerpt: body.text });
     return { messageId: message!.id, ticket: { id, number: Number(row.number) } };
   });
 }

@@ -5,9 +5,9 @@ import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { teamMemberships } from '../teams';
+import { addEvents } from './history.service';
 import { normalizeTags } from './tickets.domain';
 import {
-  addEvents,
   applyUpdate,
   closedError,
   loadTicket,
