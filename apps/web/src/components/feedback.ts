@@ -17,3 +17,8 @@ export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiError)) return {};
   return Object.fromEntries((error.problem.errors ?? []).map((e) => [e.field, e.message]));
 }
+
+/** For forms: a problem that names fields shows beside them, any other as a notification. */
+export function notifyUnlessFieldErrors(t: TFunction, error: unknown): void {
+  if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
+}

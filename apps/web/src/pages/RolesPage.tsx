@@ -17,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 
 /** Roles are data: each maps to a set of permissions; built-in roles can be adjusted, admin stays whole. */
@@ -114,9 +114,7 @@ function RoleModal({ role, all, onClose }: { role: Role | null; all: string[]; o
       notifySaved(t);
       onClose();
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(save.error);
   const submit = (event: FormEvent) => {

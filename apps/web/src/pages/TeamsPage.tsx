@@ -22,7 +22,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { can, useMe } from '../session';
 
@@ -96,9 +96,7 @@ function CreateTeamModal({ onClose, onCreated }: { onClose: () => void; onCreate
       onClose();
       onCreated(team.id);
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(create.error);
   const submit = (event: FormEvent) => {

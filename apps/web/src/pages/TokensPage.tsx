@@ -19,7 +19,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 
 function formatDate(value: string | null, never: string): string {
@@ -181,9 +181,7 @@ function CreateTokenModal({
       await queryClient.invalidateQueries({ queryKey: ['tokens'] });
       onCreated(token);
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

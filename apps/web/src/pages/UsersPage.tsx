@@ -20,7 +20,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { can, useMe } from '../session';
 import { timeZones } from '../timezones';
@@ -164,9 +164,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
       notifySaved(t, user ? t('users.saved') : password ? t('users.created') : t('users.invited'));
       onClose();
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(save.error);
   const submit = (event: FormEvent) => {

@@ -20,7 +20,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { relativeTime } from '../tickets/format';
 
@@ -153,9 +153,7 @@ function MailboxModal({
       notifySaved(t);
       onClose();
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(save.error);
   const submit = (event: FormEvent) => {

@@ -27,7 +27,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { fieldLabel } from '../tickets/CustomFields';
 
@@ -158,9 +158,7 @@ function FieldModal({ field, onClose }: { field: TicketField | null; onClose: ()
       notifySaved(t);
       onClose();
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(save.error);
   const submit = (event: FormEvent) => {

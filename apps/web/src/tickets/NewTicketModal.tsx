@@ -5,7 +5,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
@@ -35,9 +35,7 @@ export function NewTicketModal({ onClose }: { onClose: () => void }) {
       onClose();
       await navigate({ to: '/tickets/$ticketId', params: { ticketId: ticket.id } });
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const errors = fieldErrors(create.error);
   const submit = (event: FormEvent) => {

@@ -12,7 +12,6 @@ import type {
   TicketField,
   TicketPage as TicketPageData,
   TicketStatusList,
-  UserPage,
 } from '@keepdesk/contract';
 import {
   ActionIcon,
@@ -61,18 +60,10 @@ import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
 import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
+import { useColleagues } from './colleagues';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
 import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
-
-/** Active colleagues, for assigning and mentioning. */
-function useColleagues(): Mentionable[] {
-  const users = useQuery({
-    queryKey: ['users', 'all'],
-    queryFn: () => api.get<UserPage>(`/users${query({ limit: 200 })}`),
-  });
-  return (users.data?.items ?? []).filter((u) => u.isActive).map((u) => ({ id: u.id, name: u.name }));
-}
 
 const route = getRouteApi('/app/tickets/$ticketId');
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -626,10 +617,7 @@ function Properties({
     queryKey: ['ticket-statuses'],
     queryFn: () => api.get<TicketStatusList>('/ticket-statuses'),
   });
-  const users = useQuery({
-    queryKey: ['users', 'all'],
-    queryFn: () => api.get<UserPage>(`/users${query({ limit: 200 })}`),
-  });
+  const colleagues = useColleagues();
   const teams = useQuery({
     queryKey: ['teams'],
     queryFn: () => api.get<TeamPage>(`/teams${query({ limit: 200 })}`),
@@ -686,9 +674,7 @@ function Properties({
           searchable
           value={ticket.assignee?.id ?? null}
           onChange={(value) => onChange({ assigneeId: value })}
-          data={(users.data?.items ?? [])
-            .filter((user) => user.isActive)
-            .map((user) => ({ value: user.id, label: user.name }))}
+          data={colleagues.map((user) => ({ value: user.id, label: user.name }))}
         />
         <TagsInput
           label={t('tickets.tags')}

@@ -6,7 +6,6 @@ import {
   STATUS_CATEGORIES,
   type TeamPage,
   TICKET_TYPES,
-  type UserPage,
   VIEW_SORT_FIELDS,
   type View,
   type ViewFilter,
@@ -31,8 +30,9 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
-import { fieldErrors, notifyError, notifySaved } from '../components/feedback';
+import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { fieldLabel, useTicketFields } from './CustomFields';
+import { useColleagues } from './colleagues';
 
 type Op = FieldCondition['op'];
 interface ConditionDraft {
@@ -60,10 +60,7 @@ export function ViewEditor({
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const fields = useTicketFields();
-  const users = useQuery({
-    queryKey: ['users', 'all'],
-    queryFn: () => api.get<UserPage>(`/users${query({ limit: 200 })}`),
-  });
+  const colleagues = useColleagues();
   const teams = useQuery({
     queryKey: ['teams'],
     queryFn: () => api.get<TeamPage>(`/teams${query({ limit: 200 })}`),
@@ -116,9 +113,7 @@ export function ViewEditor({
       onClose();
       await navigate({ to: '/tickets', search: { view: saved.id } });
     },
-    onError: (error) => {
-      if (Object.keys(fieldErrors(error)).length === 0) notifyError(t, error);
-    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
   });
   const remove = useMutation({
     mutationFn: () => api.delete(`/views/${view?.id}`),
@@ -136,9 +131,7 @@ export function ViewEditor({
   };
   const options = <T extends string>(values: readonly T[], prefix: string) =>
     values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
-  const people = (users.data?.items ?? [])
-    .filter((u) => u.isActive)
-    .map((u) => ({ value: u.id, label: u.name }));
+  const people = colleagues.map((u) => ({ value: u.id, label: u.name }));
   const teamOptions = (teams.data?.items ?? []).map((team) => ({ value: team.id, label: team.name }));
 
   return (
