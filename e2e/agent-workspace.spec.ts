@@ -1,25 +1,17 @@
 import { expect, test } from '@playwright/test';
-import { signIn, unique } from './helpers';
+import { createTicket, signIn, unique } from './helpers';
 
 test('an agent takes an unassigned ticket, notes, replies and sets it pending', async ({ page, browser }) => {
   // A customer writes in through the API (as the e-mail channel will).
   const id = unique();
   await signIn(page, 'agent@demo.keepdesk.test');
   const subject = `Paket nicht angekommen ${id}`;
-  const created = await page.request.post('/api/v1/tickets', {
-    headers: {
-      'x-csrf-token': await page.evaluate(
-        async () => ((await (await fetch('/api/v1/me')).json()) as { csrfToken: string }).csrfToken,
-      ),
-    },
-    data: {
-      subject,
-      requester: { email: `erika-${id}@example.com`, name: 'Erika Muster' },
-      message: { body: 'Mein Paket ist seit einer Woche unterwegs. Können Sie nachsehen?' },
-      channel: 'email',
-    },
+  await createTicket(page, {
+    subject,
+    email: `erika-${id}@example.com`,
+    name: 'Erika Muster',
+    body: 'Mein Paket ist seit einer Woche unterwegs. Können Sie nachsehen?',
   });
-  expect(created.status()).toBe(201);
 
   await page.locator('nav').getByRole('link', { name: 'Tickets' }).click();
   await page.getByRole('link', { name: /Unassigned/ }).click();
