@@ -13,7 +13,7 @@ import {
   watchAccessChanges,
 } from './modules/auth';
 import { customerRoutes, onContactMerge } from './modules/customers';
-import { emailRoutes } from './modules/email';
+import { emailRoutes, type SmtpListener, startSmtpListener } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
@@ -35,8 +35,10 @@ export const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface Server {
   app: App;
   deps: Deps;
-  /** Listens on the configured host and port; returns the URL. */
+  /** Listens on the configured host and port (and the SMTP port, when configured); returns the URL. */
   listen(): Promise<string>;
+  /** The SMTP listener's port once `listen` started it. */
+  smtpPort(): number | null;
   /** Graceful stop: no new requests, in-flight requests and jobs finish, then the database closes. */
   stop(): Promise<void>;
 }
@@ -117,6 +119,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     { prefix: '/api/v1' },
   );
   await app.ready();
+  let smtp: SmtpListener | undefined;
 
   return {
     app,
@@ -125,11 +128,16 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
+      if (config.smtpPort !== undefined) {
+        smtp = await startSmtpListener(deps, { port: config.smtpPort, host: config.host });
+      }
       return `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     },
+    smtpPort: () => smtp?.port ?? null,
     async stop() {
       if (isShuttingDown) return;
       isShuttingDown = true;
+      await smtp?.close();
       // Event streams never end on their own; browsers reconnect to another process.
       live.closeAll();
       await app.close();

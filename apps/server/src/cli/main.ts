@@ -35,6 +35,7 @@ databaseOptions(
     .option('--port <port>', 'HTTP port (KEEPDESK_PORT)', int)
     .option('--host <host>', 'interface to listen on (KEEPDESK_HOST)')
     .option('--role <role>', 'web, worker or all (KEEPDESK_ROLE)')
+    .option('--smtp-port <port>', 'also take in e-mail over SMTP on this port (KEEPDESK_SMTP_PORT)', int)
     .option('--demo', 'create a demo workspace and print its logins')
     .addHelpText('after', settingsHelp),
 ).action((opts) => runCommand('start', opts));

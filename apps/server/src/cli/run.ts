@@ -28,6 +28,7 @@ function configFrom(opts: Options, extra: ConfigOverrides = {}) {
     port: opts.port as string | undefined,
     host: opts.host as string | undefined,
     role: opts.role as string | undefined,
+    smtpPort: opts.smtpPort as string | undefined,
     demo: opts.demo === true,
     ...extra,
   });
@@ -49,6 +50,8 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     const where =
       config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
     console.error(`\nKeepdesk is running at ${url}  (${where}, role ${config.role})`);
+    const smtpPort = server.smtpPort();
+    if (smtpPort !== null) console.error(`SMTP listener on ${config.host}:${smtpPort}`);
     if (config.demo) {
       console.error(`\nDemo logins (password for all: ${DEMO_PASSWORD}):`);
       for (const person of DEMO_USERS) console.error(`  ${person.role.padEnd(22)} ${person.email}`);

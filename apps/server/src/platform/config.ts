@@ -81,6 +81,30 @@ const SETTINGS = {
     fallback: 'Keepdesk <keepdesk@localhost>',
     accepted: 'a sender address',
   },
+  smtpPort: {
+    env: 'KEEPDESK_SMTP_PORT',
+    schema: port.optional(),
+    fallback: undefined,
+    accepted: 'a port for the built-in SMTP listener (inbound mail); unset: no listener',
+  },
+  smtpMaxBytes: {
+    env: 'KEEPDESK_SMTP_MAX_BYTES',
+    schema: positiveInt,
+    fallback: String(25 * 1024 * 1024),
+    accepted: 'the largest message the SMTP listener accepts, in bytes (larger ones get 552)',
+  },
+  smtpTlsKey: {
+    env: 'KEEPDESK_SMTP_TLS_KEY',
+    schema: z.string().min(1).optional(),
+    fallback: undefined,
+    accepted: 'a PEM private key file; with KEEPDESK_SMTP_TLS_CERT the listener offers STARTTLS',
+  },
+  smtpTlsCert: {
+    env: 'KEEPDESK_SMTP_TLS_CERT',
+    schema: z.string().min(1).optional(),
+    fallback: undefined,
+    accepted: 'a PEM certificate file (chain) for STARTTLS',
+  },
   rateLimitPerMinute: {
     env: 'KEEPDESK_RATE_LIMIT',
     schema: positiveInt,
@@ -171,6 +195,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     throw new ConfigError(
       'KEEPDESK_SMTP_URL',
       'required when KEEPDESK_MAIL_TRANSPORT=smtp; accepted: an smtp:// URL',
+    );
+  }
+  if (Boolean(parsed.smtpTlsKey) !== Boolean(parsed.smtpTlsCert)) {
+    throw new ConfigError(
+      parsed.smtpTlsKey ? 'KEEPDESK_SMTP_TLS_CERT' : 'KEEPDESK_SMTP_TLS_KEY',
+      'STARTTLS needs both KEEPDESK_SMTP_TLS_KEY and KEEPDESK_SMTP_TLS_CERT',
     );
   }
   const dataDir = path.resolve(parsed.dataDir);

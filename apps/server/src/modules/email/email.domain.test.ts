@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMessageId, referencedIds, ticketNumberInSubject, ticketSubject } from './email.domain';
+import {
+  essentialHeadersOnly,
+  normalizeMessageId,
+  referencedIds,
+  ticketNumberInSubject,
+  ticketSubject,
+} from './email.domain';
 
 describe('normalizeMessageId', () => {
   it('drops brackets and case, and refuses empty ids', () => {
@@ -31,5 +37,42 @@ describe('ticketSubject', () => {
     expect(ticketSubject('Re[2]: Hallo')).toBe('Hallo');
     expect(ticketSubject('   ')).toBe('(no subject)');
     expect(ticketSubject('Return policy')).toBe('Return policy');
+  });
+});
+
+describe('essentialHeadersOnly', () => {
+  it('keeps who, what and how (folded lines included) and drops the rest, body untouched', () => {
+    const raw = Buffer.from(
+      [
+        'From: Erika <e@example.com>',
+        'X-Noise-1: a',
+        'Subject: Hallo',
+        '  Welt',
+        'X-Noise-2: b',
+        'Content-Type: text/plain; charset=iso-8859-1',
+        '',
+        'Gr\u00fc\u00dfe',
+        '',
+        'X-Not-A-Header: body',
+      ].join('\r\n'),
+      'latin1',
+    );
+    const cut = essentialHeadersOnly(raw)!.toString('latin1');
+    expect(cut).toBe(
+      [
+        'From: Erika <e@example.com>',
+        'Subject: Hallo',
+        '  Welt',
+        'Content-Type: text/plain; charset=iso-8859-1',
+        '',
+        'Gr\u00fc\u00dfe',
+        '',
+        'X-Not-A-Header: body',
+      ].join('\r\n'),
+    );
+  });
+
+  it('leaves a message with only essential headers alone', () => {
+    expect(essentialHeadersOnly(Buffer.from('From: a@b\r\nSubject: x\r\n\r\nbody'))).toBeNull();
   });
 });

@@ -114,6 +114,31 @@ describe('inbound e-mail', () => {
     expect(b).toMatchObject({ duplicate: true, ticketId: a.ticketId });
   });
 
+  it('finishes a message a crash interrupted after its ticket was written, without a second ticket', async () => {
+    const from = `crash-${uniq()}@example.com`;
+    const raw = simple({ id: `${uniq()}@mail.example`, from, subject: 'Interrupted', body: 'Hallo' });
+    const first = (await inbound(raw)).json<Result>();
+    // What a process killed between writing the ticket and recording it leaves behind.
+    await server.deps.database.query(
+      `update inbound_emails set outcome = 'received', ticket_id = null, ticket_message_id = null where id = $1`,
+      [first.id],
+    );
+    const again = await inbound(raw);
+    expect(again.statusCode).toBe(201);
+    expect(again.json<Result>()).toMatchObject({
+      id: first.id,
+      outcome: 'ticket',
+      ticketId: first.ticketId,
+      ticketMessageId: first.ticketMessageId,
+    });
+    const { rows } = await server.deps.database.query(
+      `select count(*)::int as n from tickets t join contact_identities ci on ci.contact_id = t.requester_id
+        where ci.value = $1`,
+      [from],
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('threads a reply by In-Reply-To or References, reopening a solved ticket', async () => {
     const from = `thread-${uniq()}@example.com`;
     const firstId = `${uniq()}@mail.example`;

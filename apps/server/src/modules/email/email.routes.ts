@@ -49,7 +49,7 @@ export function emailRoutes(deps: Deps) {
             errors: [{ field: 'body', message: 'a raw RFC 822 message' }],
           });
         }
-        const result = await ingestEmail(deps, req.body, actorOf(req));
+        const result = await ingestEmail(deps, req.body, { actor: actorOf(req) });
         return reply.code(result.duplicate ? 200 : 201).send(result);
       },
     );

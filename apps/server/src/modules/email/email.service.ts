@@ -5,8 +5,14 @@ import type { Deps } from '../../platform/context';
 import { isUniqueViolation, withTransaction } from '../../platform/db';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
 import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
-import { addCustomerMessage, attachToMessage, createTicket, tickets } from '../tickets';
-import { normalizeMessageId, referencedIds, ticketNumberInSubject, ticketSubject } from './email.domain';
+import { addCustomerMessage, attachToMessage, createTicket, messageByExternalRef, tickets } from '../tickets';
+import {
+  essentialHeadersOnly,
+  normalizeMessageId,
+  referencedIds,
+  ticketNumberInSubject,
+  ticketSubject,
+} from './email.domain';
 import { inboundEmails, mailboxes } from './email.tables';
 import { mailboxFor } from './mailboxes.service';
 
@@ -33,12 +39,21 @@ function resultOf(row: InboundRow, duplicate: boolean): IngestResult {
 }
 
 async function parse(raw: Buffer): Promise<{ mail: ParsedMail | null; problem: string | null }> {
+  // Loaded on first use: the parser is large, and most processes (the CLI, web-only servers) never need it.
+  const { simpleParser } = await import('mailparser');
   try {
-    // Loaded on first use: the parser is large, and most processes (the CLI, web-only servers) never need it.
-    const { simpleParser } = await import('mailparser');
     return { mail: await simpleParser(raw, { skipImageLinks: true }), problem: null };
   } catch (error) {
-    return { mail: null, problem: `unreadable message: ${(error as Error).message}` };
+    const problem = `unreadable message: ${(error as Error).message}`;
+    // A header block the parser refuses still has a sender, a subject and a body worth reading.
+    const cut = essentialHeadersOnly(raw);
+    if (!cut) return { mail: null, problem };
+    try {
+      const mail = await simpleParser(cut, { skipImageLinks: true });
+      return { mail, problem: `${problem}; read with its essential headers only` };
+    } catch {
+      return { mail: null, problem };
+    }
   }
 }
 
@@ -98,8 +113,9 @@ async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<str
 export async function ingestEmail(
   deps: Deps,
   raw: Buffer,
-  actor: Actor = SYSTEM_ACTOR,
+  options: { actor?: Actor; envelopeTo?: readonly string[] } = {},
 ): Promise<IngestResult> {
+  const actor = options.actor ?? SYSTEM_ACTOR;
   const db = deps.database.db;
   const contentHash = createHash('sha256').update(raw).digest('hex');
   const { mail, problem: parseProblem } = await parse(raw);
@@ -119,7 +135,7 @@ export async function ingestEmail(
   if (earlier && earlier.outcome !== 'received') return resultOf(earlier, true);
 
   const from = mail?.from?.value.find((a) => a.address)?.address ?? null;
-  const mailbox = mail ? await mailboxFor(db, recipientsOf(mail)) : null;
+  const mailbox = await mailboxFor(db, [...(options.envelopeTo ?? []), ...(mail ? recipientsOf(mail) : [])]);
   if (mailbox) {
     await db.update(mailboxes).set({ lastReceivedAt: deps.now() }).where(eq(mailboxes.id, mailbox.id));
   }
@@ -150,62 +166,85 @@ export async function ingestEmail(
   }
   if (!mail || !from) return resultOf(row!, false);
 
-  const body = mail.html || mail.textAsHtml || mail.text || '';
   // Files over the attachment limit stay in the raw message, which remains downloadable.
   const all = (mail.attachments ?? []).map((a) => ({ fileName: a.filename, data: a.content }));
   const files = all.filter((f) => f.data.length <= deps.config.attachmentMaxBytes);
   const skipped = all.filter((f) => !files.includes(f)).map((f) => f.fileName ?? 'attachment');
-  const threadId = await threadOf(deps, mail, from);
-  let outcome: 'ticket' | 'reply' = 'ticket';
-  let ticketId: string;
-  let ticketMessageId: string;
-  const reply = threadId
-    ? await (async () => {
-        const contact = await withTransaction(deps.database, (tx) =>
-          requesterByEmail(tx, actor, from, mail.from?.value[0]?.name || undefined, 'en'),
-        );
-        return addCustomerMessage(deps, actor, threadId, {
-          contactId: contact.id,
-          body: body || '(empty message)',
-          channel: 'email',
-        });
-      })()
-    : null;
-  if (reply) {
-    outcome = 'reply';
-    ticketId = reply.ticket.id;
-    ticketMessageId = reply.messageId;
-  } else {
-    const created = await createTicket(deps, actor, {
-      subject: ticketSubject(mail.subject),
-      requester: { email: from, name: mail.from?.value[0]?.name || undefined },
-      message: { body: body || '(empty message)', visibility: 'public' },
-      priority: 'normal',
-      type: 'question',
-      channel: 'email',
-      assigneeId: null,
-      teamId: mailbox?.teamId ?? null,
-      tags: [],
-      customFields: {},
-    });
-    ticketId = created.id;
-    ticketMessageId = created.firstMessage.id;
-  }
-  await attachToMessage(deps, ticketId, ticketMessageId, files);
+  // The message carries the inbound record's id: after a crash the retry finds what was already written.
+  const externalRef = `email:${row!.id}`;
+  const written =
+    (await messageByExternalRef(db, externalRef)) ??
+    (await writeMessage(deps, actor, mail, from, mailbox?.teamId ?? null, externalRef));
+  await attachToMessage(deps, written.ticketId, written.messageId, files);
   const [done] = await db
     .update(inboundEmails)
     .set({
-      outcome,
-      ticketId,
-      ticketMessageId,
+      outcome: written.opened ? 'ticket' : 'reply',
+      ticketId: written.ticketId,
+      ticketMessageId: written.messageId,
       problem:
-        skipped.length > 0
-          ? `attachments over the size limit kept in the raw message: ${skipped.join(', ')}`
-          : null,
+        [
+          parseProblem,
+          skipped.length > 0
+            ? `attachments over the size limit kept in the raw message: ${skipped.join(', ')}`
+            : null,
+        ]
+          .filter(Boolean)
+          .join('; ') || null,
     })
     .where(eq(inboundEmails.id, row!.id))
     .returning();
   return resultOf(done!, false);
+}
+
+/** A reply on the ticket it belongs to, else a new ticket; a concurrent twin of this message wins instead. */
+async function writeMessage(
+  deps: Deps,
+  actor: Actor,
+  mail: ParsedMail,
+  from: string,
+  teamId: string | null,
+  externalRef: string,
+): Promise<{ ticketId: string; messageId: string; opened: boolean }> {
+  const body = mail.html || mail.textAsHtml || mail.text || '';
+  const name = mail.from?.value[0]?.name || undefined;
+  try {
+    const threadId = await threadOf(deps, mail, from);
+    if (threadId) {
+      const contact = await withTransaction(deps.database, (tx) =>
+        requesterByEmail(tx, actor, from, name, 'en'),
+      );
+      const reply = await addCustomerMessage(deps, actor, threadId, {
+        contactId: contact.id,
+        body: body || '(empty message)',
+        channel: 'email',
+        externalRef,
+      });
+      if (reply) return { ticketId: reply.ticket.id, messageId: reply.messageId, opened: false };
+    }
+    const created = await createTicket(
+      deps,
+      actor,
+      {
+        subject: ticketSubject(mail.subject),
+        requester: { email: from, name },
+        message: { body: body || '(empty message)', visibility: 'public' },
+        priority: 'normal',
+        type: 'question',
+        channel: 'email',
+        assigneeId: null,
+        teamId,
+        tags: [],
+        customFields: {},
+      },
+      { externalRef },
+    );
+    return { ticketId: created.id, messageId: created.firstMessage.id, opened: true };
+  } catch (error) {
+    const twin = isUniqueViolation(error) ? await messageByExternalRef(deps.database.db, externalRef) : null;
+    if (twin) return twin;
+    throw error;
+  }
 }
 
 /** The stored raw message of an inbound e-mail. */

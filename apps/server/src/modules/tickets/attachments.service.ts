@@ -74,7 +74,10 @@ export async function uploadAttachments(
   return { items: rows.map(present) };
 }
 
-/** Stores files that arrive with a message (e-mail, web form) straight onto it. */
+/**
+ * Stores files that arrive with a message (e-mail, web form) straight onto it, in one statement: a message
+ * that already has its files (a channel delivering again after a crash) gets none twice.
+ */
 export async function attachToMessage(
   deps: Deps,
   ticketId: string,
@@ -82,6 +85,12 @@ export async function attachToMessage(
   files: IncomingFile[],
 ): Promise<void> {
   if (files.length === 0) return;
+  const [already] = await deps.database.db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(eq(attachments.messageId, messageId))
+    .limit(1);
+  if (already) return;
   const stored = [];
   for (const file of files) stored.push(await storeFile(deps, file));
   await deps.database.db.insert(attachments).values(stored.map((s) => ({ ...s, ticketId, messageId })));

@@ -7,6 +7,7 @@ export {
   addCustomerMessage,
   addMessage,
   createTicket,
+  messageByExternalRef,
   moveTicketsToContact,
   updateTicket,
 } from './tickets.service';

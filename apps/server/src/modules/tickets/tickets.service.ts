@@ -392,6 +392,7 @@ interface NewTicket {
   status: { key: string; category: StatusCategory };
   customFields: Record<string, unknown>;
   byAgent: boolean;
+  externalRef: string | null;
   now: Date;
 }
 
@@ -446,10 +447,10 @@ async function insertTicket(
         solved_at, closed_at
     ), m as (
       insert into ${ticketMessages} (ticket_id, visibility, author_kind, author_user_id, author_contact_id, body_html,
-        body_text, channel, created_at, search_vector)
+        body_text, channel, external_ref, created_at, search_vector)
       select t.id, ${input.message.visibility}::text, ${t.byAgent ? 'agent' : 'contact'}::text,
         ${t.byAgent ? actor.userId : null}::uuid, ${t.byAgent ? sql`null::uuid` : sql`t.requester_id`}, ${body.html}::text,
-        ${body.text}::text, t.channel, t.created_at,
+        ${body.text}::text, t.channel, ${t.externalRef}::text, t.created_at,
         to_tsvector(${configSql(sql`t.language`)}, ${body.text}::text) || to_tsvector('simple', ${body.text}::text)
       from t
       returning id
@@ -505,11 +506,14 @@ async function insertTicket(
 /**
  * Creates a ticket with its first message; a requester given by address is found or created. The hot path of
  * every channel: checks read only what was given, and a known requester costs no extra round trip.
+ * `externalRef` names the message's origin outside Keepdesk; a second ticket from the same origin fails
+ * with a unique violation (see `messageByExternalRef`).
  */
 export async function createTicket(
   deps: Deps,
   actor: Actor,
   input: CreateTicketBody,
+  options: { externalRef?: string } = {},
 ): Promise<CreatedTicket> {
   const db = deps.database.db;
   const body = sanitizeMessage(input.message.body);
@@ -526,7 +530,16 @@ export async function createTicket(
     if (solved) assertSolvable(definitions, customFields);
   }
   const byAgent = (input.channel === 'agent' || input.channel === 'phone') && actor.userId !== null;
-  const planned: NewTicket = { input, body, detected, status, customFields, byAgent, now: deps.now() };
+  const planned: NewTicket = {
+    input,
+    body,
+    detected,
+    status,
+    customFields,
+    byAgent,
+    externalRef: options.externalRef ?? null,
+    now: deps.now(),
+  };
   let created = await insertTicket(db, actor, planned, input.requester);
   if (!created) {
     // A new address (the contact is created first), or a merged or unknown contact id.
@@ -806,7 +819,7 @@ export async function addCustomerMessage(
   deps: Deps,
   actor: Actor,
   id: string,
-  input: { contactId: string; body: string; channel: string },
+  input: { contactId: string; body: string; channel: string; externalRef?: string },
 ): Promise<{ messageId: string; ticket: { id: string; number: number } } | null> {
   return withTransaction(deps.database, async (tx) => {
     const row = await lockState(tx, id);
@@ -823,6 +836,7 @@ export async function addCustomerMessage(
         bodyHtml: body.html,
         bodyText: body.text,
         channel: input.channel,
+        externalRef: input.externalRef ?? null,
         createdAt: now,
         searchVector: messageVector(row.language, body.text),
       })
@@ -849,6 +863,23 @@ export async function addCustomerMessage(
     await notifyOfMessage(tx, deps, row, { messageId: message!.id, actorUserId: null, excerpt: body.text });
     return { messageId: message!.id, ticket: { id, number: Number(row.number) } };
   });
+}
+
+/** The message that came from `externalRef` outside Keepdesk, if it was written, and whether it opened its ticket. */
+export async function messageByExternalRef(
+  executor: Executor,
+  externalRef: string,
+): Promise<{ messageId: string; ticketId: string; opened: boolean } | null> {
+  const [row] = await executor
+    .select({
+      messageId: ticketMessages.id,
+      ticketId: ticketMessages.ticketId,
+      opened: sql<boolean>`not exists (select 1 from ${ticketMessages} earlier
+        where earlier.ticket_id = ${ticketMessages.ticketId} and earlier.created_at < ${ticketMessages.createdAt})`,
+    })
+    .from(ticketMessages)
+    .where(eq(ticketMessages.externalRef, externalRef));
+  return row ?? null;
 }
 
 /** A colleague's public reply after the message the agent last saw: sending now would answer twice. */

@@ -13,6 +13,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.tables';
@@ -116,11 +117,19 @@ export const ticketMessages = pgTable(
     bodyHtml: text('body_html').notNull(),
     bodyText: text('body_text').notNull(),
     channel: text('channel').notNull(),
+    /**
+     * Where the message came from outside (`email:<inbound id>`): unique, so a message that a crash
+     * interrupted and its channel then delivered again is recognised instead of written twice.
+     */
+    externalRef: text('external_ref'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     searchVector: tsvector('search_vector'),
   },
   (t) => [
     index('ticket_messages_ticket_idx').on(t.ticketId, t.createdAt),
+    uniqueIndex('ticket_messages_external_ref_idx')
+      .on(t.externalRef)
+      .where(sql`${t.externalRef} is not null`),
     index('ticket_messages_created_idx').on(t.createdAt.desc()),
     index('ticket_messages_search_idx').using('gin', t.searchVector),
   ],

@@ -1,0 +1,2 @@
+ALTER TABLE "ticket_messages" ADD COLUMN "external_ref" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "ticket_messages_external_ref_idx" ON "ticket_messages" USING btree ("external_ref") WHERE "ticket_messages"."external_ref" is not null;
