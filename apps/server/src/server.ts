@@ -13,7 +13,14 @@ import {
   watchAccessChanges,
 } from './modules/auth';
 import { customerRoutes, onContactMerge } from './modules/customers';
-import { emailRoutes, type SmtpListener, startSmtpListener } from './modules/email';
+import {
+  deliverJob,
+  emailRoutes,
+  QUEUE_REPLY,
+  queueReplyJob,
+  type SmtpListener,
+  startSmtpListener,
+} from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
@@ -84,6 +91,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(sendPasswordLinkJob(deps));
   outbox.route('user.password_reset_requested', SEND_PASSWORD_LINK);
   outbox.route('user.invited', SEND_PASSWORD_LINK);
+  await jobs.define(queueReplyJob(deps));
+  await jobs.define(deliverJob(deps));
+  outbox.route('ticket.replied', QUEUE_REPLY);
   await bus.start();
   live.start();
   watchAccessChanges(deps);

@@ -65,3 +65,27 @@ export const UpdateMailboxBody = z.object({
   active: z.boolean().optional(),
 });
 export type UpdateMailboxBody = z.infer<typeof UpdateMailboxBody>;
+
+export const DeliveryStatus = z
+  .enum(['queued', 'sent', 'retrying', 'failed'])
+  .meta({ description: 'queued → sent; on errors retrying (with the next attempt) → failed after the last' });
+
+export const Delivery = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['reply', 'acknowledgement']),
+    messageId: z.uuid().nullable().meta({ description: 'The ticket message this e-mail carries (replies)' }),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    subject: z.string(),
+    status: DeliveryStatus,
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.iso.datetime().nullable(),
+    sentAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Delivery' });
+export type Delivery = z.infer<typeof Delivery>;
+export const DeliveryList = z.object({ items: z.array(Delivery) });
+export type DeliveryList = z.infer<typeof DeliveryList>;

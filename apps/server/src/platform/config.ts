@@ -105,6 +105,12 @@ const SETTINGS = {
     fallback: undefined,
     accepted: 'a PEM certificate file (chain) for STARTTLS',
   },
+  mailRetrySeconds: {
+    env: 'KEEPDESK_MAIL_RETRY_SECONDS',
+    schema: positiveInt,
+    fallback: '30',
+    accepted: 'seconds before the first retry of an undelivered e-mail (then doubling, 6 attempts)',
+  },
   rateLimitPerMinute: {
     env: 'KEEPDESK_RATE_LIMIT',
     schema: positiveInt,

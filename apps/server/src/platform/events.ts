@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Executor } from './db';
-import type { JobQueue } from './jobs';
+import { type JobQueue, stableUuid } from './jobs';
 import type { Logger } from './logging';
 import { auditLog, outboxEvents } from './platform.tables';
 
@@ -281,6 +280,5 @@ function announcementChunks(events: readonly OutboxEvent[]): OutboxAnnouncement[
 
 /** A UUID-shaped id derived from event and queue, so pg-boss drops a second send of the same pair. */
 function jobIdFor(eventId: number, jobName: string): string {
-  const hex = createHash('sha256').update(`${eventId}:${jobName}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return stableUuid(`${eventId}:${jobName}`);
 }

@@ -65,7 +65,7 @@ export function sanitizeMessage(body: string): { html: string; text: string } {
   return { html, text: htmlToText(html) };
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

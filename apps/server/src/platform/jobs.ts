@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import { type DatabaseHandle, LOCK_KEYS } from './db';
 import type { Logger } from './logging';
+
+/** A UUID that is the same for the same key: a job sent twice is enqueued once, a retried write reuses its ids. */
+export function stableUuid(key: string): string {
+  const hex = createHash('sha256').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 /** A background job: a validated payload and a handler. Modules export these from their `*.jobs.ts`. */
 export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {

@@ -3,10 +3,19 @@ import type { Config } from './config';
 import type { Logger } from './logging';
 
 export interface MailMessage {
-  to: string;
+  to: string | string[];
   subject: string;
   text: string;
   html?: string;
+  from?: string;
+  replyTo?: string;
+  cc?: string[];
+  /** Our Message-ID, and the ones the message answers (threading headers). */
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers?: Record<string, string>;
+  attachments?: { filename: string; content: Buffer; contentType?: string }[];
 }
 
 export interface Mailer {

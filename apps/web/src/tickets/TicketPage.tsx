@@ -2,6 +2,8 @@ import type {
   Attachment,
   AttachmentList,
   Contact,
+  Delivery,
+  DeliveryList,
   FollowerList,
   Message,
   MessageList,
@@ -36,7 +38,6 @@ import {
   Timeline,
   Title,
   Tooltip,
-  Typography,
   UnstyledButton,
 } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
@@ -62,6 +63,7 @@ import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { useColleagues } from './colleagues';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
+import { DeliveryStatus, MessageBody } from './MessageExtras';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
 import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
 
@@ -86,6 +88,10 @@ export function TicketPage() {
   const messages = useQuery({
     queryKey: ['tickets', ticketId, 'messages'],
     queryFn: () => api.get<MessageList>(`/tickets/${ticketId}/messages`),
+  });
+  const deliveries = useQuery({
+    queryKey: ['tickets', ticketId, 'deliveries'],
+    queryFn: () => api.get<DeliveryList>(`/tickets/${ticketId}/deliveries`),
   });
   const events = useQuery({
     queryKey: ['tickets', ticketId, 'events'],
@@ -194,6 +200,7 @@ export function TicketPage() {
                 <MessageCard
                   key={message.id}
                   message={message}
+                  delivery={deliveries.data?.items.find((d) => d.messageId === message.id)}
                   language={i18n.language}
                   onSplit={mayWrite && !closed && index > 0 ? () => split.mutate(message.id) : undefined}
                 />
@@ -297,10 +304,12 @@ function formatValue(value: unknown): string {
 
 function MessageCard({
   message,
+  delivery,
   language,
   onSplit,
 }: {
   message: Message;
+  delivery?: Delivery;
   language: string;
   onSplit?: () => void;
 }) {
@@ -327,6 +336,7 @@ function MessageCard({
           )}
         </Group>
         <Group gap={4}>
+          {delivery && <DeliveryStatus ticketId={message.ticketId} delivery={delivery} />}
           <Text size="xs" c="dimmed">
             {relativeTime(message.createdAt, language)}
           </Text>
@@ -345,10 +355,7 @@ function MessageCard({
           )}
         </Group>
       </Group>
-      <Typography>
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: bodies are sanitised on the server (platform/html.ts) before they are stored, and the CSP forbids inline scripts. */}
-        <div dangerouslySetInnerHTML={{ __html: message.bodyHtml }} />
-      </Typography>
+      <MessageBody html={message.bodyHtml} />
       {message.attachments.length > 0 && (
         <Group gap="xs" mt="xs" data-testid="attachments">
           {message.attachments.map((file) => (

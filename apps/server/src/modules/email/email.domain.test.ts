@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  automaticReason,
   essentialHeadersOnly,
+  fillTemplate,
   normalizeMessageId,
+  outboundMessageId,
   referencedIds,
+  replyToken,
+  retryDelaySeconds,
+  ticketNumberFromTokens,
   ticketNumberInSubject,
   ticketSubject,
 } from './email.domain';
@@ -74,5 +80,55 @@ describe('essentialHeadersOnly', () => {
 
   it('leaves a message with only essential headers alone', () => {
     expect(essentialHeadersOnly(Buffer.from('From: a@b\r\nSubject: x\r\n\r\nbody'))).toBeNull();
+  });
+});
+
+describe('reply tokens', () => {
+  const secret = 'a'.repeat(64);
+  it('carry the ticket number, signed, inside our Message-IDs', () => {
+    const token = replyToken(secret, 10042);
+    expect(token).toMatch(/^kd10042-[0-9a-f]{12}$/);
+    const id = outboundMessageId(token, 'Support@Keepdesk.Example', 'AbC');
+    expect(id).toBe(`abc.${token}@keepdesk.example`);
+    expect(ticketNumberFromTokens(secret, ['other@x', id])).toBe(10042);
+  });
+
+  it('are refused when forged, signed with another key or for another number', () => {
+    const token = replyToken(secret, 7);
+    expect(ticketNumberFromTokens(secret, [`x.kd7-000000000000@h`])).toBeNull();
+    expect(ticketNumberFromTokens('b'.repeat(64), [`x.${token}@h`])).toBeNull();
+    expect(ticketNumberFromTokens(secret, [`x.${token.replace('kd7', 'kd8')}@h`])).toBeNull();
+    expect(ticketNumberFromTokens(secret, [])).toBeNull();
+  });
+});
+
+describe('automaticReason', () => {
+  const from = (headers: Record<string, string>) => (name: string) => headers[name];
+  it('knows RFC 3834, bulk and list mail, and vacation notices by their subject', () => {
+    expect(automaticReason(from({ 'auto-submitted': 'auto-replied' }), 'x')).toBe(
+      'Auto-Submitted: auto-replied',
+    );
+    expect(automaticReason(from({ precedence: 'Bulk' }), 'x')).toBe('Precedence: bulk');
+    expect(automaticReason(from({ 'x-autoreply': 'yes' }), 'x')).toBe('x-autoreply present');
+    expect(automaticReason(from({}), 'Abwesenheitsnotiz: Urlaub bis 3.1.')).toMatch(/automatic reply/);
+    expect(automaticReason(from({}), 'Out of Office: back Monday')).toMatch(/automatic reply/);
+  });
+
+  it('lets people through, including Auto-Submitted: no', () => {
+    expect(automaticReason(from({ 'auto-submitted': 'no' }), 'Meine Rechnung')).toBeNull();
+    expect(automaticReason(from({ precedence: 'first-class' }), 'Urlaubsreise storniert?')).toBeNull();
+  });
+});
+
+describe('retryDelaySeconds and fillTemplate', () => {
+  it('doubles from the base up to six hours', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelaySeconds(30, n))).toEqual([30, 60, 120, 240]);
+    expect(retryDelaySeconds(30, 20)).toBe(21_600);
+  });
+
+  it('fills known placeholders and leaves unknown ones', () => {
+    expect(fillTemplate('Ticket [#{{ number }}] – {{subject}} {{nope}}', { number: 5, subject: 'Hi' })).toBe(
+      'Ticket [#5] – Hi {{nope}}',
+    );
   });
 });

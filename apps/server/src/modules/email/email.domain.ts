@@ -1,3 +1,5 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
 /** Message-IDs as they are compared: without angle brackets and surrounding space, lower-case. */
 export function normalizeMessageId(value: string | undefined | null): string | null {
   const trimmed = (value ?? '').trim().replace(/^<|>$/g, '').trim().toLowerCase();
@@ -81,4 +83,79 @@ export function essentialHeadersOnly(raw: Buffer): Buffer | null {
   });
   if (kept.length === fields.length) return null;
   return Buffer.from(`${kept.join('\r\n')}\r\n\r\n${text.slice(bodyStart)}`, 'latin1');
+}
+
+/**
+ * The reply token in our outbound Message-IDs: the ticket number and a signature over it, so a reply that
+ * refers to one of our messages finds its ticket even when we no longer know that message, and nobody can
+ * make one up for a ticket of someone else.
+ */
+export function replyToken(secret: string, ticketNumber: number): string {
+  const signature = createHmac('sha256', secret).update(`ticket:${ticketNumber}`).digest('hex').slice(0, 12);
+  return `kd${ticketNumber}-${signature}`;
+}
+
+/** The ticket number whose valid reply token one of these Message-IDs carries, or null. */
+export function ticketNumberFromTokens(secret: string, messageIds: readonly string[]): number | null {
+  for (const id of messageIds) {
+    const match = /(?:^|\.)kd(\d{1,12})-([0-9a-f]{12})@/.exec(id);
+    if (!match) continue;
+    const number = Number(match[1]);
+    const expected = replyToken(secret, number).slice(-12);
+    if (timingSafeEqual(Buffer.from(expected), Buffer.from(match[2]!))) return number;
+  }
+  return null;
+}
+
+/** A Message-ID for a message we send: unique, with the reply token, at the mailbox's domain (no brackets). */
+export function outboundMessageId(token: string, fromAddress: string, unique: string): string {
+  const domain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1) || 'keepdesk.invalid';
+  return `${unique}.${token}@${domain}`.toLowerCase();
+}
+
+/** The subject of our reply: the ticket number in brackets (threading rule 2), one `Re:`. */
+export function replySubject(ticketNumber: number, subject: string): string {
+  return `Re: [#${ticketNumber}] ${ticketSubject(subject)}`;
+}
+
+/** Fills `{{name}}` placeholders; unknown ones stay as they are. */
+export function fillTemplate(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
+/** Seconds before retry `attempt` (1, 2, …): doubling from `base`, at most six hours. */
+export function retryDelaySeconds(base: number, attempt: number): number {
+  return Math.min(base * 2 ** Math.max(0, attempt - 1), 6 * 3600);
+}
+
+const AUTO_REPLY_SUBJECT =
+  /^(auto(matic)?( reply| response|matische antwort)|out of (the )?office|abwesenheitsnotiz|abwesend|urlaub|vacation|autoreply|automatische antwort)\b/i;
+
+/**
+ * Why a message was sent by a machine (RFC 3834 and the headers vacation responders and lists use), or null
+ * for a message a person wrote. Machines get no acknowledgement: two auto-responders must never talk forever.
+ */
+export function automaticReason(
+  header: (name: string) => string | undefined,
+  subject: string,
+): string | null {
+  const autoSubmitted = header('auto-submitted')?.trim().toLowerCase();
+  if (autoSubmitted && autoSubmitted !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  const precedence = header('precedence')?.trim().toLowerCase();
+  if (precedence && ['bulk', 'list', 'junk', 'auto_reply'].includes(precedence)) {
+    return `Precedence: ${precedence}`;
+  }
+  for (const name of [
+    'x-autoreply',
+    'x-autorespond',
+    'x-auto-response-suppress',
+    'list-id',
+    'list-unsubscribe',
+  ]) {
+    if (header(name) !== undefined) return `${name} present`;
+  }
+  if (AUTO_REPLY_SUBJECT.test(subject.trim())) return 'an automatic reply by its subject';
+  return null;
 }

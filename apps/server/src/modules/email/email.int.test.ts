@@ -197,6 +197,41 @@ describe('inbound e-mail', () => {
     expect(other.ticketId).not.toBe(ticket.id);
   });
 
+  it('shows inline (cid) images in the body, from attachments of their own', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const raw = eml([
+      `From: <inline-${uniq()}@example.com>`,
+      'To: support@keepdesk.example',
+      'Subject: Screenshot',
+      `Message-ID: <${uniq()}@m>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/related; boundary="rel"',
+      '',
+      '--rel',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>So sieht der Fehler aus:</p><p><img src="cid:shot@client" alt="Fehler"></p>',
+      '--rel',
+      'Content-Type: image/png; name="shot.png"',
+      'Content-ID: <shot@client>',
+      'Content-Disposition: inline; filename="shot.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      png.toString('base64'),
+      '--rel--',
+    ]);
+    const result = (await inbound(raw)).json<Result>();
+    const [message] = (await get<MessageList>(`/tickets/${result.ticketId}/messages`)).items;
+    const image = message!.attachments.find((a) => a.fileName === 'shot.png')!;
+    expect(message!.bodyHtml).toContain(`<img src="${image.url}" alt="Fehler" />`);
+    const served = await server.app.inject({ method: 'GET', url: image.url, headers: agent.headers });
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload.equals(png)).toBe(true);
+  });
+
   it('keeps a message without a sender, with the reason, and turns broken MIME into what could be read', async () => {
     const orphan = eml([
       'To: support@keepdesk.example',

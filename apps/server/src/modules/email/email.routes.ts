@@ -1,10 +1,18 @@
-import { CreateMailboxBody, Mailbox, MailboxList, UpdateMailboxBody } from '@keepdesk/contract';
+import {
+  CreateMailboxBody,
+  Delivery,
+  DeliveryList,
+  Mailbox,
+  MailboxList,
+  UpdateMailboxBody,
+} from '@keepdesk/contract';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { AppError, notFound } from '../../platform/errors';
 import { type App, actorOf } from '../../platform/http';
 import { ingestEmail, rawEmail } from './email.service';
 import { createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
+import { listDeliveries, retryDelivery } from './outbound.service';
 
 const tags = ['email'];
 
@@ -98,6 +106,33 @@ export function emailRoutes(deps: Deps) {
           .header('content-disposition', `attachment; filename="${req.params.id}.eml"`)
           .send(raw);
       },
+    );
+    app.get(
+      '/tickets/:id/deliveries',
+      {
+        schema: {
+          tags,
+          description:
+            'The e-mails sent about a ticket (replies, acknowledgements) and where each delivery stands: queued, sent, retrying (with the next attempt) or failed.',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: DeliveryList },
+        },
+        config: { access: { permission: 'tickets:read' } },
+      },
+      async (req) => listDeliveries(deps, req.params.id),
+    );
+    app.post(
+      '/deliveries/:id/retry',
+      {
+        schema: {
+          tags,
+          description: 'Sends a failed or waiting e-mail again now, with a fresh set of attempts.',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: Delivery },
+        },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req) => retryDelivery(deps, actorOf(req), req.params.id),
     );
   };
 }

@@ -4,17 +4,21 @@ import type { ParsedMail } from 'mailparser';
 import type { Deps } from '../../platform/context';
 import { isUniqueViolation, withTransaction } from '../../platform/db';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
+import { stableUuid } from '../../platform/jobs';
 import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
 import { addCustomerMessage, attachToMessage, createTicket, messageByExternalRef, tickets } from '../tickets';
 import {
+  automaticReason,
   essentialHeadersOnly,
   normalizeMessageId,
   referencedIds,
+  ticketNumberFromTokens,
   ticketNumberInSubject,
   ticketSubject,
 } from './email.domain';
-import { inboundEmails, mailboxes } from './email.tables';
+import { inboundEmails, mailboxes, outboundEmails } from './email.tables';
 import { mailboxFor } from './mailboxes.service';
+import { queueAcknowledgement, replySecret } from './outbound.service';
 
 export interface IngestResult {
   id: string;
@@ -57,6 +61,28 @@ async function parse(raw: Buffer): Promise<{ mail: ParsedMail | null; problem: s
   }
 }
 
+/** Points `cid:` image sources at the attachments they name; an unknown `cid:` is dropped by sanitising. */
+function withInlineImages(html: string, inline: ReadonlyMap<string, string>): string {
+  if (inline.size === 0) return html;
+  return html.replace(/(["'])cid:([^"']+)\1/gi, (whole, quote: string, cid: string) => {
+    const id = inline.get(normalizeMessageId(cid) ?? '');
+    return id ? `${quote}/api/v1/attachments/${id}${quote}` : whole;
+  });
+}
+
+/** A header as text, whether mailparser kept it as a string or parsed it into a value with parameters. */
+function headerText(mail: ParsedMail, name: string): string | undefined {
+  // mailparser gathers the List-* headers into one `list` value keyed by what follows the dash.
+  const value = name.startsWith('list-')
+    ? (mail.headers.get('list') as Record<string, unknown> | undefined)?.[name.slice(5)]
+    : mail.headers.get(name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(' ');
+  if (typeof value === 'object' && 'value' in value) return String(value.value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 /** Who a message was for: envelope-like headers first (Delivered-To, X-Original-To), then To and Cc. */
 function recipientsOf(mail: ParsedMail): string[] {
   const header = (name: string) => {
@@ -75,7 +101,10 @@ function recipientsOf(mail: ParsedMail): string[] {
   ];
 }
 
-/** The ticket a reply belongs to: by the Message-IDs it refers to, then by `[#number]` from the same sender. */
+/**
+ * The ticket a reply belongs to: by the Message-IDs it refers to (ours and the customer's), then by
+ * `[#number]` from the ticket's own requester, then by a valid reply token in one of those Message-IDs.
+ */
 async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<string | null> {
   const db = deps.database.db;
   const refs = referencedIds(mail.inReplyTo, mail.references);
@@ -87,22 +116,34 @@ async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<str
       .orderBy(desc(inboundEmails.receivedAt))
       .limit(1);
     if (known?.ticketId) return known.ticketId;
+    const [ours] = await db
+      .select({ ticketId: outboundEmails.ticketId })
+      .from(outboundEmails)
+      .where(inArray(outboundEmails.messageIdHeader, refs))
+      .orderBy(desc(outboundEmails.createdAt))
+      .limit(1);
+    if (ours) return ours.ticketId;
   }
   const number = ticketNumberInSubject(mail.subject);
-  if (number === null) return null;
-  // Never by the subject alone across senders: the number counts only from the ticket's own requester.
-  const [same] = await db
-    .select({ id: tickets.id })
-    .from(tickets)
-    .innerJoin(contactIdentities, eq(contactIdentities.contactId, tickets.requesterId))
-    .where(
-      and(
-        eq(tickets.number, number),
-        eq(contactIdentities.kind, 'email'),
-        eq(contactIdentities.value, normalizeEmail(from)),
-      ),
-    );
-  return same?.id ?? null;
+  if (number !== null) {
+    // Never by the subject alone across senders: the number counts only from the ticket's own requester.
+    const [same] = await db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .innerJoin(contactIdentities, eq(contactIdentities.contactId, tickets.requesterId))
+      .where(
+        and(
+          eq(tickets.number, number),
+          eq(contactIdentities.kind, 'email'),
+          eq(contactIdentities.value, normalizeEmail(from)),
+        ),
+      );
+    if (same) return same.id;
+  }
+  const byToken = refs.length > 0 ? ticketNumberFromTokens(await replySecret(deps), refs) : null;
+  if (byToken === null) return null;
+  const [signed] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, byToken));
+  return signed?.id ?? null;
 }
 
 /**
@@ -166,19 +207,40 @@ export async function ingestEmail(
   }
   if (!mail || !from) return resultOf(row!, false);
 
-  // Files over the attachment limit stay in the raw message, which remains downloadable.
-  const all = (mail.attachments ?? []).map((a) => ({ fileName: a.filename, data: a.content }));
+  // Files over the attachment limit stay in the raw message, which remains downloadable. Inline images get
+  // their ids now (derived from the message, the same on a retry), so that the body can show them.
+  const all = (mail.attachments ?? []).map((a, index) => ({
+    fileName: a.filename,
+    data: a.content,
+    contentId: a.contentId ? normalizeMessageId(a.contentId) : null,
+    id: stableUuid(`${row!.id}:attachment:${index}`),
+  }));
   const files = all.filter((f) => f.data.length <= deps.config.attachmentMaxBytes);
   const skipped = all.filter((f) => !files.includes(f)).map((f) => f.fileName ?? 'attachment');
+  const inline = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, f.id]));
   // The message carries the inbound record's id: after a crash the retry finds what was already written.
   const externalRef = `email:${row!.id}`;
   const written =
     (await messageByExternalRef(db, externalRef)) ??
-    (await writeMessage(deps, actor, mail, from, mailbox?.teamId ?? null, externalRef));
+    (await writeMessage(deps, actor, mail, from, mailbox?.teamId ?? null, externalRef, inline));
   await attachToMessage(deps, written.ticketId, written.messageId, files);
+  const automatic = automaticReason((name) => headerText(mail, name), mail.subject ?? '');
+  let ackSkipped: string | null = null;
+  if (written.opened && mailbox) {
+    ackSkipped = automatic
+      ? `sent by a machine (${automatic})`
+      : await queueAcknowledgement(deps, {
+          ticketId: written.ticketId,
+          mailbox,
+          to: from,
+          answering: messageIdHeader,
+        });
+  }
   const [done] = await db
     .update(inboundEmails)
     .set({
+      automatic,
+      ackSkipped,
       outcome: written.opened ? 'ticket' : 'reply',
       ticketId: written.ticketId,
       ticketMessageId: written.messageId,
@@ -205,8 +267,9 @@ async function writeMessage(
   from: string,
   teamId: string | null,
   externalRef: string,
+  inline: ReadonlyMap<string, string>,
 ): Promise<{ ticketId: string; messageId: string; opened: boolean }> {
-  const body = mail.html || mail.textAsHtml || mail.text || '';
+  const body = withInlineImages(mail.html || mail.textAsHtml || mail.text || '', inline);
   const name = mail.from?.value[0]?.name || undefined;
   try {
     const threadId = await threadOf(deps, mail, from);

@@ -43,6 +43,10 @@ export const inboundEmails = pgTable(
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     ticketMessageId: uuid('ticket_message_id').references(() => ticketMessages.id, { onDelete: 'set null' }),
     problem: text('problem'),
+    /** Why the message counts as sent by a machine (auto-reply, list, bulk): it gets no acknowledgement. */
+    automatic: text('automatic'),
+    /** Why a new ticket from this message was not acknowledged, when it was not. */
+    ackSkipped: text('ack_skipped'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -51,3 +55,46 @@ export const inboundEmails = pgTable(
     index('inbound_emails_ticket_idx').on(t.ticketId),
   ],
 );
+
+/**
+ * Every e-mail we send about a ticket (an agent's reply, an acknowledgement) with the headers that thread it
+ * and where its delivery stands: queued → sent, or retrying (with the next attempt) → failed.
+ */
+export const outboundEmails = pgTable(
+  'outbound_emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<'reply' | 'acknowledgement'>().notNull(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    ticketMessageId: uuid('ticket_message_id').references(() => ticketMessages.id, { onDelete: 'set null' }),
+    mailboxId: uuid('mailbox_id').references(() => mailboxes.id, { onDelete: 'set null' }),
+    fromAddress: text('from_address').notNull(),
+    toAddresses: text('to_addresses').array().notNull(),
+    ccAddresses: text('cc_addresses').array().notNull().default(sql`'{}'::text[]`),
+    subject: text('subject').notNull(),
+    messageIdHeader: text('message_id_header').notNull().unique(),
+    inReplyTo: text('in_reply_to'),
+    references: text('references').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status').$type<'queued' | 'sent' | 'retrying' | 'failed'>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('outbound_emails_ticket_idx').on(t.ticketId, t.createdAt),
+    uniqueIndex('outbound_emails_reply_idx').on(t.ticketMessageId).where(sql`${t.kind} = 'reply'`),
+    uniqueIndex('outbound_emails_ack_idx').on(t.ticketId).where(sql`${t.kind} = 'acknowledgement'`),
+    index('outbound_emails_to_idx').using('gin', t.toAddresses),
+  ],
+);
+
+/** Secrets this installation makes for itself on first use (the key that signs reply tokens). */
+export const emailSecrets = pgTable('email_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

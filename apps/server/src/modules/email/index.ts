@@ -1,3 +1,5 @@
 /** E-mail channel: raw messages in, threaded onto tickets. */
+
+export { deliverJob, QUEUE_REPLY, queueReplyJob } from './email.jobs';
 export { emailRoutes } from './email.routes';
 export { type SmtpListener, startSmtpListener } from './smtp.listener';

@@ -14,6 +14,8 @@ type AttachmentRow = typeof attachments.$inferSelect;
 export interface IncomingFile {
   fileName: string | undefined;
   data: Buffer;
+  /** A id chosen in advance, for a file the message body already points to (an inline image). */
+  id?: string;
 }
 
 function present(row: AttachmentRow): Attachment {
@@ -92,7 +94,8 @@ export async function attachToMessage(
     .limit(1);
   if (already) return;
   const stored = [];
-  for (const file of files) stored.push(await storeFile(deps, file));
+  for (const file of files)
+    stored.push({ ...(await storeFile(deps, file)), ...(file.id ? { id: file.id } : {}) });
   await deps.database.db.insert(attachments).values(stored.map((s) => ({ ...s, ticketId, messageId })));
 }
 

@@ -8,6 +8,7 @@ export {
   addMessage,
   createTicket,
   messageByExternalRef,
+  messageForDelivery,
   moveTicketsToContact,
   updateTicket,
 } from './tickets.service';

@@ -62,7 +62,7 @@ import {
   statusAfterAgentReply,
   type TicketState,
 } from './tickets.domain';
-import { tags, ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
+import { attachments, tags, ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
 
 const isSolved = (category: string) => category === 'solved' || category === 'closed';
 
@@ -880,6 +880,44 @@ export async function messageByExternalRef(
     .from(ticketMessages)
     .where(eq(ticketMessages.externalRef, externalRef));
   return row ?? null;
+}
+
+/** What a channel needs to send a message out: the message, its ticket and requester, its files. */
+export async function messageForDelivery(executor: Executor, messageId: string) {
+  const [row] = await executor
+    .select({
+      message: ticketMessages,
+      ticket: {
+        id: tickets.id,
+        number: tickets.number,
+        subject: tickets.subject,
+        language: tickets.language,
+        teamId: tickets.teamId,
+        requesterId: tickets.requesterId,
+        statusCategory: tickets.statusCategory,
+      },
+      authorName: users.name,
+      requesterName: contacts.name,
+      requesterEmail: sql<string | null>`(select ci.value from ${contactIdentities} ci
+        where ci.contact_id = ${tickets.requesterId} and ci.kind = 'email'
+        order by ci.is_primary desc, ci.created_at limit 1)`,
+    })
+    .from(ticketMessages)
+    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
+    .innerJoin(contacts, eq(contacts.id, tickets.requesterId))
+    .leftJoin(users, eq(users.id, ticketMessages.authorUserId))
+    .where(eq(ticketMessages.id, messageId));
+  if (!row) return null;
+  const files = await executor
+    .select({
+      fileName: attachments.fileName,
+      contentType: attachments.contentType,
+      storageKey: attachments.storageKey,
+    })
+    .from(attachments)
+    .where(eq(attachments.messageId, messageId))
+    .orderBy(asc(attachments.createdAt), asc(attachments.id));
+  return { ...row, ticket: { ...row.ticket, number: Number(row.ticket.number) }, files };
 }
 
 /** A colleague's public reply after the message the agent last saw: sending now would answer twice. */

@@ -1,0 +1,402 @@
+import { randomBytes } from 'node:crypto';
+import type { Delivery, DeliveryList } from '@keepdesk/contract';
+import { and, asc, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Deps } from '../../platform/context';
+import type { Executor } from '../../platform/db';
+import { AppError, notFound } from '../../platform/errors';
+import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
+import { escapeHtml } from '../../platform/html';
+import { stableUuid } from '../../platform/jobs';
+import type { MailMessage } from '../../platform/mail';
+import { messageForDelivery, tickets } from '../tickets';
+import { fillTemplate, outboundMessageId, replySubject, replyToken, retryDelaySeconds } from './email.domain';
+import { emailSecrets, inboundEmails, mailboxes, outboundEmails } from './email.tables';
+
+export const DELIVER_EMAIL = 'email.deliver';
+/** Attempts before a message counts as failed; the agent can then retry it by hand. */
+export const MAX_ATTEMPTS = 6;
+/** Automatic mail (acknowledgements) to one address per hour, at most: a loop stops here at the latest. */
+export const AUTOMATIC_PER_HOUR = 5;
+
+type OutboundRow = typeof outboundEmails.$inferSelect;
+type MailboxRow = typeof mailboxes.$inferSelect;
+
+const secrets = new WeakMap<object, Promise<string>>();
+
+/** This installation's key for reply tokens, made on first use and kept in the database. */
+export function replySecret(deps: Deps): Promise<string> {
+  let secret = secrets.get(deps.database);
+  if (!secret) {
+    secret = (async () => {
+      const db = deps.database.db;
+      await db
+        .insert(emailSecrets)
+        .values({ name: 'reply-token', value: randomBytes(32).toString('hex') })
+        .onConflictDoNothing();
+      const [row] = await db.select().from(emailSecrets).where(eq(emailSecrets.name, 'reply-token'));
+      return row!.value;
+    })();
+    secret.catch(() => secrets.delete(deps.database));
+    secrets.set(deps.database, secret);
+  }
+  return secret;
+}
+
+/** The mailbox that answers for a ticket: where its mail came in, else its team's, else the first one. */
+async function mailboxForTicket(
+  executor: Executor,
+  ticketId: string,
+  teamId: string | null,
+): Promise<MailboxRow | null> {
+  const [inbound] = await executor
+    .select({ mailbox: mailboxes })
+    .from(inboundEmails)
+    .innerJoin(mailboxes, eq(mailboxes.id, inboundEmails.mailboxId))
+    .where(and(eq(inboundEmails.ticketId, ticketId), eq(mailboxes.active, true)))
+    .orderBy(desc(inboundEmails.receivedAt))
+    .limit(1);
+  if (inbound) return inbound.mailbox;
+  const [fallback] = await executor
+    .select()
+    .from(mailboxes)
+    .where(eq(mailboxes.active, true))
+    .orderBy(sql`${mailboxes.teamId} is not distinct from ${teamId} desc`, asc(mailboxes.createdAt))
+    .limit(1);
+  return fallback ?? null;
+}
+
+/** In-Reply-To and References for a new message on a ticket: the customer's last mail, then the thread. */
+async function threadHeaders(executor: Executor, ticketId: string) {
+  const received = await executor
+    .select({ id: inboundEmails.messageIdHeader, at: inboundEmails.receivedAt })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.ticketId, ticketId), isNotNull(inboundEmails.messageIdHeader)));
+  const sent = await executor
+    .select({ id: outboundEmails.messageIdHeader, at: outboundEmails.createdAt })
+    .from(outboundEmails)
+    .where(eq(outboundEmails.ticketId, ticketId));
+  const thread = [...received, ...sent].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const lastReceived = received.sort((a, b) => b.at.getTime() - a.at.getTime())[0]?.id ?? null;
+  return {
+    inReplyTo: lastReceived ?? thread[thread.length - 1]?.id ?? null,
+    // The first message and the most recent ones: what mail clients need to thread, in a bounded header.
+    references: [
+      ...new Set([thread[0]?.id, ...thread.slice(-19).map((m) => m.id)].filter((id) => id !== undefined)),
+    ] as string[],
+  };
+}
+
+function senderOf(deps: Deps, mailbox: MailboxRow | null): string {
+  return mailbox ? `"${mailbox.senderName.replace(/"/g, "'")}" <${mailbox.address}>` : deps.config.mailFrom;
+}
+
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+async function newOutbound(
+  deps: Deps,
+  values: Omit<typeof outboundEmails.$inferInsert, 'messageIdHeader' | 'fromAddress' | 'mailboxId'> & {
+    ticketNumber: number;
+    mailbox: MailboxRow | null;
+    /** The Message-ID this answers when it is not yet recorded on the ticket (the message coming in now). */
+    answering?: string | null;
+  },
+): Promise<OutboundRow | null> {
+  const db = deps.database.db;
+  const { ticketNumber, mailbox, answering, ...row } = values;
+  const from = senderOf(deps, mailbox);
+  const token = replyToken(await replySecret(deps), ticketNumber);
+  const headers = await threadHeaders(db, row.ticketId);
+  const [created] = await db
+    .insert(outboundEmails)
+    .values({
+      ...row,
+      mailboxId: mailbox?.id ?? null,
+      fromAddress: from,
+      messageIdHeader: outboundMessageId(token, addressOf(from), randomBytes(9).toString('base64url')),
+      inReplyTo: answering ?? headers.inReplyTo,
+      references: answering ? [...new Set([...headers.references, answering])] : headers.references,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return created ?? null;
+}
+
+/**
+ * Queues the e-mail of an agent's public reply to the requester (and the ticket's CCs), once per message,
+ * and starts its delivery. Notes, customer messages and requesters without an address send nothing.
+ */
+export async function queueReply(deps: Deps, messageId: string): Promise<string | null> {
+  const db = deps.database.db;
+  const found = await messageForDelivery(db, messageId);
+  if (found?.message.visibility !== 'public' || found.message.authorKind !== 'agent') return null;
+  if (!found.requesterEmail) return null;
+  const mailbox = await mailboxForTicket(db, found.ticket.id, found.ticket.teamId);
+  const created = await newOutbound(deps, {
+    kind: 'reply',
+    ticketId: found.ticket.id,
+    ticketMessageId: messageId,
+    toAddresses: [found.requesterEmail],
+    subject: replySubject(found.ticket.number, found.ticket.subject),
+    ticketNumber: found.ticket.number,
+    mailbox,
+  });
+  const row =
+    created ??
+    (
+      await db
+        .select()
+        .from(outboundEmails)
+        .where(and(eq(outboundEmails.ticketMessageId, messageId), eq(outboundEmails.kind, 'reply')))
+    )[0];
+  if (!row) return null;
+  await startDelivery(deps, row);
+  return row.id;
+}
+
+/**
+ * Acknowledges a new ticket from e-mail in the mailbox's words and the ticket's language, unless the mailbox
+ * says not to or the address already got its share of automatic mail this hour. Returns why not, or null.
+ */
+export async function queueAcknowledgement(
+  deps: Deps,
+  input: { ticketId: string; mailbox: MailboxRow; to: string; answering: string | null },
+): Promise<string | null> {
+  const { mailbox, to } = input;
+  if (!mailbox.autoAcknowledge) return 'the mailbox sends no acknowledgements';
+  const db = deps.database.db;
+  const [ticket] = await db
+    .select({ id: tickets.id, number: tickets.number, subject: tickets.subject, language: tickets.language })
+    .from(tickets)
+    .where(eq(tickets.id, input.ticketId));
+  if (!ticket) return 'the ticket no longer exists';
+  const hourAgo = new Date(deps.now().getTime() - 3600_000);
+  const [recent] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outboundEmails)
+    .where(
+      and(
+        eq(outboundEmails.kind, 'acknowledgement'),
+        sql`${outboundEmails.toAddresses} @> array[${to}]::text[]`,
+        gt(outboundEmails.createdAt, hourAgo),
+        sql`${outboundEmails.ticketId} <> ${ticket.id}`,
+      ),
+    );
+  if ((recent?.n ?? 0) >= AUTOMATIC_PER_HOUR) {
+    return `no acknowledgement: ${to} got ${AUTOMATIC_PER_HOUR} automatic e-mails within the hour`;
+  }
+  const german = ticket.language === 'de';
+  const values = { number: ticket.number, subject: ticket.subject };
+  const subject = fillTemplate(german ? mailbox.ackSubjectDe : mailbox.ackSubjectEn, values);
+  const created = await newOutbound(deps, {
+    kind: 'acknowledgement',
+    ticketId: ticket.id,
+    toAddresses: [to],
+    subject: subject.includes(`[#${ticket.number}]`) ? subject : `[#${ticket.number}] ${subject}`,
+    ticketNumber: ticket.number,
+    mailbox,
+    answering: input.answering,
+  });
+  const row =
+    created ??
+    (
+      await db
+        .select()
+        .from(outboundEmails)
+        .where(and(eq(outboundEmails.ticketId, ticket.id), eq(outboundEmails.kind, 'acknowledgement')))
+    )[0];
+  if (row) await startDelivery(deps, row);
+  return null;
+}
+
+/** Hands the message to the delivery job; the same attempt is never enqueued twice. */
+async function startDelivery(deps: Deps, row: OutboundRow, startAfterSeconds?: number): Promise<void> {
+  if (row.status === 'sent' || row.status === 'failed') return;
+  await deps.jobs.send(
+    DELIVER_EMAIL,
+    { outboundId: row.id },
+    // Attempt and due time name the job: a repeated call for the same attempt is one job, a new round another.
+    { id: stableUuid(`${row.id}:${row.attempts}:${row.nextAttemptAt?.getTime() ?? ''}`), startAfterSeconds },
+  );
+}
+
+const transports = new Map<string, Transporter>();
+
+/** The mailbox's own SMTP server when it has one, else the installation's mailer. */
+async function send(deps: Deps, mailbox: MailboxRow | null, message: MailMessage): Promise<void> {
+  if (!mailbox?.smtpUrl) {
+    await deps.mailer.send(message);
+    return;
+  }
+  let transport = transports.get(mailbox.smtpUrl);
+  if (!transport) {
+    transport = nodemailer.createTransport(mailbox.smtpUrl);
+    transports.set(mailbox.smtpUrl, transport);
+  }
+  await transport.sendMail(message);
+}
+
+const bracketed = (id: string) => `<${id}>`;
+
+function withSignature(html: string, text: string, signature: string) {
+  if (!signature.trim()) return { html, text };
+  const signatureHtml = escapeHtml(signature).replace(/\n/g, '<br>');
+  return { html: `${html}<p>-- <br>${signatureHtml}</p>`, text: `${text}\n\n-- \n${signature}` };
+}
+
+/** The message as it goes out: headers that thread it, the body with the signature, the files. */
+async function compose(
+  deps: Deps,
+  row: OutboundRow,
+  mailbox: MailboxRow | null,
+): Promise<MailMessage | null> {
+  const common = {
+    from: row.fromAddress,
+    replyTo: addressOf(row.fromAddress),
+    to: row.toAddresses,
+    cc: row.ccAddresses,
+    subject: row.subject,
+    messageId: bracketed(row.messageIdHeader),
+    ...(row.inReplyTo ? { inReplyTo: bracketed(row.inReplyTo) } : {}),
+    references: row.references.map(bracketed),
+  };
+  if (row.kind === 'acknowledgement') {
+    const [ticket] = await deps.database.db
+      .select({ number: tickets.number, subject: tickets.subject, language: tickets.language })
+      .from(tickets)
+      .where(eq(tickets.id, row.ticketId));
+    if (!ticket || !mailbox) return null;
+    const german = ticket.language === 'de';
+    const text = fillTemplate(german ? mailbox.ackBodyDe : mailbox.ackBodyEn, {
+      number: Number(ticket.number),
+      subject: ticket.subject,
+    });
+    const body = withSignature(`<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`, text, mailbox.signature);
+    // RFC 3834: an automatic answer says so, and other machines then leave it unanswered.
+    return {
+      ...common,
+      ...body,
+      headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+    };
+  }
+  if (!row.ticketMessageId) return null;
+  const found = await messageForDelivery(deps.database.db, row.ticketMessageId);
+  if (!found) return null;
+  const attachments = [];
+  for (const file of found.files) {
+    attachments.push({
+      filename: file.fileName,
+      content: await deps.storage.get(file.storageKey),
+      contentType: file.contentType,
+    });
+  }
+  const body = withSignature(found.message.bodyHtml, found.message.bodyText, mailbox?.signature ?? '');
+  return { ...common, ...body, attachments };
+}
+
+/**
+ * One delivery attempt. Sent: done. Failed: the next attempt is scheduled with a doubling delay, and after
+ * `MAX_ATTEMPTS` the message is failed, for the agent to see and retry. Each change shows live on the ticket.
+ */
+export async function deliver(deps: Deps, outboundId: string): Promise<void> {
+  const db = deps.database.db;
+  const [row] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, outboundId));
+  if (!row || row.status === 'sent' || row.status === 'failed') return;
+  const [mailbox] = row.mailboxId
+    ? await db.select().from(mailboxes).where(eq(mailboxes.id, row.mailboxId))
+    : [];
+  const attempts = row.attempts + 1;
+  let update: Partial<OutboundRow>;
+  try {
+    const message = await compose(deps, row, mailbox ?? null);
+    if (!message) {
+      update = { status: 'failed', attempts, lastError: 'the ticket or its message no longer exists' };
+    } else {
+      await send(deps, mailbox ?? null, message);
+      update = { status: 'sent', attempts, lastError: null, nextAttemptAt: null, sentAt: deps.now() };
+    }
+  } catch (error) {
+    const reason = (error as Error).message.slice(0, 1000);
+    const final = attempts >= MAX_ATTEMPTS;
+    const delay = retryDelaySeconds(deps.config.mailRetrySeconds, attempts);
+    update = {
+      status: final ? 'failed' : 'retrying',
+      attempts,
+      lastError: reason,
+      nextAttemptAt: final ? null : new Date(deps.now().getTime() + delay * 1000),
+    };
+    deps.log.warn({ outboundId, attempts, err: error }, 'e-mail not delivered');
+    if (mailbox) {
+      await db
+        .update(mailboxes)
+        .set({ lastError: `sending: ${reason}`, lastErrorAt: deps.now() })
+        .where(eq(mailboxes.id, mailbox.id));
+    }
+  }
+  const [updated] = await db
+    .update(outboundEmails)
+    .set(update)
+    .where(eq(outboundEmails.id, outboundId))
+    .returning();
+  await recordChange(db, SYSTEM_ACTOR, {
+    action: 'ticket.email_delivery',
+    entityType: 'ticket',
+    entityId: row.ticketId,
+    data: { outboundId, status: updated!.status, attempts },
+  });
+  if (updated!.status === 'retrying') {
+    await startDelivery(deps, updated!, retryDelaySeconds(deps.config.mailRetrySeconds, attempts));
+  }
+}
+
+function presentDelivery(row: OutboundRow): Delivery {
+  return {
+    id: row.id,
+    kind: row.kind,
+    messageId: row.ticketMessageId,
+    to: row.toAddresses,
+    cc: row.ccAddresses,
+    subject: row.subject,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+    sentAt: row.sentAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The e-mails sent about a ticket, oldest first, with where each delivery stands. */
+export async function listDeliveries(deps: Deps, ticketId: string): Promise<DeliveryList> {
+  const rows = await deps.database.db
+    .select()
+    .from(outboundEmails)
+    .where(eq(outboundEmails.ticketId, ticketId))
+    .orderBy(asc(outboundEmails.createdAt));
+  return { items: rows.map(presentDelivery) };
+}
+
+/** Sends a failed (or waiting) message again now, with a fresh set of attempts. */
+export async function retryDelivery(deps: Deps, actor: Actor, outboundId: string): Promise<Delivery> {
+  const db = deps.database.db;
+  const [row] = await db.select().from(outboundEmails).where(eq(outboundEmails.id, outboundId));
+  if (!row) throw notFound('e-mail', outboundId);
+  if (row.status === 'sent') {
+    throw new AppError('CONFLICT', { message: 'this e-mail was delivered; there is nothing to retry' });
+  }
+  const [queued] = await db
+    .update(outboundEmails)
+    .set({ status: 'queued', attempts: 0, nextAttemptAt: deps.now() })
+    .where(eq(outboundEmails.id, outboundId))
+    .returning();
+  await recordChange(db, actor, {
+    action: 'ticket.email_retried',
+    entityType: 'ticket',
+    entityId: row.ticketId,
+    data: { outboundId },
+  });
+  await startDelivery(deps, queued!);
+  return presentDelivery(queued!);
+}
