@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CATCHER_PORT, LISTENER_PORT } from './e2e/mail-catcher';
 
 /**
  * Browser journeys in Debian's Chromium against a real Keepdesk: the web app is built, then the server
@@ -38,10 +39,19 @@ export default defineConfig({
       ],
     },
   },
+  // Outbound mail goes to a real SMTP server the journeys read (e2e/mail-catcher.ts); inbound mail comes in
+  // through Keepdesk's own SMTP listener.
+  globalSetup: './e2e/mail-catcher.ts',
   webServer: {
-    command: `npm run -s build -w @keepdesk/web && node apps/server/bin/keepdesk.mjs start --demo --data-dir ${dataDir} --port ${PORT}`,
+    command: `npm run -s build -w @keepdesk/web && node apps/server/bin/keepdesk.mjs start --demo --data-dir ${dataDir} --port ${PORT} --smtp-port ${LISTENER_PORT}`,
     url: `http://127.0.0.1:${PORT}/readyz`,
-    env: { KEEPDESK_LOG_LEVEL: 'warn', KEEPDESK_AUTH_RATE_LIMIT: '1000' },
+    env: {
+      KEEPDESK_LOG_LEVEL: 'warn',
+      KEEPDESK_AUTH_RATE_LIMIT: '1000',
+      KEEPDESK_MAIL_TRANSPORT: 'smtp',
+      KEEPDESK_SMTP_URL: `smtp://127.0.0.1:${CATCHER_PORT}`,
+      KEEPDESK_MAIL_RETRY_SECONDS: '2',
+    },
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: 'ignore',

@@ -70,6 +70,9 @@ test('an agent takes an unassigned ticket, notes, replies and sets it pending', 
   );
   await expect(colleague.getByRole('combobox', { name: 'Bearbeitung' })).toHaveValue('Aaron Agent');
 
+  // The reply leaves as an e-mail to the customer.
+  await expect(page.getByTestId('delivery').last()).toHaveAttribute('data-status', 'sent');
+
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press('s');
   await page.getByRole('option', { name: 'Pending' }).click();

@@ -1,7 +1,7 @@
 import type { TicketPage } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeToken, startTestServer, type TestServer } from '../test/harness';
-import { DEMO_USERS, seedDemo } from './demo';
+import { DEMO_MAILBOX, DEMO_USERS, seedDemo } from './demo';
 import { findUserByEmail } from './modules/auth';
 
 let server: TestServer;
@@ -28,5 +28,9 @@ describe('demo workspace', () => {
       new Set(['new', 'pending', 'on_hold', 'solved', 'open']),
     );
     expect(page.items.filter((t) => t.organization !== null).length).toBeGreaterThanOrEqual(6);
+    const mailboxes = await server.app.inject({ url: '/api/v1/mailboxes', headers: { authorization } });
+    expect(mailboxes.json<{ items: { address: string; teamId: string | null }[] }>().items).toEqual([
+      expect.objectContaining({ address: DEMO_MAILBOX, teamId: expect.any(String) }),
+    ]);
   });
 });

@@ -1,7 +1,14 @@
-import type { BuiltInRoleKey, CreateTicketFieldBody, FieldValue } from '@keepdesk/contract';
+import {
+  type BuiltInRoleKey,
+  CreateMailboxBody,
+  type CreateTicketFieldBody,
+  type FieldValue,
+} from '@keepdesk/contract';
+import { eq } from 'drizzle-orm';
 import { createUser, findUserByEmail } from './modules/auth';
 import { createOrganization } from './modules/customers';
-import { createTeam, putTeamMember } from './modules/teams';
+import { createMailbox, listMailboxes } from './modules/email';
+import { createTeam, putTeamMember, teams } from './modules/teams';
 import { addMessage, createField, createTicket, listFields, updateTicket } from './modules/tickets';
 import type { Deps } from './platform/context';
 import { SYSTEM_ACTOR } from './platform/events';
@@ -42,7 +49,28 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const people = await seedPeople(deps);
   const fields = await seedFields(deps);
   const tickets = await seedTickets(deps);
-  return { created: people || fields || tickets };
+  const mailbox = await seedMailbox(deps);
+  return { created: people || fields || tickets || mailbox };
+}
+
+/** The demo's support address: mail to it (through the SMTP listener or the inbound API) becomes tickets. */
+export const DEMO_MAILBOX = 'support@demo.keepdesk.test';
+
+async function seedMailbox(deps: Deps): Promise<boolean> {
+  const db = deps.database.db;
+  if ((await listMailboxes(deps)).items.some((m) => m.address === DEMO_MAILBOX)) return false;
+  const [team] = await db.select({ id: teams.id }).from(teams).where(eq(teams.name, DEMO_TEAMS[0]!.name));
+  await createMailbox(
+    deps,
+    SYSTEM_ACTOR,
+    CreateMailboxBody.parse({
+      address: DEMO_MAILBOX,
+      senderName: 'Keepdesk Demo Support',
+      teamId: team?.id ?? null,
+      signature: 'Ihr Support-Team · Your support team\nKeepdesk Demo GmbH',
+    }),
+  );
+  return true;
 }
 
 async function demoUserIds(deps: Deps): Promise<Map<string, string>> {

@@ -19,6 +19,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { HeldMailPage } from './settings/HeldMailPage';
 import { MailboxesPage } from './settings/MailboxesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
@@ -130,6 +131,12 @@ const mailboxesRoute = createRoute({
   component: MailboxesPage,
 });
 
+const heldMailRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/held-mail',
+  component: HeldMailPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -147,6 +154,7 @@ const routeTree = rootRoute.addChildren([
     tokensRoute,
     ticketFieldsRoute,
     mailboxesRoute,
+    heldMailRoute,
   ]),
 ]);
 

@@ -66,6 +66,9 @@ export const Contact = z
     id: z.uuid(),
     name: z.string(),
     emails: z.array(z.string()).meta({ description: 'The first is the primary address' }),
+    bouncingEmails: z
+      .array(z.object({ email: z.string(), since: z.iso.datetime(), reason: z.string() }))
+      .meta({ description: 'Addresses our mail bounced from (a delivery-status notification said so)' }),
     phones: z.array(z.string()),
     language: Language,
     timeZone: z.string().nullable(),

@@ -11,6 +11,9 @@ export const Mailbox = z
     teamId: z.uuid().nullable().meta({ description: 'Tickets from this address go to this team' }),
     signature: z.string(),
     autoAcknowledge: z.boolean(),
+    reopenSolved: z
+      .boolean()
+      .meta({ description: 'A reply to a solved ticket reopens it (true) or opens a new ticket (false)' }),
     ackSubjectEn: z.string(),
     ackBodyEn: z.string(),
     ackSubjectDe: z.string(),
@@ -41,6 +44,7 @@ export const CreateMailboxBody = z.object({
   teamId: z.uuid().nullable().default(null),
   signature: Template.default(''),
   autoAcknowledge: z.boolean().default(true),
+  reopenSolved: z.boolean().default(true),
   ackSubjectEn: Template.default('We received your request [#{{number}}]'),
   ackBodyEn: Template.default(
     'Hello,\n\nthank you for your message. Your request has the number #{{number}}; we will get back to you soon.',
@@ -57,6 +61,7 @@ export const UpdateMailboxBody = z.object({
   teamId: z.uuid().nullable().optional(),
   signature: Template.optional(),
   autoAcknowledge: z.boolean().optional(),
+  reopenSolved: z.boolean().optional(),
   ackSubjectEn: Template.optional(),
   ackBodyEn: Template.optional(),
   ackSubjectDe: Template.optional(),
@@ -89,3 +94,49 @@ export const Delivery = z
 export type Delivery = z.infer<typeof Delivery>;
 export const DeliveryList = z.object({ items: z.array(Delivery) });
 export type DeliveryList = z.infer<typeof DeliveryList>;
+
+export const HeldEmailKind = z.enum(['quarantined', 'spam', 'blocked', 'bounce']);
+export type HeldEmailKind = z.infer<typeof HeldEmailKind>;
+
+export const HeldEmail = z
+  .object({
+    id: z.uuid(),
+    kind: HeldEmailKind,
+    from: z.string().nullable(),
+    subject: z.string().nullable(),
+    mailbox: z.string().nullable().meta({ description: 'The mailbox address it came to' }),
+    problem: z.string().nullable().meta({ description: 'Why it was held' }),
+    size: z.number().int(),
+    receivedAt: z.iso.datetime(),
+    rawUrl: z.string().meta({ description: 'Download of the message exactly as it arrived' }),
+  })
+  .meta({ id: 'HeldEmail' });
+export type HeldEmail = z.infer<typeof HeldEmail>;
+export const HeldEmailList = z.object({ items: z.array(HeldEmail) });
+export type HeldEmailList = z.infer<typeof HeldEmailList>;
+export const HeldEmailQuery = z.object({
+  kind: HeldEmailKind.optional().meta({ description: 'Only this kind; all held mail without it' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const BlockPattern = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3)
+  .max(320)
+  .regex(/^(@?[a-z0-9.-]+\.[a-z]{2,}|[^\s@]+@[a-z0-9.-]+\.[a-z]{2,})$/, {
+    message: 'an address (spam@example.com) or a domain (example.com or @example.com)',
+  });
+
+export const EmailBlock = z
+  .object({ id: z.uuid(), pattern: z.string(), reason: z.string(), createdAt: z.iso.datetime() })
+  .meta({ id: 'EmailBlock' });
+export type EmailBlock = z.infer<typeof EmailBlock>;
+export const EmailBlockList = z.object({ items: z.array(EmailBlock) });
+export type EmailBlockList = z.infer<typeof EmailBlockList>;
+export const CreateEmailBlockBody = z.object({
+  pattern: BlockPattern,
+  reason: z.string().trim().max(500).default(''),
+});
+export type CreateEmailBlockBody = z.infer<typeof CreateEmailBlockBody>;

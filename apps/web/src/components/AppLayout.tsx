@@ -21,6 +21,7 @@ import {
   IconLanguage,
   IconLogout,
   IconMail,
+  IconMailOff,
   IconSearch,
   IconShieldLock,
   IconUser,
@@ -75,6 +76,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/mailboxes',
         label: t('nav.mailboxes'),
         icon: <IconMail size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/held-mail',
+        label: t('nav.heldMail'),
+        icon: <IconMailOff size={18} />,
         permission: 'tickets:admin',
       },
       {

@@ -9,7 +9,7 @@ export function notifyError(t: TFunction, error: unknown): void {
 }
 
 export function notifySaved(t: TFunction, message?: string): void {
-  notifications.show({ color: 'teal', message: message ?? t('common.saved') });
+  notifications.show({ color: 'teal', message: message ?? t('common.saved'), autoClose: 2500 });
 }
 
 /** Per-field messages of a 400/409 problem, keyed by field name. */

@@ -130,6 +130,7 @@ function MailboxModal({
     teamId: mailbox?.teamId ?? null,
     signature: mailbox?.signature ?? '',
     autoAcknowledge: mailbox?.autoAcknowledge ?? true,
+    reopenSolved: mailbox?.reopenSolved ?? true,
     ackSubjectEn: mailbox?.ackSubjectEn,
     ackBodyEn: mailbox?.ackBodyEn,
     ackSubjectDe: mailbox?.ackSubjectDe,
@@ -201,6 +202,12 @@ function MailboxModal({
             description={t('mailboxes.autoAcknowledgeHint')}
             checked={form.autoAcknowledge}
             onChange={(e) => set('autoAcknowledge', e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t('mailboxes.reopenSolved')}
+            description={t('mailboxes.reopenSolvedHint')}
+            checked={form.reopenSolved}
+            onChange={(e) => set('reopenSolved', e.currentTarget.checked)}
           />
           {mailbox && (
             <Tabs defaultValue="en">

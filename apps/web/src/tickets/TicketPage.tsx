@@ -774,6 +774,13 @@ function RequesterCard({ ticket }: { ticket: Ticket }) {
       )}
       {contact.data && (
         <Stack gap={2} mt="xs" data-testid="requester-details">
+          {contact.data.bouncingEmails.map((bounce) => (
+            <Tooltip key={bounce.email} label={bounce.reason} multiline w={280}>
+              <Badge color="red" variant="light" size="sm" data-testid="bouncing">
+                {t('tickets.bouncing', { email: bounce.email })}
+              </Badge>
+            </Tooltip>
+          ))}
           {contact.data.phones.map((phone) => (
             <Text key={phone} size="sm" c="dimmed">
               {phone}

@@ -52,6 +52,13 @@ async function presentContacts(executor: Executor, rows: ContactRow[]): Promise<
       id: row.id,
       name: row.name,
       emails: own.filter((i) => i.kind === 'email').map((i) => i.value),
+      bouncingEmails: own
+        .filter((i) => i.kind === 'email' && i.bouncingSince)
+        .map((i) => ({
+          email: i.value,
+          since: i.bouncingSince!.toISOString(),
+          reason: i.bounceReason ?? '',
+        })),
       phones: own.filter((i) => i.kind === 'phone').map((i) => i.value),
       language: row.language === 'de' ? 'de' : 'en',
       timeZone: row.timeZone,
@@ -631,4 +638,19 @@ export async function updateOrganization(
     });
     return after;
   });
+}
+
+/** Marks an address our mail bounced from; its contact page then says so. */
+export async function markEmailBouncing(
+  executor: Executor,
+  address: string,
+  reason: string,
+  at: Date,
+): Promise<boolean> {
+  const marked = await executor
+    .update(contactIdentities)
+    .set({ bouncingSince: sql`coalesce(${contactIdentities.bouncingSince}, ${at})`, bounceReason: reason })
+    .where(and(eq(contactIdentities.kind, 'email'), eq(contactIdentities.value, normalizeEmail(address))))
+    .returning({ value: contactIdentities.value });
+  return marked.length > 0;
 }

@@ -72,6 +72,9 @@ export const contactIdentities = pgTable(
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),
     isPrimary: boolean('is_primary').notNull().default(false),
+    /** Since when our mail to this address bounces, and why (from the delivery-status notification). */
+    bouncingSince: timestamp('bouncing_since', { withTimezone: true }),
+    bounceReason: text('bounce_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -4,6 +4,7 @@ export { normalizeEmail } from './customers.domain';
 export { customerRoutes, IDEMPOTENT } from './customers.routes';
 export {
   createOrganization,
+  markEmailBouncing,
   onContactMerge,
   requesterByEmail,
   requesterById,

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   automaticReason,
+  deliveryReport,
   essentialHeadersOnly,
   fillTemplate,
+  isBlocked,
+  isSpam,
   normalizeMessageId,
   outboundMessageId,
   referencedIds,
@@ -130,5 +133,75 @@ describe('retryDelaySeconds and fillTemplate', () => {
     expect(fillTemplate('Ticket [#{{ number }}] – {{subject}} {{nope}}', { number: 5, subject: 'Hi' })).toBe(
       'Ticket [#5] – Hi {{nope}}',
     );
+  });
+});
+
+describe('deliveryReport', () => {
+  const dsn = [
+    'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+    '',
+    '--B',
+    'Content-Type: text/plain',
+    '',
+    'Sorry.',
+    '--B',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.com',
+    '',
+    'Final-Recipient: rfc822; Gone@Example.com',
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 <gone@example.com>:',
+    '  User unknown',
+    '',
+    '--B',
+    'Content-Type: text/rfc822-headers',
+    '',
+    'Message-ID: <ABC.kd12-0123456789ab@keepdesk.example>',
+    '',
+    '--B--',
+  ].join('\r\n');
+
+  it('reads recipient, action, status, diagnostic (folded) and the returned Message-ID', () => {
+    expect(deliveryReport(dsn, 'multipart/report; report-type=delivery-status', 'mailer-daemon@mx')).toEqual({
+      recipients: [
+        {
+          address: 'gone@example.com',
+          action: 'failed',
+          status: '5.1.1',
+          diagnostic: '550 5.1.1 <gone@example.com>: User unknown',
+        },
+      ],
+      originalMessageIds: ['abc.kd12-0123456789ab@keepdesk.example'],
+    });
+  });
+
+  it('knows a daemon bounce without report structure, and ignores ordinary mail', () => {
+    const plain = 'Subject: Undeliverable\r\n\r\nYour mail to x failed.\r\n\r\nMessage-ID: <o@k>\r\n';
+    expect(deliveryReport(plain, 'text/plain', 'postmaster@mx.example')).toEqual({
+      recipients: [],
+      originalMessageIds: ['o@k'],
+    });
+    expect(deliveryReport(plain, 'text/plain', 'anna@example.com')).toBeNull();
+  });
+});
+
+describe('isBlocked and isSpam', () => {
+  it('matches an address, a domain and its subdomains, not look-alikes', () => {
+    const list = ['spam@example.com', '@bad.example', 'worse.example'];
+    expect(isBlocked('Spam@Example.com', list)).toBe('spam@example.com');
+    expect(isBlocked('x@bad.example', list)).toBe('@bad.example');
+    expect(isBlocked('x@mail.worse.example', list)).toBe('worse.example');
+    expect(isBlocked('x@notbad.example', list)).toBeNull();
+    expect(isBlocked('other@example.com', list)).toBeNull();
+  });
+
+  it('reads the spam flag headers', () => {
+    expect(isSpam((n) => ({ 'x-spam-flag': 'YES' })[n])).toBe(true);
+    expect(isSpam((n) => ({ 'x-spam-status': 'Yes, score=9.1' })[n])).toBe(true);
+    expect(isSpam((n) => ({ 'x-spam-status': 'No, score=0.1' })[n])).toBe(false);
+    expect(isSpam(() => undefined)).toBe(false);
   });
 });

@@ -159,3 +159,63 @@ export function automaticReason(
   if (AUTO_REPLY_SUBJECT.test(subject.trim())) return 'an automatic reply by its subject';
   return null;
 }
+
+export interface DeliveryReport {
+  /** Per recipient: the address, what happened (failed, delayed, delivered …) and the status code. */
+  recipients: { address: string; action: string; status: string; diagnostic: string | null }[];
+  /** Message-IDs of the returned message (its headers travel inside the report). */
+  originalMessageIds: string[];
+}
+
+/**
+ * Reads a delivery-status notification (RFC 3464: `multipart/report; report-type=delivery-status`) from the
+ * raw message, or a mailer daemon's bounce without that structure. Null for any other message.
+ */
+export function deliveryReport(raw: string, contentType: string, sender: string): DeliveryReport | null {
+  const isReport = /multipart\/report/i.test(contentType) && /delivery-status/i.test(contentType);
+  const isDaemon = /^(mailer-daemon|postmaster)@/i.test(sender.trim());
+  if (!isReport && !isDaemon) return null;
+  const headEnd = /\r?\n\r?\n/.exec(raw);
+  const body = headEnd ? raw.slice(headEnd.index + headEnd[0].length) : '';
+  const recipients: DeliveryReport['recipients'] = [];
+  for (const block of body.split(/\r?\n\s*\r?\n/)) {
+    const field = (name: string) =>
+      new RegExp(`^${name}:\\s*(.+(?:\\r?\\n[ \\t].+)*)`, 'im').exec(block)?.[1]?.replace(/\s+/g, ' ').trim();
+    const recipient = field('Final-Recipient') ?? field('Original-Recipient');
+    const action = field('Action');
+    if (!recipient || !action) continue;
+    const address = recipient
+      .replace(/^rfc822\s*;\s*/i, '')
+      .replace(/^<|>$/g, '')
+      .toLowerCase();
+    recipients.push({
+      address,
+      action: action.toLowerCase(),
+      status: field('Status') ?? '',
+      diagnostic: field('Diagnostic-Code')?.replace(/^smtp\s*;\s*/i, '') ?? null,
+    });
+  }
+  const originalMessageIds = [...body.matchAll(/^Message-ID:\s*<([^>\r\n]+)>/gim)]
+    .map((m) => normalizeMessageId(m[1]))
+    .filter((id): id is string => id !== null);
+  return { recipients, originalMessageIds: [...new Set(originalMessageIds)] };
+}
+
+/** A blocked sender: the address itself, or its domain (`example.com` or `@example.com`) or a parent domain. */
+export function isBlocked(address: string, patterns: readonly string[]): string | null {
+  const lower = address.trim().toLowerCase();
+  const domain = lower.slice(lower.lastIndexOf('@') + 1);
+  for (const raw of patterns) {
+    const pattern = raw.trim().toLowerCase().replace(/^@/, '');
+    if (!pattern) continue;
+    if (pattern.includes('@') ? lower === pattern : domain === pattern || domain.endsWith(`.${pattern}`)) {
+      return raw;
+    }
+  }
+  return null;
+}
+
+/** `X-Spam-Flag: YES` (SpamAssassin and most filters), or an `X-Spam-Status` that starts with Yes. */
+export function isSpam(header: (name: string) => string | undefined): boolean {
+  return /^\s*yes\b/i.test(header('x-spam-flag') ?? '') || /^\s*yes\b/i.test(header('x-spam-status') ?? '');
+}

@@ -1,7 +1,12 @@
 import {
+  CreateEmailBlockBody,
   CreateMailboxBody,
   Delivery,
   DeliveryList,
+  EmailBlock,
+  EmailBlockList,
+  HeldEmailList,
+  HeldEmailQuery,
   Mailbox,
   MailboxList,
   UpdateMailboxBody,
@@ -10,7 +15,8 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { AppError, notFound } from '../../platform/errors';
 import { type App, actorOf } from '../../platform/http';
-import { ingestEmail, rawEmail } from './email.service';
+import { ingestEmail, rawEmail, releaseEmail } from './email.service';
+import { addBlock, listBlocks, listHeldEmails, removeBlock } from './held.service';
 import { createMailbox, listMailboxes, updateMailbox } from './mailboxes.service';
 import { listDeliveries, retryDelivery } from './outbound.service';
 
@@ -21,7 +27,10 @@ const IngestResult = z
     id: z.uuid().meta({
       description: 'The inbound e-mail record; its raw message is at /channels/email/inbound/{id}/raw',
     }),
-    outcome: z.enum(['ticket', 'reply', 'quarantined']),
+    outcome: z.enum(['ticket', 'reply', 'quarantined', 'spam', 'blocked', 'bounce']).meta({
+      description:
+        'ticket or reply: taken in; quarantined: unreadable or without sender; spam, blocked: held for an admin; bounce: a delivery-status notification, noted on its ticket',
+    }),
     duplicate: z
       .boolean()
       .meta({ description: 'True when this message was taken in before; nothing new was written' }),
@@ -133,6 +142,63 @@ export function emailRoutes(deps: Deps) {
         config: { access: { permission: 'tickets:write' } },
       },
       async (req) => retryDelivery(deps, actorOf(req), req.params.id),
+    );
+    app.get(
+      '/channels/email/held',
+      {
+        schema: {
+          tags,
+          description:
+            'Mail that did not become a ticket: quarantined (unreadable, no sender), spam, blocked senders, bounces for unknown messages. Newest first.',
+          querystring: HeldEmailQuery,
+          response: { 200: HeldEmailList },
+        },
+        config: admin,
+      },
+      async (req) => listHeldEmails(deps, req.query),
+    );
+    app.post(
+      '/channels/email/inbound/:id/release',
+      {
+        schema: {
+          tags,
+          description: 'Takes a message out of spam or the block list: it becomes a ticket (or a reply) now.',
+          params: z.object({ id: z.uuid() }),
+          response: { 200: IngestResult },
+        },
+        config: admin,
+      },
+      async (req) => releaseEmail(deps, actorOf(req), req.params.id),
+    );
+    app.get(
+      '/email-blocks',
+      {
+        schema: { tags, description: 'Blocked senders and domains.', response: { 200: EmailBlockList } },
+        config: admin,
+      },
+      async () => listBlocks(deps),
+    );
+    app.post(
+      '/email-blocks',
+      {
+        schema: {
+          tags,
+          description:
+            'Blocks an address or a domain (with its subdomains): its mail is held, never a ticket.',
+          body: CreateEmailBlockBody,
+          response: { 201: EmailBlock },
+        },
+        config: admin,
+      },
+      async (req, reply) => reply.code(201).send(await addBlock(deps, actorOf(req), req.body)),
+    );
+    app.delete(
+      '/email-blocks/:id',
+      { schema: { tags, params: z.object({ id: z.uuid() }) }, config: admin },
+      async (req, reply) => {
+        await removeBlock(deps, actorOf(req), req.params.id);
+        return reply.code(204).send();
+      },
     );
   };
 }

@@ -3,26 +3,39 @@ import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import type { Deps } from '../../platform/context';
 import { isUniqueViolation, withTransaction } from '../../platform/db';
-import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
+import { AppError, notFound } from '../../platform/errors';
+import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { stableUuid } from '../../platform/jobs';
-import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
-import { addCustomerMessage, attachToMessage, createTicket, messageByExternalRef, tickets } from '../tickets';
+import { contactIdentities, markEmailBouncing, normalizeEmail, requesterByEmail } from '../customers';
+import {
+  addCustomerMessage,
+  addFollowersByEmail,
+  addSystemNote,
+  attachToMessage,
+  createTicket,
+  messageByExternalRef,
+  tickets,
+} from '../tickets';
 import {
   automaticReason,
+  type DeliveryReport,
+  deliveryReport,
   essentialHeadersOnly,
+  isBlocked,
+  isSpam,
   normalizeMessageId,
   referencedIds,
   ticketNumberFromTokens,
   ticketNumberInSubject,
   ticketSubject,
 } from './email.domain';
-import { inboundEmails, mailboxes, outboundEmails } from './email.tables';
+import { emailBlocks, inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
 import { mailboxFor } from './mailboxes.service';
 import { queueAcknowledgement, replySecret } from './outbound.service';
 
 export interface IngestResult {
   id: string;
-  outcome: 'ticket' | 'reply' | 'quarantined';
+  outcome: 'ticket' | 'reply' | 'quarantined' | 'spam' | 'blocked' | 'bounce';
   duplicate: boolean;
   ticketId: string | null;
   ticketMessageId: string | null;
@@ -30,6 +43,7 @@ export interface IngestResult {
 }
 
 type InboundRow = typeof inboundEmails.$inferSelect;
+type MailboxRow = typeof mailboxes.$inferSelect;
 
 function resultOf(row: InboundRow, duplicate: boolean): IngestResult {
   return {
@@ -154,7 +168,12 @@ async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<str
 export async function ingestEmail(
   deps: Deps,
   raw: Buffer,
-  options: { actor?: Actor; envelopeTo?: readonly string[] } = {},
+  options: {
+    actor?: Actor;
+    envelopeTo?: readonly string[];
+    /** An admin released it from the spam or block list: it becomes a ticket now. */
+    release?: boolean;
+  } = {},
 ): Promise<IngestResult> {
   const actor = options.actor ?? SYSTEM_ACTOR;
   const db = deps.database.db;
@@ -206,6 +225,8 @@ export async function ingestEmail(
     }
   }
   if (!mail || !from) return resultOf(row!, false);
+  const screened = options.release ? null : await screen(deps, row!, raw, mail, from);
+  if (screened) return resultOf(screened, false);
 
   // Files over the attachment limit stay in the raw message, which remains downloadable. Inline images get
   // their ids now (derived from the message, the same on a retry), so that the body can show them.
@@ -222,8 +243,9 @@ export async function ingestEmail(
   const externalRef = `email:${row!.id}`;
   const written =
     (await messageByExternalRef(db, externalRef)) ??
-    (await writeMessage(deps, actor, mail, from, mailbox?.teamId ?? null, externalRef, inline));
+    (await writeMessage(deps, actor, { mail, from, mailbox, externalRef, inline }));
   await attachToMessage(deps, written.ticketId, written.messageId, files);
+  await addCopiedPeople(deps, actor, written.ticketId, mail, from);
   const automatic = automaticReason((name) => headerText(mail, name), mail.subject ?? '');
   let ackSkipped: string | null = null;
   if (written.opened && mailbox) {
@@ -263,12 +285,15 @@ export async function ingestEmail(
 async function writeMessage(
   deps: Deps,
   actor: Actor,
-  mail: ParsedMail,
-  from: string,
-  teamId: string | null,
-  externalRef: string,
-  inline: ReadonlyMap<string, string>,
+  input: {
+    mail: ParsedMail;
+    from: string;
+    mailbox: MailboxRow | null;
+    externalRef: string;
+    inline: ReadonlyMap<string, string>;
+  },
 ): Promise<{ ticketId: string; messageId: string; opened: boolean }> {
+  const { mail, from, mailbox, externalRef, inline } = input;
   const body = withInlineImages(mail.html || mail.textAsHtml || mail.text || '', inline);
   const name = mail.from?.value[0]?.name || undefined;
   try {
@@ -282,6 +307,7 @@ async function writeMessage(
         body: body || '(empty message)',
         channel: 'email',
         externalRef,
+        reopenSolved: mailbox?.reopenSolved ?? true,
       });
       if (reply) return { ticketId: reply.ticket.id, messageId: reply.messageId, opened: false };
     }
@@ -296,7 +322,7 @@ async function writeMessage(
         type: 'question',
         channel: 'email',
         assigneeId: null,
-        teamId,
+        teamId: mailbox?.teamId ?? null,
         tags: [],
         customFields: {},
       },
@@ -308,6 +334,171 @@ async function writeMessage(
     if (twin) return twin;
     throw error;
   }
+}
+
+/** The Content-Type with its parameters, as one string (mailparser splits it into value and params). */
+function contentTypeOf(mail: ParsedMail): string {
+  const value = mail.headers.get('content-type') as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
+  if (!value || typeof value !== 'object') return String(value ?? '');
+  const params = Object.entries(value.params ?? {}).map(([key, v]) => `; ${key}=${v}`);
+  return `${value.value ?? ''}${params.join('')}`;
+}
+
+/**
+ * What must not become a ticket: a bounce (noted on the ticket it bounced from instead), spam, a blocked
+ * sender. Returns the row as recorded, or null for a message to take in.
+ */
+async function screen(
+  deps: Deps,
+  row: InboundRow,
+  raw: Buffer,
+  mail: ParsedMail,
+  from: string,
+): Promise<InboundRow | null> {
+  const db = deps.database.db;
+  const report = deliveryReport(raw.toString('latin1'), contentTypeOf(mail), from);
+  if (report) return recordBounce(deps, row, report, mail.subject ?? '');
+  const hold = async (outcome: 'spam' | 'blocked', problem: string) => {
+    const [held] = await db
+      .update(inboundEmails)
+      .set({ outcome, problem })
+      .where(eq(inboundEmails.id, row.id))
+      .returning();
+    return held!;
+  };
+  if (isSpam((name) => headerText(mail, name))) {
+    return hold('spam', 'marked as spam (X-Spam-Flag or X-Spam-Status)');
+  }
+  const patterns = await db.select({ pattern: emailBlocks.pattern }).from(emailBlocks);
+  const blocked = isBlocked(
+    from,
+    patterns.map((p) => p.pattern),
+  );
+  if (blocked) return hold('blocked', `the sender is on the block list (${blocked})`);
+  return null;
+}
+
+/**
+ * A delivery-status notification: the addresses that failed are marked bouncing, the e-mails it returns are
+ * marked failed, and the ticket they belong to gets an internal note with the reason.
+ */
+async function recordBounce(
+  deps: Deps,
+  row: InboundRow,
+  report: DeliveryReport,
+  subject: string,
+): Promise<InboundRow> {
+  const db = deps.database.db;
+  const failed = report.recipients.filter((r) => r.action === 'failed');
+  const delayedOnly = report.recipients.length > 0 && failed.length === 0;
+  const reason =
+    failed.map((r) => `${r.address}: ${[r.status, r.diagnostic].filter(Boolean).join(' ')}`).join('; ') ||
+    subject ||
+    'returned as undeliverable';
+  for (const recipient of failed) {
+    const why = [recipient.status, recipient.diagnostic].filter(Boolean).join(' ');
+    await markEmailBouncing(db, recipient.address, why, deps.now());
+  }
+  const returned =
+    report.originalMessageIds.length > 0
+      ? await db
+          .select()
+          .from(outboundEmails)
+          .where(inArray(outboundEmails.messageIdHeader, report.originalMessageIds))
+      : [];
+  if (!delayedOnly) {
+    for (const sent of returned) {
+      await db
+        .update(outboundEmails)
+        .set({ status: 'failed', lastError: `bounced: ${reason}`.slice(0, 1000), nextAttemptAt: null })
+        .where(eq(outboundEmails.id, sent.id));
+      await recordChange(db, SYSTEM_ACTOR, {
+        action: 'ticket.email_delivery',
+        entityType: 'ticket',
+        entityId: sent.ticketId,
+        data: { outboundId: sent.id, status: 'failed', bounced: true },
+      });
+    }
+  }
+  const ticketId = returned[0]?.ticketId ?? null;
+  let noteId: string | null = null;
+  if (ticketId) {
+    const externalRef = `email:${row.id}`;
+    const heading = delayedOnly
+      ? 'Zustellung verzögert · Delivery delayed'
+      : 'Zustellung fehlgeschlagen · Delivery failed';
+    noteId =
+      (await messageByExternalRef(db, externalRef))?.messageId ??
+      (await addSystemNote(deps, ticketId, {
+        body: `${heading}\n\n${reason}\n\n${returned.map((r) => r.subject).join('\n')}`,
+        externalRef,
+      }));
+  }
+  const [done] = await db
+    .update(inboundEmails)
+    .set({
+      outcome: 'bounce',
+      automatic: 'a delivery-status notification',
+      ticketId,
+      ticketMessageId: noteId,
+      problem: ticketId ? null : 'a bounce for a message we did not send or no longer know',
+    })
+    .where(eq(inboundEmails.id, row.id))
+    .returning();
+  return done!;
+}
+
+/**
+ * The people copied on a customer's mail (Cc, and To besides our addresses): agents follow the ticket, the
+ * others get our replies in Cc from now on.
+ */
+async function addCopiedPeople(deps: Deps, actor: Actor, ticketId: string, mail: ParsedMail, from: string) {
+  const db = deps.database.db;
+  const sender = normalizeEmail(from);
+  const copied = [
+    ...new Set(
+      [mail.to, mail.cc]
+        .flatMap((field) => (Array.isArray(field) ? field : field ? [field] : []))
+        .flatMap((group) => group.value.map((a) => normalizeEmail(a.address ?? '')))
+        .filter((address) => address.includes('@') && address !== sender),
+    ),
+  ].slice(0, 50);
+  if (copied.length === 0) return;
+  const ours = await db
+    .select({ address: mailboxes.address })
+    .from(mailboxes)
+    .where(inArray(mailboxes.address, copied));
+  const people = copied.filter((address) => !ours.some((m) => m.address === address));
+  const agents = await addFollowersByEmail(deps, actor, ticketId, people);
+  const customers = people.filter((address) => !agents.includes(address));
+  if (customers.length > 0) {
+    await db
+      .insert(ticketEmailCcs)
+      .values(customers.map((address) => ({ ticketId, address })))
+      .onConflictDoNothing();
+  }
+}
+
+/** Lets an admin take a message out of spam or the block list: it becomes a ticket as if it just arrived. */
+export async function releaseEmail(deps: Deps, actor: Actor, id: string): Promise<IngestResult> {
+  const db = deps.database.db;
+  const [row] = await db.select().from(inboundEmails).where(eq(inboundEmails.id, id));
+  if (!row) throw notFound('inbound e-mail', id);
+  if (row.outcome !== 'spam' && row.outcome !== 'blocked') {
+    throw new AppError('CONFLICT', {
+      message: `only spam or blocked mail can be released; this is ${row.outcome}`,
+    });
+  }
+  await db.update(inboundEmails).set({ outcome: 'received', problem: null }).where(eq(inboundEmails.id, id));
+  await recordChange(db, actor, {
+    action: 'email.released',
+    entityType: 'inbound_email',
+    entityId: id,
+    data: { was: row.outcome },
+  });
+  return ingestEmail(deps, await deps.storage.get(row.storageKey), { actor, release: true });
 }
 
 /** The stored raw message of an inbound e-mail. */

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { teams } from '../teams/teams.tables';
 import { ticketMessages, tickets } from '../tickets/tickets.tables';
 
@@ -17,6 +27,8 @@ export const mailboxes = pgTable('mailboxes', {
   ackBodyDe: text('ack_body_de').notNull(),
   smtpUrl: text('smtp_url'),
   active: boolean('active').notNull().default(true),
+  /** A customer's reply to a solved ticket reopens it (true) or opens a new ticket (false). */
+  reopenSolved: boolean('reopen_solved').notNull().default(true),
   lastReceivedAt: timestamp('last_received_at', { withTimezone: true }),
   lastError: text('last_error'),
   lastErrorAt: timestamp('last_error_at', { withTimezone: true }),
@@ -39,7 +51,14 @@ export const inboundEmails = pgTable(
     size: integer('size').notNull(),
     fromAddress: text('from_address'),
     subject: text('subject'),
-    outcome: text('outcome').$type<'received' | 'ticket' | 'reply'>().notNull().default('received'),
+    /**
+     * received (not yet, or never, a ticket: quarantined with `problem`), ticket, reply, spam, blocked, or
+     * bounce (a delivery-status notification, noted on the ticket it bounced from).
+     */
+    outcome: text('outcome')
+      .$type<'received' | 'ticket' | 'reply' | 'spam' | 'blocked' | 'bounce'>()
+      .notNull()
+      .default('received'),
     ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
     ticketMessageId: uuid('ticket_message_id').references(() => ticketMessages.id, { onDelete: 'set null' }),
     problem: text('problem'),
@@ -53,6 +72,11 @@ export const inboundEmails = pgTable(
     uniqueIndex('inbound_emails_message_id_idx').on(t.messageIdHeader),
     uniqueIndex('inbound_emails_hash_idx').on(t.contentHash).where(sql`${t.messageIdHeader} is null`),
     index('inbound_emails_ticket_idx').on(t.ticketId),
+    index('inbound_emails_held_idx')
+      .on(t.receivedAt.desc())
+      .where(
+        sql`${t.outcome} in ('received', 'spam', 'blocked') or (${t.outcome} = 'bounce' and ${t.ticketId} is null)`,
+      ),
   ],
 );
 
@@ -98,3 +122,24 @@ export const emailSecrets = pgTable('email_secrets', {
   value: text('value').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Senders whose mail never becomes a ticket: an address, or a domain with its subdomains. */
+export const emailBlocks = pgTable('email_blocks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  pattern: text('pattern').notNull().unique(),
+  reason: text('reason').notNull().default(''),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** People copied on a customer's e-mail who are no agents: our replies go to them in Cc. */
+export const ticketEmailCcs = pgTable(
+  'ticket_email_ccs',
+  {
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.address] })],
+);

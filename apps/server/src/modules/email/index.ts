@@ -2,4 +2,5 @@
 
 export { deliverJob, QUEUE_REPLY, queueReplyJob } from './email.jobs';
 export { emailRoutes } from './email.routes';
+export { createMailbox, listMailboxes } from './mailboxes.service';
 export { type SmtpListener, startSmtpListener } from './smtp.listener';

@@ -23,6 +23,7 @@ function present(row: MailboxRow): Mailbox {
     teamId: row.teamId,
     signature: row.signature,
     autoAcknowledge: row.autoAcknowledge,
+    reopenSolved: row.reopenSolved,
     ackSubjectEn: row.ackSubjectEn,
     ackBodyEn: row.ackBodyEn,
     ackSubjectDe: row.ackSubjectDe,

@@ -246,4 +246,83 @@ describe('outbound e-mail', () => {
     expect(sent[0]).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
     expect((await call('POST', `/deliveries/${failed[0]!.id}/retry`)).statusCode).toBe(409);
   }, 60_000);
+
+  it('copies Cc people on replies, makes copied agents followers, and learns from a bounce', async () => {
+    const from = `cc-${uniq()}@example.com`;
+    const colleague = `kollegin-${uniq()}@example.com`;
+    const agent = await bearerFor(server, 'agent');
+    const first = await inbound(
+      mail({
+        from,
+        subject: `Cc ${uniq()}`,
+        extra: [`Cc: ${colleague}, ${agent.user.email}, ${mailbox.address}`],
+      }),
+    );
+    const ticket = (await call('GET', `/tickets/${first.ticketId}`)).json<Ticket>();
+    const followers = (await call('GET', `/tickets/${ticket.id}/followers`)).json<{
+      items: { id: string }[];
+    }>();
+    expect(followers.items.map((f) => f.id)).toContain(agent.user.id);
+
+    await call('POST', `/tickets/${ticket.id}/messages`, { body: 'Antwort an alle', visibility: 'public' });
+    const sent = await sink.waitFor((m) => m.subject === `Re: [#${ticket.number}] ${ticket.subject}`);
+    const cc = sent.cc && !Array.isArray(sent.cc) ? sent.cc.value.map((a) => a.address) : [];
+    expect(cc).toEqual([colleague]);
+
+    // The customer's server returns it: the address is gone.
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.example.com>',
+      `To: ${mailbox.address}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <${uniq()}@mx.example.com>`,
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.com',
+      '',
+      `Final-Recipient: rfc822; ${from}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${sent.messageId}`,
+      `Subject: ${sent.subject}`,
+      '',
+      '--B--',
+    ];
+    const bounce = await inbound(dsn);
+    expect(bounce).toMatchObject({ outcome: 'bounce', ticketId: ticket.id });
+    const items = await deliveries(ticket.id);
+    const reply = items.find((d) => d.kind === 'reply')!;
+    expect(reply.status).toBe('failed');
+    expect(reply.lastError).toContain('5.1.1');
+    const contact = (await call('GET', `/contacts/${ticket.requester.id}`)).json<{
+      bouncingEmails: { email: string; reason: string }[];
+    }>();
+    expect(contact.bouncingEmails).toEqual([
+      expect.objectContaining({ email: from, reason: '5.1.1 550 5.1.1 User unknown' }),
+    ]);
+    const notes = (await call('GET', `/tickets/${ticket.id}/messages`)).json<MessageList>().items;
+    const note = notes.find((m) => m.authorKind === 'system')!;
+    expect(note.visibility).toBe('internal');
+    expect(note.bodyText).toContain('Delivery failed');
+    // A bounce is never acknowledged, and the same report twice changes nothing.
+    const again = await inbound(dsn);
+    expect(again.id).toBe(bounce.id);
+    const acks = await server.deps.database.query(
+      `select count(*)::int as n from outbound_emails where 'mailer-daemon@mx.example.com' = any(to_addresses)`,
+    );
+    expect(acks.rows[0]!.n).toBe(0);
+  });
 });

@@ -11,7 +11,7 @@ import { stableUuid } from '../../platform/jobs';
 import type { MailMessage } from '../../platform/mail';
 import { messageForDelivery, tickets } from '../tickets';
 import { fillTemplate, outboundMessageId, replySubject, replyToken, retryDelaySeconds } from './email.domain';
-import { emailSecrets, inboundEmails, mailboxes, outboundEmails } from './email.tables';
+import { emailSecrets, inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
 
 export const DELIVER_EMAIL = 'email.deliver';
 /** Attempts before a message counts as failed; the agent can then retry it by hand. */
@@ -134,11 +134,17 @@ export async function queueReply(deps: Deps, messageId: string): Promise<string 
   if (found?.message.visibility !== 'public' || found.message.authorKind !== 'agent') return null;
   if (!found.requesterEmail) return null;
   const mailbox = await mailboxForTicket(db, found.ticket.id, found.ticket.teamId);
+  const copied = await db
+    .select({ address: ticketEmailCcs.address })
+    .from(ticketEmailCcs)
+    .where(eq(ticketEmailCcs.ticketId, found.ticket.id))
+    .orderBy(asc(ticketEmailCcs.createdAt));
   const created = await newOutbound(deps, {
     kind: 'reply',
     ticketId: found.ticket.id,
     ticketMessageId: messageId,
     toAddresses: [found.requesterEmail],
+    ccAddresses: copied.map((c) => c.address).filter((address) => address !== found.requesterEmail),
     subject: replySubject(found.ticket.number, found.ticket.subject),
     ticketNumber: found.ticket.number,
     mailbox,

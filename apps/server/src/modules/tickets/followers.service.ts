@@ -65,6 +65,29 @@ export async function addFollowers(tx: Tx, actor: Actor, ticketId: string, userI
   return added.map((a) => a.userId);
 }
 
+/** Agents copied on a customer's e-mail follow its ticket; returns the addresses that were agents. */
+export async function addFollowersByEmail(
+  deps: Deps,
+  actor: Actor,
+  ticketId: string,
+  addresses: readonly string[],
+): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  return withTransaction(deps.database, async (tx) => {
+    const agents = await tx
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(inArray(users.email, [...addresses]), eq(users.isActive, true)));
+    await addFollowers(
+      tx,
+      actor,
+      ticketId,
+      agents.map((a) => a.id),
+    );
+    return agents.map((a) => a.email);
+  });
+}
+
 export async function follow(deps: Deps, actor: Actor, ticketId: string, userId: string): Promise<void> {
   await withTransaction(deps.database, async (tx) => {
     const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));

@@ -2,10 +2,12 @@
 
 export { attachToMessage } from './attachments.service';
 export { createField, listFields } from './fields.service';
+export { addFollowersByEmail } from './followers.service';
 export { ticketRoutes } from './tickets.routes';
 export {
   addCustomerMessage,
   addMessage,
+  addSystemNote,
   createTicket,
   messageByExternalRef,
   messageForDelivery,

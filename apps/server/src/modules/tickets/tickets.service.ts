@@ -33,7 +33,7 @@ import {
 import type { Deps } from '../../platform/context';
 import { type Executor, type Tx, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
-import { type Actor, changeCtes, NOTIFY_OUTBOX, recordChange } from '../../platform/events';
+import { type Actor, changeCtes, NOTIFY_OUTBOX, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { sanitizeMessage } from '../../platform/html';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { users } from '../auth';
@@ -819,11 +819,13 @@ export async function addCustomerMessage(
   deps: Deps,
   actor: Actor,
   id: string,
-  input: { contactId: string; body: string; channel: string; externalRef?: string },
+  input: { contactId: string; body: string; channel: string; externalRef?: string; reopenSolved?: boolean },
 ): Promise<{ messageId: string; ticket: { id: string; number: number } } | null> {
   return withTransaction(deps.database, async (tx) => {
     const row = await lockState(tx, id);
     if (row.statusCategory === 'closed') return null;
+    // Where solved means done, the customer's next message starts a new ticket (null) instead.
+    if (row.statusCategory === 'solved' && input.reopenSolved === false) return null;
     const body = sanitizeMessage(input.body);
     const now = deps.now();
     const [message] = await tx
@@ -862,6 +864,48 @@ export async function addCustomerMessage(
     });
     await notifyOfMessage(tx, deps, row, { messageId: message!.id, actorUserId: null, excerpt: body.text });
     return { messageId: message!.id, ticket: { id, number: Number(row.number) } };
+  });
+}
+
+/**
+ * An internal note written by Keepdesk itself (a bounce, a call record): no author, not sent to anybody. A
+ * second note from the same `externalRef` fails with a unique violation.
+ */
+export async function addSystemNote(
+  deps: Deps,
+  ticketId: string,
+  input: { body: string; externalRef?: string },
+): Promise<string> {
+  return withTransaction(deps.database, async (tx) => {
+    const row = await lockState(tx, ticketId);
+    const body = sanitizeMessage(input.body);
+    const now = deps.now();
+    const [message] = await tx
+      .insert(ticketMessages)
+      .values({
+        ticketId,
+        visibility: 'internal',
+        authorKind: 'system',
+        bodyHtml: body.html,
+        bodyText: body.text,
+        channel: row.channel,
+        externalRef: input.externalRef ?? null,
+        createdAt: now,
+        searchVector: messageVector(row.language, body.text),
+      })
+      .returning({ id: ticketMessages.id });
+    await tx
+      .update(tickets)
+      .set({ messageCount: sql`${tickets.messageCount} + 1`, updatedAt: now })
+      .where(eq(tickets.id, ticketId));
+    await addEvents(tx, ticketId, SYSTEM_ACTOR, [{ kind: 'noted', to: { messageId: message!.id } }]);
+    await recordChange(tx, SYSTEM_ACTOR, {
+      action: 'ticket.noted',
+      entityType: 'ticket',
+      entityId: ticketId,
+      data: { messageId: message!.id },
+    });
+    return message!.id;
   });
 }
 
