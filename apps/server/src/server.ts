@@ -16,6 +16,7 @@ import { customerRoutes, onContactMerge } from './modules/customers';
 import {
   deliverJob,
   emailRoutes,
+  ImapPoller,
   QUEUE_REPLY,
   queueReplyJob,
   type SmtpListener,
@@ -99,9 +100,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   watchAccessChanges(deps);
   onContactMerge(moveTicketsToContact);
   const isWorker = config.role !== 'web';
+  const imap = isWorker ? new ImapPoller(deps) : undefined;
   if (isWorker) {
     await jobs.work();
     await outbox.start();
+    imap!.start();
   }
 
   let isShuttingDown = false;
@@ -148,6 +151,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       if (isShuttingDown) return;
       isShuttingDown = true;
       await smtp?.close();
+      await imap?.stop();
       // Event streams never end on their own; browsers reconnect to another process.
       live.closeAll();
       await app.close();

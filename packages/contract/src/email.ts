@@ -22,6 +22,12 @@ export const Mailbox = z
       .string()
       .nullable()
       .meta({ description: 'Outbound SMTP for this address, password masked; null: the global transport' }),
+    imapUrl: z.string().nullable().meta({
+      description:
+        'IMAP account polled for this address (password masked); null: mail arrives by SMTP or API',
+    }),
+    imapFolder: z.string(),
+    lastPolledAt: z.iso.datetime().nullable().meta({ description: 'When the IMAP folder was last read' }),
     active: z.boolean(),
     lastReceivedAt: z.iso.datetime().nullable(),
     lastError: z.string().nullable(),
@@ -37,6 +43,13 @@ const SmtpUrl = z
   .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
   .max(500)
   .nullable();
+
+const ImapUrl = z
+  .string()
+  .regex(/^imaps?:\/\/[^\s@]+@[^\s]+$/, 'an imap:// or imaps:// URL with user and password')
+  .max(500)
+  .nullable();
+const ImapFolder = z.string().trim().min(1).max(200);
 
 export const CreateMailboxBody = z.object({
   address: Email,
@@ -54,6 +67,8 @@ export const CreateMailboxBody = z.object({
     'Guten Tag,\n\nvielen Dank für Ihre Nachricht. Ihre Anfrage hat die Nummer #{{number}}; wir melden uns in Kürze.',
   ),
   smtpUrl: SmtpUrl.default(null),
+  imapUrl: ImapUrl.default(null),
+  imapFolder: ImapFolder.default('INBOX'),
 });
 export type CreateMailboxBody = z.infer<typeof CreateMailboxBody>;
 export const UpdateMailboxBody = z.object({
@@ -67,6 +82,8 @@ export const UpdateMailboxBody = z.object({
   ackSubjectDe: Template.optional(),
   ackBodyDe: Template.optional(),
   smtpUrl: SmtpUrl.optional(),
+  imapUrl: ImapUrl.optional(),
+  imapFolder: ImapFolder.optional(),
   active: z.boolean().optional(),
 });
 export type UpdateMailboxBody = z.infer<typeof UpdateMailboxBody>;

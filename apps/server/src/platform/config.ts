@@ -105,6 +105,13 @@ const SETTINGS = {
     fallback: undefined,
     accepted: 'a PEM certificate file (chain) for STARTTLS',
   },
+  imapPollSeconds: {
+    env: 'KEEPDESK_IMAP_POLL_SECONDS',
+    schema: positiveInt,
+    fallback: '60',
+    accepted:
+      'seconds between IMAP checks besides IDLE (also how often a worker takes over a silent mailbox)',
+  },
   mailRetrySeconds: {
     env: 'KEEPDESK_MAIL_RETRY_SECONDS',
     schema: positiveInt,

@@ -85,6 +85,16 @@ export function MailboxesPage() {
                           })
                         : t('mailboxes.nothingYet')}
                     </Text>
+                    {mailbox.imapUrl && (
+                      <Text size="xs" c="dimmed">
+                        {mailbox.lastPolledAt
+                          ? t('mailboxes.lastPolled', {
+                              folder: mailbox.imapFolder,
+                              when: relativeTime(mailbox.lastPolledAt, i18n.language),
+                            })
+                          : t('mailboxes.notPolledYet', { folder: mailbox.imapFolder })}
+                      </Text>
+                    )}
                     {mailbox.lastError && (
                       <Text size="xs" c="red">
                         {mailbox.lastError}
@@ -136,15 +146,21 @@ function MailboxModal({
     ackSubjectDe: mailbox?.ackSubjectDe,
     ackBodyDe: mailbox?.ackBodyDe,
     smtpUrl: '',
+    imapUrl: '',
+    imapFolder: mailbox?.imapFolder ?? 'INBOX',
     active: mailbox?.active ?? true,
   });
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
     setForm({ ...form, [key]: value });
   const save = useMutation({
     mutationFn: () => {
-      const { address, smtpUrl, ...rest } = form;
-      // An empty SMTP field keeps the saved one (it is never shown); new mailboxes use the global transport.
-      const smtp = smtpUrl.trim() ? { smtpUrl: smtpUrl.trim() } : {};
+      const { address, smtpUrl, imapUrl, ...rest } = form;
+      // An empty SMTP or IMAP field keeps the saved one (it is never shown); new mailboxes use the global
+      // transport and take mail by SMTP or API only.
+      const smtp = {
+        ...(smtpUrl.trim() ? { smtpUrl: smtpUrl.trim() } : {}),
+        ...(imapUrl.trim() ? { imapUrl: imapUrl.trim() } : {}),
+      };
       return mailbox
         ? api.patch<Mailbox>(`/mailboxes/${mailbox.id}`, { ...rest, ...smtp })
         : api.post<Mailbox>('/mailboxes', { address, ...rest, ...smtp });
@@ -246,6 +262,26 @@ function MailboxModal({
             error={errors.smtpUrl}
             onChange={(e) => set('smtpUrl', e.currentTarget.value)}
           />
+          <Group grow align="flex-start">
+            <TextInput
+              label={t('mailboxes.imapUrl')}
+              description={
+                mailbox?.imapUrl
+                  ? t('mailboxes.smtpSaved', { url: mailbox.imapUrl })
+                  : t('mailboxes.imapHint')
+              }
+              placeholder="imaps://user:password@imap.example.com"
+              value={form.imapUrl}
+              error={errors.imapUrl}
+              onChange={(e) => set('imapUrl', e.currentTarget.value)}
+            />
+            <TextInput
+              label={t('mailboxes.imapFolder')}
+              value={form.imapFolder}
+              error={errors.imapFolder}
+              onChange={(e) => set('imapFolder', e.currentTarget.value)}
+            />
+          </Group>
           {mailbox && (
             <Checkbox
               label={t('mailboxes.active')}

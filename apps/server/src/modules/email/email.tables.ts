@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -26,6 +27,15 @@ export const mailboxes = pgTable('mailboxes', {
   ackSubjectDe: text('ack_subject_de').notNull(),
   ackBodyDe: text('ack_body_de').notNull(),
   smtpUrl: text('smtp_url'),
+  /** IMAP polling: the account, the folder, and how far it was read (UIDVALIDITY and the last UID taken in). */
+  imapUrl: text('imap_url'),
+  imapFolder: text('imap_folder').notNull().default('INBOX'),
+  imapUidValidity: bigint('imap_uid_validity', { mode: 'number' }),
+  imapLastUid: bigint('imap_last_uid', { mode: 'number' }).notNull().default(0),
+  /** The one process that watches this mailbox, until when (renewed while it runs). */
+  imapLeaseOwner: text('imap_lease_owner'),
+  imapLeaseUntil: timestamp('imap_lease_until', { withTimezone: true }),
+  lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
   active: boolean('active').notNull().default(true),
   /** A customer's reply to a solved ticket reopens it (true) or opens a new ticket (false). */
   reopenSolved: boolean('reopen_solved').notNull().default(true),

@@ -2,5 +2,6 @@
 
 export { deliverJob, QUEUE_REPLY, queueReplyJob } from './email.jobs';
 export { emailRoutes } from './email.routes';
+export { ImapPoller } from './imap.poller';
 export { createMailbox, listMailboxes } from './mailboxes.service';
 export { type SmtpListener, startSmtpListener } from './smtp.listener';

@@ -9,10 +9,10 @@ import { mailboxes } from './email.tables';
 
 type MailboxRow = typeof mailboxes.$inferSelect;
 
-/** An SMTP URL with its password replaced, for answers and logs. */
+/** An SMTP or IMAP URL with its password replaced, for answers and logs. */
 export function maskSmtpUrl(url: string | null): string | null {
   if (!url) return null;
-  return url.replace(/^(smtps?:\/\/[^:/@]+):[^@]*@/, '$1:***@');
+  return url.replace(/^((?:smtp|imap)s?:\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }
 
 function present(row: MailboxRow): Mailbox {
@@ -29,6 +29,9 @@ function present(row: MailboxRow): Mailbox {
     ackSubjectDe: row.ackSubjectDe,
     ackBodyDe: row.ackBodyDe,
     smtpUrl: maskSmtpUrl(row.smtpUrl),
+    imapUrl: maskSmtpUrl(row.imapUrl),
+    imapFolder: row.imapFolder,
+    lastPolledAt: row.lastPolledAt?.toISOString() ?? null,
     active: row.active,
     lastReceivedAt: row.lastReceivedAt?.toISOString() ?? null,
     lastError: row.lastError,
@@ -75,13 +78,25 @@ export async function updateMailbox(
     const [before] = await tx.select().from(mailboxes).where(eq(mailboxes.id, id)).for('update');
     if (!before) throw notFound('mailbox', id);
     await teamNameOrFail(tx, input.teamId);
-    const [row] = await tx.update(mailboxes).set(input).where(eq(mailboxes.id, id)).returning();
-    const { smtpUrl, ...visible } = input;
+    // Another account or folder is read from its start: UIDs of one folder mean nothing in another.
+    const elsewhere =
+      (input.imapUrl !== undefined && input.imapUrl !== before.imapUrl) ||
+      (input.imapFolder !== undefined && input.imapFolder !== before.imapFolder);
+    const [row] = await tx
+      .update(mailboxes)
+      .set({ ...input, ...(elsewhere ? { imapUidValidity: null, imapLastUid: 0 } : {}) })
+      .where(eq(mailboxes.id, id))
+      .returning();
+    const { smtpUrl, imapUrl, ...visible } = input;
     await recordChange(tx, actor, {
       action: 'mailbox.updated',
       entityType: 'mailbox',
       entityId: id,
-      data: { ...visible, ...(smtpUrl !== undefined ? { smtpUrl: maskSmtpUrl(smtpUrl) } : {}) },
+      data: {
+        ...visible,
+        ...(smtpUrl !== undefined ? { smtpUrl: maskSmtpUrl(smtpUrl) } : {}),
+        ...(imapUrl !== undefined ? { imapUrl: maskSmtpUrl(imapUrl) } : {}),
+      },
     });
     return present(row!);
   });
