@@ -44,7 +44,7 @@ export async function syncFolder(deps: Deps, client: ImapFlow, mailboxId: string
   uids.sort((a, b) => a - b);
   for (const uid of uids) {
     const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-    if (message?.source) {
+    if (message !== false && message.source) {
       await ingestEmail(deps, message.source, { envelopeTo: [row.address] });
     }
     last = uid;
