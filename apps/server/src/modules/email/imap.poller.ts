@@ -44,9 +44,9 @@ export async function syncFolder(deps: Deps, client: ImapFlow, mailboxId: string
   uids.sort((a, b) => a - b);
   for (const uid of uids) {
     const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-    if (message !== false && message.source) {
-      await ingestEmail(deps, message.source, { envelopeTo: [row.address] });
-    }
+    // Gone meanwhile (expunged by another client): nothing to take in.
+    const source = message ? message.source : undefined;
+    if (source) await ingestEmail(deps, source, { envelopeTo: [row.address] });
     last = uid;
     await db
       .update(mailboxes)
