@@ -23,6 +23,7 @@ import {
   startSmtpListener,
 } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
+import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
@@ -74,6 +75,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   live.expose('ticket', 'tickets:read');
   live.expose('contact', 'customers:read');
   live.expose('organization', 'customers:read');
+  live.forwardToUser(CALL_TOPIC);
   const storage = createStorage(config, database);
   const deps: Deps = {
     config,
@@ -95,6 +97,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(queueReplyJob(deps));
   await jobs.define(deliverJob(deps));
   outbox.route('ticket.replied', QUEUE_REPLY);
+  await jobs.define(callbackDueJob(deps));
   await bus.start();
   live.start();
   watchAccessChanges(deps);
@@ -128,6 +131,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(ticketRoutes(deps));
       await api.register(notificationRoutes(deps));
       await api.register(emailRoutes(deps));
+      await api.register(phoneRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -21,6 +21,8 @@ export interface PresenceEvent {
 
 /** Presence events of this browser's live stream, for the ticket pages that show them. */
 const presenceEvents = new EventTarget();
+/** Calls this user took (the telephony system said so), for the call pop-up. */
+const callEvents = new EventTarget();
 
 function applyChange(queryClient: QueryClient, change: ChangeEvent): void {
   if (change.entityType === 'ticket') {
@@ -48,6 +50,10 @@ export function useLiveUpdates(): void {
       'notification',
       () => void queryClient.invalidateQueries({ queryKey: ['notifications'] }),
     );
+    source.addEventListener('call', (event) => {
+      const { callId } = JSON.parse(event.data) as { callId: string };
+      callEvents.dispatchEvent(new CustomEvent('call', { detail: callId }));
+    });
     source.addEventListener('presence', (event) => {
       presenceEvents.dispatchEvent(
         new CustomEvent('presence', { detail: JSON.parse(event.data) as PresenceEvent }),
@@ -109,4 +115,18 @@ export function usePresence(ticketId: string, myUserId: string, typing: boolean)
   useEffect(() => () => void announce(ticketId, 'left'), [ticketId]);
 
   return [...others.values()];
+}
+
+/** The ids of the calls this user took while the page is open, newest last, until dismissed. */
+export function useCallPops(): { callIds: string[]; dismiss: (callId: string) => void } {
+  const [callIds, setCallIds] = useState<string[]>([]);
+  useEffect(() => {
+    const listener = (event: Event) => {
+      const callId = (event as CustomEvent<string>).detail;
+      setCallIds((current) => (current.includes(callId) ? current : [...current, callId]));
+    };
+    callEvents.addEventListener('call', listener);
+    return () => callEvents.removeEventListener('call', listener);
+  }, []);
+  return { callIds, dismiss: (callId) => setCallIds((current) => current.filter((id) => id !== callId)) };
 }

@@ -5,5 +5,6 @@ export * from './email';
 export * from './fields';
 export * from './health';
 export * from './notifications';
+export * from './phone';
 export * from './teams';
 export * from './tickets';

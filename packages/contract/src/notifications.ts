@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const NOTIFICATION_KINDS = ['mention', 'assigned', 'activity'] as const;
+export const NOTIFICATION_KINDS = ['mention', 'assigned', 'activity', 'callback_due'] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 
 export const Notification = z
@@ -8,7 +8,7 @@ export const Notification = z
     id: z.uuid(),
     kind: NotificationKind.meta({
       description:
-        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message',
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due',
     }),
     ticket: z.object({ id: z.uuid(), number: z.number().int(), subject: z.string() }),
     actor: z.object({ id: z.uuid(), name: z.string() }).nullable(),

@@ -6,7 +6,8 @@ import { type App, type Principal, principalOf } from './http';
 export type LiveEvent =
   | { type: 'change'; entityType: string; entityId: string; action: string }
   | { type: 'presence'; ticketId: string; userId: string; name: string; state: PresenceState; at: string }
-  | { type: 'notification'; userId: string };
+  | { type: 'notification'; userId: string }
+  | { type: 'call'; userId: string; callId: string };
 
 export type PresenceState = 'viewing' | 'typing' | 'left';
 
@@ -26,6 +27,8 @@ export class LiveHub {
   private readonly clients = new Set<Client>();
   /** Which permission lets a browser hear about changes of an entity type; others are not forwarded. */
   private readonly audiences = new Map<string, string>();
+  /** Bus topics whose messages concern one user (`data.userId`) and go to that user's browsers only. */
+  private readonly personal = new Set<string>(['notification']);
   private unsubscribe: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -34,6 +37,11 @@ export class LiveHub {
   /** Changes of `entityType` go to browsers whose user has `permission`. */
   expose(entityType: string, permission: string): void {
     this.audiences.set(entityType, permission);
+  }
+
+  /** Messages on `topic` (with `data.userId`) reach that user's browsers as events named after the topic. */
+  forwardToUser(topic: string): void {
+    this.personal.add(topic);
   }
 
   start(): void {
@@ -98,10 +106,10 @@ export class LiveHub {
       }
     } else if (message.topic === 'presence') {
       this.send(message.data as LiveEvent, this.audiences.get('ticket') ?? 'tickets:read');
-    } else if (message.topic === 'notification') {
-      // A user's notifications concern only their own browsers.
+    } else if (this.personal.has(message.topic)) {
+      // A user's notifications and calls concern only their own browsers.
       const userId = String(message.data.userId ?? '');
-      const frame = `event: notification\ndata: ${JSON.stringify({ type: 'notification', userId })}\n\n`;
+      const frame = `event: ${message.topic}\ndata: ${JSON.stringify({ type: message.topic, ...message.data })}\n\n`;
       for (const client of this.clients) {
         if (client.principal.userId === userId) client.reply.raw.write(frame);
       }
@@ -125,7 +133,7 @@ export function liveRoutes(live: LiveHub) {
         schema: {
           tags: ['live'],
           description:
-            'Server-Sent Events: `change` (an entity changed; load it again), `presence` (who views or types on a ticket) and `notification` (your notifications changed).',
+            'Server-Sent Events: `change` (an entity changed; load it again), `presence` (who views or types on a ticket), `notification` (your notifications changed) and `call` (a call you took: load /calls/{callId}).',
         },
         config: { access: { permission: null } },
       },

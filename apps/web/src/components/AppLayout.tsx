@@ -35,6 +35,7 @@ import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../api';
 import { currentLanguage, type UiLanguage } from '../i18n';
 import { useLiveUpdates } from '../live';
+import { CallPopups } from '../phone/CallPopup';
 import { can, meQuery, useMe } from '../session';
 import { notifyError } from './feedback';
 import { NotificationBell } from './NotificationBell';
@@ -165,6 +166,7 @@ export function AppLayout() {
       <AppShell.Main>
         <Outlet />
       </AppShell.Main>
+      <CallPopups />
     </AppShell>
   );
 }

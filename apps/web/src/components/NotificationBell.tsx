@@ -11,7 +11,7 @@ import {
   Text,
   UnstyledButton,
 } from '@mantine/core';
-import { IconAt, IconBell, IconMessage, IconUserCheck } from '@tabler/icons-react';
+import { IconAt, IconBell, IconMessage, IconPhoneCall, IconUserCheck } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -19,7 +19,12 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { relativeTime } from '../tickets/format';
 
-const ICONS = { mention: IconAt, assigned: IconUserCheck, activity: IconMessage } as const;
+const ICONS = {
+  mention: IconAt,
+  assigned: IconUserCheck,
+  activity: IconMessage,
+  callback_due: IconPhoneCall,
+} as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */
 export function NotificationBell() {

@@ -1,11 +1,11 @@
 import { Button, Card, SimpleGrid, Text, ThemeIcon, Title } from '@mantine/core';
-import { IconChartLine, IconHeartHandshake, IconInbox, IconMail } from '@tabler/icons-react';
+import { IconChartLine, IconHeartHandshake, IconInbox } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { MyCallbacks } from '../phone/MyCallbacks';
 import { can, useMe } from '../session';
 
 const COMING = [
-  { key: 'email', icon: <IconMail size={20} /> },
   { key: 'reporting', icon: <IconChartLine size={20} /> },
   { key: 'retention', icon: <IconHeartHandshake size={20} /> },
 ] as const;
@@ -24,6 +24,7 @@ export function HomePage() {
           {t('home.openTickets')}
         </Button>
       )}
+      {can(me, 'tickets:read') && <MyCallbacks />}
       <Text c="dimmed" mt="xl" mb="md">
         {t('home.intro')}
       </Text>

@@ -59,6 +59,7 @@ import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
 import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
+import { PhoneCard } from '../phone/PhoneCard';
 import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { useColleagues } from './colleagues';
@@ -247,6 +248,7 @@ export function TicketPage() {
         <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
         <FollowersCard ticketId={ticketId} myId={me.user.id} />
         <LinksCard ticket={data} disabled={!mayWrite || closed} />
+        <PhoneCard ticket={data} disabled={!mayWrite || closed} />
         <RequesterCard ticket={data} />
       </Stack>
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>

@@ -217,19 +217,38 @@ export function createContact(deps: Deps, actor: Actor, input: CreateContactBody
 }
 
 /** The contact who owns `email`, created (and linked to the organisation of its domain) when new. */
-export async function findOrCreateContactByEmail(
+export function findOrCreateContactByEmail(
   tx: Tx,
   actor: Actor,
   email: string,
   name?: string,
   language: 'de' | 'en' = 'en',
+): Promise<Contact> {
+  return findOrCreateContact(tx, actor, { kind: 'email', value: normalizeEmail(email) }, name, language);
+}
+
+/** The contact with this phone number, created when there is none (a caller we do not know yet). */
+export function findOrCreateContactByPhone(
+  tx: Tx,
+  actor: Actor,
+  phone: string,
+  language: 'de' | 'en' = 'de',
+): Promise<Contact> {
+  return findOrCreateContact(tx, actor, { kind: 'phone', value: normalizePhone(phone) }, '', language);
+}
+
+async function findOrCreateContact(
+  tx: Tx,
+  actor: Actor,
+  identity: { kind: 'email' | 'phone'; value: string },
+  name: string | undefined,
+  language: 'de' | 'en',
   retry = true,
 ): Promise<Contact> {
-  const value = normalizeEmail(email);
   const [owner] = await tx
     .select({ contactId: contactIdentities.contactId })
     .from(contactIdentities)
-    .where(and(eq(contactIdentities.kind, 'email'), eq(contactIdentities.value, value)));
+    .where(and(eq(contactIdentities.kind, identity.kind), eq(contactIdentities.value, identity.value)));
   if (owner) {
     const [contact] = await presentContacts(tx, [await loadContactRow(tx, owner.contactId)]);
     return contact!;
@@ -240,8 +259,8 @@ export async function findOrCreateContactByEmail(
     return await tx.transaction((savepoint) =>
       insertContact(savepoint, actor, {
         name: name ?? '',
-        emails: [value],
-        phones: [],
+        emails: identity.kind === 'email' ? [identity.value] : [],
+        phones: identity.kind === 'phone' ? [identity.value] : [],
         language,
         timeZone: null,
         notes: '',
@@ -252,8 +271,19 @@ export async function findOrCreateContactByEmail(
     // The address was taken meanwhile (a unique violation, or the claim check seeing the winner's commit).
     if (!retry || !(isUniqueViolation(error) || (error instanceof AppError && error.code === 'CONFLICT')))
       throw error;
-    return findOrCreateContactByEmail(tx, actor, email, name, language, false);
+    return findOrCreateContact(tx, actor, identity, name, language, false);
   }
+}
+
+/** The contact a phone number belongs to, if any (a caller looked up while the phone rings). */
+export async function contactByPhone(executor: Executor, phone: string): Promise<Contact | null> {
+  const [owner] = await executor
+    .select({ contactId: contactIdentities.contactId })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.kind, 'phone'), eq(contactIdentities.value, normalizePhone(phone))));
+  if (!owner) return null;
+  const [contact] = await presentContacts(executor, [await loadContactRow(executor, owner.contactId)]);
+  return contact ?? null;
 }
 
 /** What a new ticket needs of its requester: read in one query. */

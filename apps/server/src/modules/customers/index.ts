@@ -1,9 +1,11 @@
 /** Contacts and organisations: the customers behind the tickets. */
 
-export { normalizeEmail } from './customers.domain';
+export { normalizeEmail, normalizePhone } from './customers.domain';
 export { customerRoutes, IDEMPOTENT } from './customers.routes';
 export {
+  contactByPhone,
   createOrganization,
+  findOrCreateContactByPhone,
   markEmailBouncing,
   onContactMerge,
   requesterByEmail,

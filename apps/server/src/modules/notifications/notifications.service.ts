@@ -8,7 +8,7 @@ import { notifications } from './notifications.tables';
 
 export interface NewNotification {
   userId: string;
-  kind: 'mention' | 'assigned' | 'activity';
+  kind: 'mention' | 'assigned' | 'activity' | 'callback_due';
   ticket: { id: string; number: number; subject: string };
   messageId?: string | null;
   actorUserId: string | null;

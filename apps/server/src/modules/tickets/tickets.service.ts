@@ -868,13 +868,13 @@ export async function addCustomerMessage(
 }
 
 /**
- * An internal note written by Keepdesk itself (a bounce, a call record): no author, not sent to anybody. A
- * second note from the same `externalRef` fails with a unique violation.
+ * An internal note written by Keepdesk itself (a bounce, a call record), not sent to anybody; by the agent
+ * whose work it records, if any. A second note from the same `externalRef` fails with a unique violation.
  */
 export async function addSystemNote(
   deps: Deps,
   ticketId: string,
-  input: { body: string; externalRef?: string },
+  input: { body: string; externalRef?: string; channel?: string; authorUserId?: string | null },
 ): Promise<string> {
   return withTransaction(deps.database, async (tx) => {
     const row = await lockState(tx, ticketId);
@@ -885,10 +885,12 @@ export async function addSystemNote(
       .values({
         ticketId,
         visibility: 'internal',
-        authorKind: 'system',
+        // A record an agent's work produced (a call they took) carries their name.
+        authorKind: input.authorUserId ? 'agent' : 'system',
+        authorUserId: input.authorUserId ?? null,
         bodyHtml: body.html,
         bodyText: body.text,
-        channel: row.channel,
+        channel: input.channel ?? row.channel,
         externalRef: input.externalRef ?? null,
         createdAt: now,
         searchVector: messageVector(row.language, body.text),
