@@ -13,6 +13,8 @@ export interface KeepdeskUnderTest {
   databaseUrl: string;
   /** The server's process id, to read its memory. */
   pid: number | undefined;
+  /** Its SMTP listener. */
+  smtpPort: number;
   email: string;
   password: string;
   token: string;
@@ -60,7 +62,8 @@ export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
       )
     ).trim();
     const port = await freePort();
-    server = startKeepdesk(database.url, port, env);
+    const smtpPort = await freePort();
+    server = startKeepdesk(database.url, port, env, smtpPort);
     const baseUrl = `http://127.0.0.1:${port}`;
     progress(`starting keepdesk on ${baseUrl}`);
     await waitForUrl(`${baseUrl}/readyz`);
@@ -69,6 +72,7 @@ export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
       baseUrl,
       databaseUrl: database.url,
       pid: started.pid,
+      smtpPort,
       email,
       password,
       token,

@@ -105,10 +105,23 @@ export function keepdesk(args: string[], env: Record<string, string> = {}): Prom
   });
 }
 
-export function startKeepdesk(databaseUrl: string, port: number, env: Record<string, string>): Child {
+export function startKeepdesk(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string>,
+  smtpPort?: number,
+): Child {
   return new Child(
     process.execPath,
-    [KEEPDESK, 'start', '--database-url', databaseUrl, '--port', String(port)],
+    [
+      KEEPDESK,
+      'start',
+      '--database-url',
+      databaseUrl,
+      '--port',
+      String(port),
+      ...(smtpPort ? ['--smtp-port', String(smtpPort)] : []),
+    ],
     env,
   );
 }

@@ -1,6 +1,7 @@
 // `npm run bench [-- --only ID]`: runs the benchmarks, prints a table and writes bench/results.json.
 import { apiRead } from './api-read';
 import { authLogin } from './auth-login';
+import { emailIngest, emailThreading } from './email';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
 import { type BenchResult, writeResults } from './lib';
 import { searchLatency, seedVolume, serverMemory, ticketCreate, ticketList } from './tickets';
@@ -16,6 +17,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'api.read': { run: apiRead },
   'auth.login.p95': { run: authLogin },
   'ticket.create.http': { run: ticketCreate },
+  'email.ingest': { run: emailIngest },
+  'email.threading.accuracy': { run: emailThreading },
   'ticket.list.p95': { run: ticketList, needsVolume: true },
   'search.p95': { run: searchLatency, needsVolume: true },
   'server.rss': { run: serverMemory },
@@ -24,6 +27,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
 const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> = {
   'api.read': { text: 'ratio ≥ 0.5', met: (r) => r.ratio >= 0.5 },
   'ticket.create.http': { text: 'ratio ≥ 0.5', met: (r) => r.ratio >= 0.5 },
+  'email.ingest': { text: 'ratio ≥ 0.3', met: (r) => r.ratio >= 0.3 },
+  'email.threading.accuracy': { text: '100 %', met: (r) => r.value === 100 },
   'ticket.list.p95': { text: '≤ 20 ms', met: (r) => r.value <= 20 },
   'ticket.list.filtered.p95': { text: '≤ 20 ms', met: (r) => r.value <= 20 },
   'search.p95': { text: '≤ 100 ms', met: (r) => r.value <= 100 },

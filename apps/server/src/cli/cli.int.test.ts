@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeepdesk, startKeepdesk } from '../../test/cli';
 import { TEST_DB } from '../../test/harness';
@@ -120,15 +121,31 @@ describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several proc
 
   it('finishes a request in flight when SIGTERM arrives, then stops', async () => {
     const web = await startKeepdesk(['--port', '0', '--role', 'web'], { DATABASE_URL: databaseUrl });
-    // A login spends most of its time in argon2id, long enough to be in flight when the signal lands.
-    const inFlight = fetch(`${web.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ops@test.keepdesk.test', password: 'operations pw 1' }),
+    // Surely in flight: its headers are in, its body is still coming when the signal lands.
+    const body = JSON.stringify({ email: 'ops@test.keepdesk.test', password: 'operations pw 1' });
+    const target = new URL(`${web.url}/api/v1/auth/login`);
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        web.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 200);
+      }, 300);
     });
-    await new Promise((r) => setTimeout(r, 15));
-    web.child.kill('SIGTERM');
-    expect((await inFlight).status).toBe(200);
+    expect(await inFlight).toBe(200);
     expect(await web.exited).toBe(0);
     await expect(fetch(`${web.url}/healthz`)).rejects.toThrow();
   });
