@@ -111,9 +111,12 @@ export function startKeepdesk(
   env: Record<string, string>,
   smtpPort?: number,
 ): Child {
+  // `KEEPDESK_BENCH_PROFILE=DIR` writes a CPU profile of the server (open it in Chrome's DevTools).
+  const profile = process.env.KEEPDESK_BENCH_PROFILE;
   return new Child(
     process.execPath,
     [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       KEEPDESK,
       'start',
       '--database-url',

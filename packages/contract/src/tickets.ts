@@ -213,6 +213,10 @@ export const Message = z
     channel: Channel,
     createdAt: z.iso.datetime(),
     attachments: z.array(Attachment),
+    originalUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'The message exactly as it arrived (an e-mail), for download; null for others' }),
   })
   .meta({ id: 'Message' });
 export type Message = z.infer<typeof Message>;

@@ -28,12 +28,19 @@ function assertKey(key: string): void {
 
 /** Files under a directory, one folder per month; written to a temporary name first, then renamed. */
 export class DiskStorage implements BlobStorage {
+  /** Directories made already: a busy intake writes many files into the same one. */
+  private readonly made = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   async put(data: Buffer): Promise<string> {
     const key = newKey(new Date());
     const target = path.join(this.root, key);
-    await mkdir(path.dirname(target), { recursive: true });
+    const dir = path.dirname(target);
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.made.add(dir);
+    }
     const partial = `${target}.partial`;
     await writeFile(partial, data);
     await rename(partial, target);

@@ -45,6 +45,7 @@ import {
   IconArrowsSplit,
   IconBell,
   IconBellOff,
+  IconFileDownload,
   IconLock,
   IconMessage,
   IconPaperclip,
@@ -339,6 +340,21 @@ function MessageCard({
         </Group>
         <Group gap={4}>
           {delivery && <DeliveryStatus ticketId={message.ticketId} delivery={delivery} />}
+          {message.originalUrl && (
+            <Tooltip label={t('tickets.original')}>
+              <ActionIcon
+                size="sm"
+                variant="subtle"
+                color="gray"
+                component="a"
+                href={message.originalUrl}
+                download
+                aria-label={t('tickets.original')}
+              >
+                <IconFileDownload size={14} />
+              </ActionIcon>
+            </Tooltip>
+          )}
           <Text size="xs" c="dimmed">
             {relativeTime(message.createdAt, language)}
           </Text>

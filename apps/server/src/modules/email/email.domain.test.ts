@@ -4,6 +4,7 @@ import {
   deliveryReport,
   essentialHeadersOnly,
   fillTemplate,
+  headersAsUtf8,
   isBlocked,
   isSpam,
   normalizeMessageId,
@@ -203,5 +204,27 @@ describe('isBlocked and isSpam', () => {
     expect(isSpam((n) => ({ 'x-spam-status': 'Yes, score=9.1' })[n])).toBe(true);
     expect(isSpam((n) => ({ 'x-spam-status': 'No, score=0.1' })[n])).toBe(false);
     expect(isSpam(() => undefined)).toBe(false);
+  });
+});
+
+describe('headersAsUtf8', () => {
+  it('reads raw legacy header bytes in the declared charset, leaving the body alone', () => {
+    const raw = Buffer.concat([
+      Buffer.from(
+        'Subject: K\u00fcndigung\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n',
+        'latin1',
+      ),
+      Buffer.from([0xfc]),
+    ]);
+    const fixed = headersAsUtf8(raw)!;
+    expect(fixed.toString('utf8').startsWith('Subject: Kündigung\r\n')).toBe(true);
+    expect(fixed[fixed.length - 1]).toBe(0xfc);
+  });
+
+  it('takes windows-1252 when nothing Western is declared, and leaves UTF-8 or ASCII headers alone', () => {
+    const euro = Buffer.from([...Buffer.from('Subject: 5 '), 0x80, ...Buffer.from('\r\n\r\nx')]);
+    expect(headersAsUtf8(euro)!.toString('utf8')).toBe('Subject: 5 €\r\n\r\nx');
+    expect(headersAsUtf8(Buffer.from('Subject: Grüße\r\n\r\nx', 'utf8'))).toBeNull();
+    expect(headersAsUtf8(Buffer.from('Subject: hi\r\n\r\n\u00fc', 'latin1'))).toBeNull();
   });
 });

@@ -219,3 +219,35 @@ export function isBlocked(address: string, patterns: readonly string[]): string 
 export function isSpam(header: (name: string) => string | undefined): boolean {
   return /^\s*yes\b/i.test(header('x-spam-flag') ?? '') || /^\s*yes\b/i.test(header('x-spam-status') ?? '');
 }
+
+/** Windows-1252's characters at 0x80–0x9F (where ISO-8859-1 has control codes); the rest is ISO-8859-1. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function windows1252(bytes: Buffer): string {
+  let text = '';
+  for (const byte of bytes) {
+    text += byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80] : String.fromCharCode(byte);
+  }
+  return text;
+}
+
+/**
+ * Raw 8-bit header bytes that are no UTF-8 (old mail programs write subjects and names in the body's legacy
+ * charset without encoded words), turned into UTF-8 so the parser reads "Kündigung", not "K�ndigung":
+ * as ISO-8859-1 when that is declared, else as windows-1252, its superset that Western mail programs write.
+ * Null when the headers need nothing; the body is never touched.
+ */
+export function headersAsUtf8(raw: Buffer): Buffer | null {
+  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = raw.subarray(0, end >= 0 ? end : raw.length);
+  if (!head.some((byte) => byte >= 0x80)) return null;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head);
+    return null;
+  } catch {
+    const declared = /charset="?([\w-]+)/i.exec(head.toString('latin1'))?.[1]?.toLowerCase() ?? '';
+    const latin1 = declared === 'iso-8859-1' || declared === 'latin1';
+    const text = latin1 ? head.toString('latin1') : windows1252(head);
+    return Buffer.concat([Buffer.from(text, 'utf8'), raw.subarray(head.length)]);
+  }
+}

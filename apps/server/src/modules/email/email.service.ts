@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import type { Deps } from '../../platform/context';
 import { isUniqueViolation, withTransaction } from '../../platform/db';
@@ -21,6 +21,7 @@ import {
   type DeliveryReport,
   deliveryReport,
   essentialHeadersOnly,
+  headersAsUtf8,
   isBlocked,
   isSpam,
   normalizeMessageId,
@@ -29,8 +30,9 @@ import {
   ticketNumberInSubject,
   ticketSubject,
 } from './email.domain';
-import { emailBlocks, inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
-import { mailboxFor } from './mailboxes.service';
+import { inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
+import { blockedPatterns } from './held.service';
+import { mailboxFor, ownAddresses } from './mailboxes.service';
 import { queueAcknowledgement, replySecret } from './outbound.service';
 
 export interface IngestResult {
@@ -44,6 +46,25 @@ export interface IngestResult {
 
 type InboundRow = typeof inboundEmails.$inferSelect;
 type MailboxRow = typeof mailboxes.$inferSelect;
+
+/** What an inbound message became; `ticket` when it opened one (what its acknowledgement needs). */
+interface Written {
+  ticketId: string;
+  messageId: string;
+  opened: boolean;
+  ticket?: { id: string; number: number; subject: string; language: string };
+}
+
+/** When each mailbox's arrival was last written by this process: its health needs minutes, not every mail. */
+const arrivals = new Map<string, number>();
+const ARRIVAL_PRECISION_MS = 10_000;
+
+async function noteArrival(deps: Deps, mailboxId: string): Promise<void> {
+  const now = deps.now();
+  if (now.getTime() - (arrivals.get(mailboxId) ?? 0) < ARRIVAL_PRECISION_MS) return;
+  arrivals.set(mailboxId, now.getTime());
+  await deps.database.db.update(mailboxes).set({ lastReceivedAt: now }).where(eq(mailboxes.id, mailboxId));
+}
 
 function resultOf(row: InboundRow, duplicate: boolean): IngestResult {
   return {
@@ -60,7 +81,8 @@ async function parse(raw: Buffer): Promise<{ mail: ParsedMail | null; problem: s
   // Loaded on first use: the parser is large, and most processes (the CLI, web-only servers) never need it.
   const { simpleParser } = await import('mailparser');
   try {
-    return { mail: await simpleParser(raw, { skipImageLinks: true }), problem: null };
+    const readable = headersAsUtf8(raw) ?? raw;
+    return { mail: await simpleParser(readable, { skipImageLinks: true }), problem: null };
   } catch (error) {
     const problem = `unreadable message: ${(error as Error).message}`;
     // A header block the parser refuses still has a sender, a subject and a body worth reading.
@@ -123,20 +145,17 @@ async function threadOf(deps: Deps, mail: ParsedMail, from: string): Promise<str
   const db = deps.database.db;
   const refs = referencedIds(mail.inReplyTo, mail.references);
   if (refs.length > 0) {
-    const [known] = await db
-      .select({ ticketId: inboundEmails.ticketId })
-      .from(inboundEmails)
-      .where(and(inArray(inboundEmails.messageIdHeader, refs), isNotNull(inboundEmails.ticketId)))
-      .orderBy(desc(inboundEmails.receivedAt))
-      .limit(1);
-    if (known?.ticketId) return known.ticketId;
-    const [ours] = await db
-      .select({ ticketId: outboundEmails.ticketId })
-      .from(outboundEmails)
-      .where(inArray(outboundEmails.messageIdHeader, refs))
-      .orderBy(desc(outboundEmails.createdAt))
-      .limit(1);
-    if (ours) return ours.ticketId;
+    // Message-IDs we took in or sent, in one round trip; the most recent message that names a ticket wins.
+    const { rows } = await deps.database.query(
+      `select ticket_id from (
+         select ticket_id, received_at as at from inbound_emails
+          where message_id_header = any($1::text[]) and ticket_id is not null
+         union all
+         select ticket_id, created_at from outbound_emails where message_id_header = any($1::text[])
+       ) known order by at desc limit 1`,
+      [refs],
+    );
+    if (rows[0]) return String(rows[0].ticket_id);
   }
   const number = ticketNumberInSubject(mail.subject);
   if (number !== null) {
@@ -191,38 +210,32 @@ export async function ingestEmail(
       );
     return row;
   };
-  const earlier = await seen();
-  if (earlier && earlier.outcome !== 'received') return resultOf(earlier, true);
-
   const from = mail?.from?.value.find((a) => a.address)?.address ?? null;
   const mailbox = await mailboxFor(db, [...(options.envelopeTo ?? []), ...(mail ? recipientsOf(mail) : [])]);
-  if (mailbox) {
-    await db.update(mailboxes).set({ lastReceivedAt: deps.now() }).where(eq(mailboxes.id, mailbox.id));
-  }
-  let row = earlier;
+  if (mailbox) await noteArrival(deps, mailbox.id);
+  // Insert first: a new message (the common case) costs one statement; a known one is looked up after.
+  const storageKey = await deps.storage.put(raw);
+  let [row] = await db
+    .insert(inboundEmails)
+    .values({
+      messageIdHeader,
+      mailboxId: mailbox?.id ?? null,
+      contentHash,
+      storageKey,
+      size: raw.length,
+      fromAddress: from,
+      subject: mail?.subject?.slice(0, 1000) ?? null,
+      problem: parseProblem ?? (from ? null : 'no sender address'),
+    })
+    .onConflictDoNothing()
+    .returning();
+  const fresh = row !== undefined;
   if (!row) {
-    const storageKey = await deps.storage.put(raw);
-    try {
-      [row] = await db
-        .insert(inboundEmails)
-        .values({
-          messageIdHeader,
-          mailboxId: mailbox?.id ?? null,
-          contentHash,
-          storageKey,
-          size: raw.length,
-          fromAddress: from,
-          subject: mail?.subject?.slice(0, 1000) ?? null,
-          problem: parseProblem ?? (from ? null : 'no sender address'),
-        })
-        .returning();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      await deps.storage.delete(storageKey);
-      const other = await seen();
-      if (other) return resultOf(other, true);
-      throw error;
-    }
+    await deps.storage.delete(storageKey);
+    row = await seen();
+    if (!row) throw new Error('an inbound e-mail clashed with a record that is gone');
+    // Taken in before: answer with what it became. Still `received`: a crash interrupted it, finish it now.
+    if (row.outcome !== 'received') return resultOf(row, true);
   }
   if (!mail || !from) return resultOf(row!, false);
   const screened = options.release ? null : await screen(deps, row!, raw, mail, from);
@@ -241,10 +254,10 @@ export async function ingestEmail(
   const inline = new Map(files.filter((f) => f.contentId).map((f) => [f.contentId!, f.id]));
   // The message carries the inbound record's id: after a crash the retry finds what was already written.
   const externalRef = `email:${row!.id}`;
-  const written =
-    (await messageByExternalRef(db, externalRef)) ??
+  const written: Written =
+    (fresh ? null : await messageByExternalRef(db, externalRef)) ??
     (await writeMessage(deps, actor, { mail, from, mailbox, externalRef, inline }));
-  await attachToMessage(deps, written.ticketId, written.messageId, files);
+  await attachToMessage(deps, written.ticketId, written.messageId, files, { fresh });
   await addCopiedPeople(deps, actor, written.ticketId, mail, from);
   const automatic = automaticReason((name) => headerText(mail, name), mail.subject ?? '');
   let ackSkipped: string | null = null;
@@ -253,6 +266,7 @@ export async function ingestEmail(
       ? `sent by a machine (${automatic})`
       : await queueAcknowledgement(deps, {
           ticketId: written.ticketId,
+          ticket: written.ticket,
           mailbox,
           to: from,
           answering: messageIdHeader,
@@ -292,7 +306,7 @@ async function writeMessage(
     externalRef: string;
     inline: ReadonlyMap<string, string>;
   },
-): Promise<{ ticketId: string; messageId: string; opened: boolean }> {
+): Promise<Written> {
   const { mail, from, mailbox, externalRef, inline } = input;
   const body = withInlineImages(mail.html || mail.textAsHtml || mail.text || '', inline);
   const name = mail.from?.value[0]?.name || undefined;
@@ -328,7 +342,17 @@ async function writeMessage(
       },
       { externalRef },
     );
-    return { ticketId: created.id, messageId: created.firstMessage.id, opened: true };
+    return {
+      ticketId: created.id,
+      messageId: created.firstMessage.id,
+      opened: true,
+      ticket: {
+        id: created.id,
+        number: created.number,
+        subject: created.subject,
+        language: created.language,
+      },
+    };
   } catch (error) {
     const twin = isUniqueViolation(error) ? await messageByExternalRef(deps.database.db, externalRef) : null;
     if (twin) return twin;
@@ -371,11 +395,7 @@ async function screen(
   if (isSpam((name) => headerText(mail, name))) {
     return hold('spam', 'marked as spam (X-Spam-Flag or X-Spam-Status)');
   }
-  const patterns = await db.select({ pattern: emailBlocks.pattern }).from(emailBlocks);
-  const blocked = isBlocked(
-    from,
-    patterns.map((p) => p.pattern),
-  );
+  const blocked = isBlocked(from, await blockedPatterns(deps));
   if (blocked) return hold('blocked', `the sender is on the block list (${blocked})`);
   return null;
 }
@@ -466,11 +486,9 @@ async function addCopiedPeople(deps: Deps, actor: Actor, ticketId: string, mail:
     ),
   ].slice(0, 50);
   if (copied.length === 0) return;
-  const ours = await db
-    .select({ address: mailboxes.address })
-    .from(mailboxes)
-    .where(inArray(mailboxes.address, copied));
-  const people = copied.filter((address) => !ours.some((m) => m.address === address));
+  const ours = await ownAddresses(db, copied);
+  const people = copied.filter((address) => !ours.has(address));
+  if (people.length === 0) return;
   const agents = await addFollowersByEmail(deps, actor, ticketId, people);
   const customers = people.filter((address) => !agents.includes(address));
   if (customers.length > 0) {

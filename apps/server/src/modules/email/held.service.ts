@@ -52,6 +52,23 @@ export async function listHeldEmails(
   };
 }
 
+const BLOCKS_CACHE_MS = 5_000;
+const cachedBlocks = new WeakMap<object, { at: number; patterns: Promise<string[]> }>();
+
+/** The block list, read at most every few seconds (every inbound message asks); changes here show at once. */
+export function blockedPatterns(deps: Deps): Promise<string[]> {
+  const db = deps.database.db;
+  const hit = cachedBlocks.get(db);
+  if (hit && Date.now() - hit.at < BLOCKS_CACHE_MS) return hit.patterns;
+  const patterns = db
+    .select({ pattern: emailBlocks.pattern })
+    .from(emailBlocks)
+    .then((rows) => rows.map((r) => r.pattern));
+  cachedBlocks.set(db, { at: Date.now(), patterns });
+  patterns.catch(() => cachedBlocks.delete(db));
+  return patterns;
+}
+
 function presentBlock(row: typeof emailBlocks.$inferSelect): EmailBlock {
   return { id: row.id, pattern: row.pattern, reason: row.reason, createdAt: row.createdAt.toISOString() };
 }
@@ -66,6 +83,7 @@ export async function addBlock(deps: Deps, actor: Actor, input: CreateEmailBlock
   const db = deps.database.db;
   try {
     const [row] = await db.insert(emailBlocks).values(input).returning();
+    cachedBlocks.delete(db);
     await recordChange(db, actor, {
       action: 'email.blocked',
       entityType: 'email_block',
@@ -85,6 +103,7 @@ export async function addBlock(deps: Deps, actor: Actor, input: CreateEmailBlock
 export async function removeBlock(deps: Deps, actor: Actor, id: string): Promise<void> {
   const db = deps.database.db;
   const [row] = await db.delete(emailBlocks).where(eq(emailBlocks.id, id)).returning();
+  cachedBlocks.delete(db);
   if (!row) throw notFound('block', id);
   await recordChange(db, actor, {
     action: 'email.unblocked',

@@ -1,5 +1,5 @@
 import type { CreateMailboxBody, Mailbox, MailboxList, UpdateMailboxBody } from '@keepdesk/contract';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
@@ -45,7 +45,7 @@ export async function listMailboxes(deps: Deps): Promise<MailboxList> {
 }
 
 export async function createMailbox(deps: Deps, actor: Actor, input: CreateMailboxBody): Promise<Mailbox> {
-  return withTransaction(deps.database, async (tx) => {
+  const created = await withTransaction(deps.database, async (tx) => {
     await teamNameOrFail(tx, input.teamId);
     const [clash] = await tx
       .select({ id: mailboxes.id })
@@ -66,6 +66,8 @@ export async function createMailbox(deps: Deps, actor: Actor, input: CreateMailb
     });
     return present(row!);
   });
+  forgetMailboxes(deps);
+  return created;
 }
 
 export async function updateMailbox(
@@ -74,7 +76,7 @@ export async function updateMailbox(
   id: string,
   input: UpdateMailboxBody,
 ): Promise<Mailbox> {
-  return withTransaction(deps.database, async (tx) => {
+  const updated = await withTransaction(deps.database, async (tx) => {
     const [before] = await tx.select().from(mailboxes).where(eq(mailboxes.id, id)).for('update');
     if (!before) throw notFound('mailbox', id);
     await teamNameOrFail(tx, input.teamId);
@@ -100,6 +102,27 @@ export async function updateMailbox(
     });
     return present(row!);
   });
+  forgetMailboxes(deps);
+  return updated;
+}
+
+/** How long a process trusts its list of mailboxes; a change made through another process shows after this. */
+const MAILBOX_CACHE_MS = 5_000;
+const cached = new WeakMap<object, { at: number; rows: Promise<MailboxRow[]> }>();
+
+/** The active mailboxes, read at most every few seconds: every inbound message and SMTP recipient asks. */
+function activeMailboxes(executor: Executor): Promise<MailboxRow[]> {
+  const hit = cached.get(executor);
+  if (hit && Date.now() - hit.at < MAILBOX_CACHE_MS) return hit.rows;
+  const rows = executor.select().from(mailboxes).where(eq(mailboxes.active, true));
+  cached.set(executor, { at: Date.now(), rows });
+  rows.catch(() => cached.delete(executor));
+  return rows;
+}
+
+/** A change made here is seen here at once. */
+function forgetMailboxes(deps: Deps): void {
+  cached.delete(deps.database.db);
 }
 
 /** The active mailbox among a message's recipients, if any (the first in the order given). */
@@ -108,13 +131,16 @@ export async function mailboxFor(
   recipients: readonly string[],
 ): Promise<MailboxRow | null> {
   if (recipients.length === 0) return null;
-  const rows = await executor
-    .select()
-    .from(mailboxes)
-    .where(and(inArray(mailboxes.address, [...recipients]), eq(mailboxes.active, true)));
+  const rows = await activeMailboxes(executor);
   for (const address of recipients) {
     const found = rows.find((r) => r.address === address);
     if (found) return found;
   }
   return null;
+}
+
+/** Which of these addresses are our own mailboxes (copied on a customer's mail, they are no people). */
+export async function ownAddresses(executor: Executor, addresses: readonly string[]): Promise<Set<string>> {
+  const rows = await activeMailboxes(executor);
+  return new Set(addresses.filter((address) => rows.some((r) => r.address === address)));
 }

@@ -102,13 +102,15 @@ async function newOutbound(
     mailbox: MailboxRow | null;
     /** The Message-ID this answers when it is not yet recorded on the ticket (the message coming in now). */
     answering?: string | null;
+    /** The thread headers when the caller knows them (a new ticket), saving their lookup. */
+    thread?: { inReplyTo: string | null; references: string[] };
   },
 ): Promise<OutboundRow | null> {
   const db = deps.database.db;
-  const { ticketNumber, mailbox, answering, ...row } = values;
+  const { ticketNumber, mailbox, answering, thread, ...row } = values;
   const from = senderOf(deps, mailbox);
   const token = replyToken(await replySecret(deps), ticketNumber);
-  const headers = await threadHeaders(db, row.ticketId);
+  const headers = thread ?? (await threadHeaders(db, row.ticketId));
   const [created] = await db
     .insert(outboundEmails)
     .values({
@@ -168,15 +170,29 @@ export async function queueReply(deps: Deps, messageId: string): Promise<string 
  */
 export async function queueAcknowledgement(
   deps: Deps,
-  input: { ticketId: string; mailbox: MailboxRow; to: string; answering: string | null },
+  input: {
+    ticketId: string;
+    /** The ticket as just created; read from the database when not given (a repeated delivery). */
+    ticket?: { id: string; number: number; subject: string; language: string };
+    mailbox: MailboxRow;
+    to: string;
+    answering: string | null;
+  },
 ): Promise<string | null> {
   const { mailbox, to } = input;
   if (!mailbox.autoAcknowledge) return 'the mailbox sends no acknowledgements';
   const db = deps.database.db;
-  const [ticket] = await db
-    .select({ id: tickets.id, number: tickets.number, subject: tickets.subject, language: tickets.language })
-    .from(tickets)
-    .where(eq(tickets.id, input.ticketId));
+  const [ticket] = input.ticket
+    ? [input.ticket]
+    : await db
+        .select({
+          id: tickets.id,
+          number: tickets.number,
+          subject: tickets.subject,
+          language: tickets.language,
+        })
+        .from(tickets)
+        .where(eq(tickets.id, input.ticketId));
   if (!ticket) return 'the ticket no longer exists';
   const hourAgo = new Date(deps.now().getTime() - 3600_000);
   const [recent] = await db
@@ -204,6 +220,10 @@ export async function queueAcknowledgement(
     ticketNumber: ticket.number,
     mailbox,
     answering: input.answering,
+    // A ticket that just opened has no thread but the message it answers.
+    thread: input.ticket
+      ? { inReplyTo: input.answering, references: input.answering ? [input.answering] : [] }
+      : undefined,
   });
   const row =
     created ??

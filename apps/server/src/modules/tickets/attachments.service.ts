@@ -85,14 +85,18 @@ export async function attachToMessage(
   ticketId: string,
   messageId: string,
   files: IncomingFile[],
+  options: { fresh?: boolean } = {},
 ): Promise<void> {
   if (files.length === 0) return;
-  const [already] = await deps.database.db
-    .select({ id: attachments.id })
-    .from(attachments)
-    .where(eq(attachments.messageId, messageId))
-    .limit(1);
-  if (already) return;
+  // A message written just now has no files yet; one from a repeated delivery may.
+  if (!options.fresh) {
+    const [already] = await deps.database.db
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(eq(attachments.messageId, messageId))
+      .limit(1);
+    if (already) return;
+  }
   const stored = [];
   for (const file of files)
     stored.push({ ...(await storeFile(deps, file)), ...(file.id ? { id: file.id } : {}) });

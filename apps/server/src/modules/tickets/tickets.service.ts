@@ -377,8 +377,16 @@ async function presentMessages(executor: Executor, rows: MessageRow[]): Promise<
       channel: row.channel as Message['channel'],
       createdAt: row.createdAt.toISOString(),
       attachments: files.get(row.id) ?? [],
+      originalUrl: originalUrlOf(row.externalRef),
     };
   });
+}
+
+/** Where the raw original of a message from outside is kept (e-mails: their inbound record). */
+function originalUrlOf(externalRef: string | null): string | null {
+  return externalRef?.startsWith('email:')
+    ? `/api/v1/channels/email/inbound/${externalRef.slice('email:'.length)}/raw`
+    : null;
 }
 
 /** The text search configuration for a language given as SQL. */
@@ -573,6 +581,7 @@ export async function createTicket(
     channel: input.channel,
     createdAt: ticket.createdAt,
     attachments: [],
+    originalUrl: originalUrlOf(options.externalRef ?? null),
   };
   return { ...ticket, firstMessage };
 }
