@@ -24,6 +24,7 @@ import {
 } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
+import { slaRoutes } from './modules/sla';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
@@ -132,6 +133,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(notificationRoutes(deps));
       await api.register(emailRoutes(deps));
       await api.register(phoneRoutes(deps));
+      await api.register(slaRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -26,14 +26,15 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const form = body instanceof FormData;
+  // Forms and blobs bring their own content type; everything else travels as JSON.
+  const form = body instanceof FormData || body instanceof Blob;
   if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(`/api/v1${path}`, {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : form ? (body as BodyInit) : JSON.stringify(body),
   });
   if (res.status === 204 || res.status === 202) return undefined as T;
   const text = await res.text();
@@ -57,6 +58,9 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** A text body of its own type, such as an iCalendar file. */
+  postText: <T>(path: string, text: string, contentType: string) =>
+    request<T>('POST', path, new Blob([text], { type: contentType })),
   /** Files as multipart/form-data, each under the name `file`. */
   upload: <T>(path: string, files: readonly File[]) => {
     const form = new FormData();

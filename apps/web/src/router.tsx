@@ -19,6 +19,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
 import { MailboxesPage } from './settings/MailboxesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
@@ -137,6 +138,12 @@ const heldMailRoute = createRoute({
   component: HeldMailPage,
 });
 
+const calendarsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/business-hours',
+  component: CalendarsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -155,6 +162,7 @@ const routeTree = rootRoute.addChildren([
     ticketFieldsRoute,
     mailboxesRoute,
     heldMailRoute,
+    calendarsRoute,
   ]),
 ]);
 

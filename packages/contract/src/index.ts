@@ -6,5 +6,6 @@ export * from './fields';
 export * from './health';
 export * from './notifications';
 export * from './phone';
+export * from './sla';
 export * from './teams';
 export * from './tickets';

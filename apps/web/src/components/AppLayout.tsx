@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
+  IconCalendarTime,
   IconChevronDown,
   IconForms,
   IconHome,
@@ -83,6 +84,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/held-mail',
         label: t('nav.heldMail'),
         icon: <IconMailOff size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/business-hours',
+        label: t('nav.calendars'),
+        icon: <IconCalendarTime size={18} />,
         permission: 'tickets:admin',
       },
       {

@@ -1,0 +1,2 @@
+/** SLAs: business-hour calendars (policies, escalations, routing and rules follow). */
+export { slaRoutes } from './sla.routes';

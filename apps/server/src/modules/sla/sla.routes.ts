@@ -1,0 +1,141 @@
+import {
+  AddCalendarDayBody,
+  BusinessCalendar,
+  BusinessCalendarList,
+  CalendarDayList,
+  CalendarDayQuery,
+  CreateCalendarBody,
+  HolidayRegions,
+  IcsImportResult,
+  UpdateCalendarBody,
+} from '@keepdesk/contract';
+import { z } from 'zod';
+import type { Deps } from '../../platform/context';
+import { AppError } from '../../platform/errors';
+import { type App, actorOf } from '../../platform/http';
+import {
+  addCalendarDay,
+  calendarDaysOf,
+  createCalendar,
+  deleteCalendar,
+  importIcs,
+  listCalendars,
+  removeCalendarDay,
+  updateCalendar,
+} from './calendars.service';
+import { holidayRegions } from './holidays';
+
+const tags = ['sla'];
+const admin = { access: { permission: 'tickets:admin' } };
+const read = { access: { permission: 'tickets:read' } };
+const id = z.object({ id: z.uuid() });
+
+/** Business-hour calendars (and, as Step 4 grows, SLA policies, escalations, routing and rules). */
+export function slaRoutes(deps: Deps) {
+  return async (app: App) => {
+    app.addContentTypeParser(
+      'text/calendar',
+      { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
+    app.get(
+      '/calendars',
+      {
+        schema: { tags, description: 'Business-hour calendars.', response: { 200: BusinessCalendarList } },
+        config: read,
+      },
+      async () => listCalendars(deps),
+    );
+    app.post(
+      '/calendars',
+      {
+        schema: {
+          tags,
+          description:
+            'A calendar: working hours per weekday (with breaks), a time zone, the public holidays of a country or region. The first one is the default.',
+          body: CreateCalendarBody,
+          response: { 201: BusinessCalendar },
+        },
+        config: admin,
+      },
+      async (req, reply) => reply.code(201).send(await createCalendar(deps, actorOf(req), req.body)),
+    );
+    app.patch(
+      '/calendars/:id',
+      {
+        schema: { tags, params: id, body: UpdateCalendarBody, response: { 200: BusinessCalendar } },
+        config: admin,
+      },
+      async (req) => updateCalendar(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.delete('/calendars/:id', { schema: { tags, params: id }, config: admin }, async (req, reply) => {
+      await deleteCalendar(deps, actorOf(req), req.params.id);
+      return reply.code(204).send();
+    });
+    app.get(
+      '/calendars/:id/days',
+      {
+        schema: {
+          tags,
+          description: 'The closed days of a year: public holidays and the calendar’s own days.',
+          params: id,
+          querystring: CalendarDayQuery,
+          response: { 200: CalendarDayList },
+        },
+        config: read,
+      },
+      async (req) => calendarDaysOf(deps, req.params.id, req.query.year),
+    );
+    app.post(
+      '/calendars/:id/days',
+      {
+        schema: { tags, params: id, body: AddCalendarDayBody, response: { 200: CalendarDayList } },
+        config: admin,
+      },
+      async (req) => addCalendarDay(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.delete(
+      '/calendars/:id/days/:date',
+      { schema: { tags, params: z.object({ id: z.uuid(), date: z.iso.date() }) }, config: admin },
+      async (req, reply) => {
+        await removeCalendarDay(deps, actorOf(req), req.params.id, req.params.date);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/calendars/:id/import',
+      {
+        schema: {
+          tags,
+          description:
+            'Adds the all-day events of an iCalendar file (`Content-Type: text/calendar`) as closed days; yearly repeats for ten years. Timed events are reported as skipped.',
+          params: id,
+          response: { 200: IcsImportResult },
+        },
+        config: admin,
+      },
+      async (req) => {
+        if (typeof req.body !== 'string') {
+          throw new AppError('VALIDATION_FAILED', {
+            message: 'send the iCalendar file as the body with Content-Type: text/calendar',
+            errors: [{ field: 'body', message: 'an iCalendar file' }],
+          });
+        }
+        return importIcs(deps, actorOf(req), req.params.id, req.body);
+      },
+    );
+    app.get(
+      '/holiday-regions',
+      {
+        schema: {
+          tags,
+          description: 'Countries and regions with known public holidays.',
+          querystring: z.object({ language: z.enum(['de', 'en']).default('en') }),
+          response: { 200: HolidayRegions },
+        },
+        config: read,
+      },
+      async (req) => ({ items: holidayRegions(req.query.language) }),
+    );
+  };
+}

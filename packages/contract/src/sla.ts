@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+const Time = z.string().meta({ description: 'Local time HH:MM (00:00–24:00)' });
+export const WorkingInterval = z.object({ start: Time, end: Time });
+const Day = z.array(WorkingInterval).max(12);
+export const Week = z.object({ mon: Day, tue: Day, wed: Day, thu: Day, fri: Day, sat: Day, sun: Day }).meta({
+  id: 'Week',
+  description: 'Working hours per weekday; several stretches a day leave breaks between',
+});
+export type Week = z.infer<typeof Week>;
+
+export const BusinessCalendar = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    timeZone: z.string(),
+    week: Week,
+    holidayCountry: z
+      .string()
+      .nullable()
+      .meta({ description: 'ISO country whose public holidays close the calendar' }),
+    holidayRegion: z.string().nullable().meta({ description: 'State or region within the country, e.g. BY' }),
+    isDefault: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'BusinessCalendar' });
+export type BusinessCalendar = z.infer<typeof BusinessCalendar>;
+export const BusinessCalendarList = z.object({ items: z.array(BusinessCalendar) });
+export type BusinessCalendarList = z.infer<typeof BusinessCalendarList>;
+
+export const CreateCalendarBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  timeZone: z.string().trim().min(1).max(100),
+  week: Week,
+  holidayCountry: z.string().trim().toUpperCase().length(2).nullable().default(null),
+  holidayRegion: z.string().trim().toUpperCase().min(1).max(10).nullable().default(null),
+  isDefault: z.boolean().default(false),
+});
+export type CreateCalendarBody = z.infer<typeof CreateCalendarBody>;
+export const UpdateCalendarBody = CreateCalendarBody.partial();
+export type UpdateCalendarBody = z.infer<typeof UpdateCalendarBody>;
+
+export const CalendarDay = z
+  .object({
+    date: z.iso.date(),
+    name: z.string(),
+    source: z
+      .enum(['public', 'custom'])
+      .meta({ description: 'public: a public holiday of the chosen country' }),
+  })
+  .meta({ id: 'CalendarDay' });
+export type CalendarDay = z.infer<typeof CalendarDay>;
+export const CalendarDayList = z.object({ items: z.array(CalendarDay) });
+export type CalendarDayList = z.infer<typeof CalendarDayList>;
+export const CalendarDayQuery = z.object({ year: z.coerce.number().int().min(1970).max(2100) });
+export const AddCalendarDayBody = z.object({
+  date: z.iso.date(),
+  name: z.string().trim().max(200).default(''),
+});
+export type AddCalendarDayBody = z.infer<typeof AddCalendarDayBody>;
+
+export const IcsImportResult = z
+  .object({
+    added: z.number().int(),
+    skipped: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  })
+  .meta({ id: 'IcsImportResult' });
+export type IcsImportResult = z.infer<typeof IcsImportResult>;
+
+export const HolidayRegions = z.object({
+  items: z.array(
+    z.object({
+      country: z.string(),
+      name: z.string(),
+      regions: z.array(z.object({ code: z.string(), name: z.string() })),
+    }),
+  ),
+});
+export type HolidayRegions = z.infer<typeof HolidayRegions>;
