@@ -24,7 +24,7 @@ import {
 } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
-import { slaRoutes } from './modules/sla';
+import { RECOMPUTE_SLA, reapplySlaJob, recomputeSlaJob, slaRoutes } from './modules/sla';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
@@ -99,6 +99,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(deliverJob(deps));
   outbox.route('ticket.replied', QUEUE_REPLY);
   await jobs.define(callbackDueJob(deps));
+  await jobs.define(recomputeSlaJob(deps));
+  await jobs.define(reapplySlaJob(deps));
+  for (const event of ['ticket.created', 'ticket.updated', 'ticket.replied', 'ticket.customer_replied']) {
+    outbox.route(event, RECOMPUTE_SLA);
+  }
   await bus.start();
   live.start();
   watchAccessChanges(deps);

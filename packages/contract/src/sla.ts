@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ViewFilter } from './tickets';
 
 const Time = z.string().meta({ description: 'Local time HH:MM (00:00–24:00)' });
 export const WorkingInterval = z.object({ start: Time, end: Time });
@@ -78,3 +79,96 @@ export const HolidayRegions = z.object({
   ),
 });
 export type HolidayRegions = z.infer<typeof HolidayRegions>;
+
+const Minutes = z
+  .number()
+  .int()
+  .min(1, 'a target of at least one minute')
+  .max(525_600, 'at most a year')
+  .meta({ description: 'Minutes (business or calendar time, as the policy says)' });
+
+export const SlaTargets = z
+  .object({
+    firstResponse: Minutes.optional(),
+    nextResponse: Minutes.optional(),
+    resolution: Minutes.optional(),
+  })
+  .meta({ id: 'SlaTargets' });
+export type SlaTargets = z.infer<typeof SlaTargets>;
+
+export const SlaTargetsByPriority = z.object({
+  urgent: SlaTargets.default({}),
+  high: SlaTargets.default({}),
+  normal: SlaTargets.default({}),
+  low: SlaTargets.default({}),
+});
+
+export const SlaPolicy = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    position: z
+      .number()
+      .int()
+      .meta({ description: 'Policies are tried in this order; the first that matches applies' }),
+    active: z.boolean(),
+    conditions: ViewFilter.meta({ description: 'Which tickets it applies to, in the language of views' }),
+    targets: SlaTargetsByPriority,
+    businessTime: z
+      .boolean()
+      .meta({ description: 'Count in the calendar’s working hours (else every minute)' }),
+    calendarId: z
+      .uuid()
+      .nullable()
+      .meta({ description: 'The calendar for business time; null: the default one' }),
+    pauseOn: z
+      .array(z.enum(['pending', 'on_hold']))
+      .meta({ description: 'Status categories that stop the clocks' }),
+    atRiskPercent: z
+      .number()
+      .int()
+      .meta({ description: 'A clock is at risk after this share of its target' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'SlaPolicy' });
+export type SlaPolicy = z.infer<typeof SlaPolicy>;
+export const SlaPolicyList = z.object({ items: z.array(SlaPolicy) });
+export type SlaPolicyList = z.infer<typeof SlaPolicyList>;
+
+export const CreateSlaPolicyBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  active: z.boolean().default(true),
+  conditions: ViewFilter.default({}),
+  targets: SlaTargetsByPriority,
+  businessTime: z.boolean().default(true),
+  calendarId: z.uuid().nullable().default(null),
+  pauseOn: z
+    .array(z.enum(['pending', 'on_hold']))
+    .max(2)
+    .default(['pending', 'on_hold']),
+  atRiskPercent: z.number().int().min(1).max(99).default(75),
+});
+export type CreateSlaPolicyBody = z.infer<typeof CreateSlaPolicyBody>;
+export const UpdateSlaPolicyBody = CreateSlaPolicyBody.partial();
+export type UpdateSlaPolicyBody = z.infer<typeof UpdateSlaPolicyBody>;
+export const SlaPolicyOrderBody = z.object({ ids: z.array(z.uuid()).min(1).max(200) });
+
+export const SlaClock = z
+  .object({
+    metric: z.enum(['first_response', 'next_response', 'resolution']),
+    state: z.enum(['on_track', 'at_risk', 'breached', 'paused', 'met']),
+    targetMinutes: z.number(),
+    startedAt: z.iso.datetime(),
+    dueAt: z.iso.datetime().nullable(),
+    stoppedAt: z.iso.datetime().nullable(),
+    pausedMinutes: z.number(),
+  })
+  .meta({ id: 'SlaClock' });
+export const TicketSla = z
+  .object({
+    policy: z.object({ id: z.uuid(), name: z.string(), businessTime: z.boolean() }).nullable(),
+    clocks: z.array(SlaClock),
+  })
+  .meta({ id: 'TicketSla' });
+export type TicketSla = z.infer<typeof TicketSla>;

@@ -87,6 +87,20 @@ export const Ticket = z
     parentId: z.uuid().nullable().meta({ description: 'The problem ticket this incident belongs to' }),
     mergedIntoId: z.uuid().nullable(),
     customFields: CustomFieldValues,
+    sla: z
+      .object({
+        state: z.enum(['on_track', 'at_risk', 'breached', 'paused', 'met']),
+        dueAt: z.iso
+          .datetime()
+          .nullable()
+          .meta({ description: 'The next target due (null while paused or met)' }),
+        atRiskAt: z.iso.datetime().nullable(),
+        policyId: z.uuid(),
+      })
+      .nullable()
+      .meta({
+        description: 'The SLA policy that applies and how the ticket stands against it; null: none applies',
+      }),
   })
   .meta({ id: 'Ticket' });
 export type Ticket = z.infer<typeof Ticket>;

@@ -5,9 +5,15 @@ import {
   CalendarDayList,
   CalendarDayQuery,
   CreateCalendarBody,
+  CreateSlaPolicyBody,
   HolidayRegions,
   IcsImportResult,
+  SlaPolicy,
+  SlaPolicyList,
+  SlaPolicyOrderBody,
+  TicketSla,
   UpdateCalendarBody,
+  UpdateSlaPolicyBody,
 } from '@keepdesk/contract';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
@@ -24,6 +30,14 @@ import {
   updateCalendar,
 } from './calendars.service';
 import { holidayRegions } from './holidays';
+import {
+  createPolicy,
+  deletePolicy,
+  listPolicies,
+  orderPolicies,
+  ticketSla,
+  updatePolicy,
+} from './policies.service';
 
 const tags = ['sla'];
 const admin = { access: { permission: 'tickets:admin' } };
@@ -136,6 +150,63 @@ export function slaRoutes(deps: Deps) {
         config: read,
       },
       async (req) => ({ items: holidayRegions(req.query.language) }),
+    );
+    app.get(
+      '/sla-policies',
+      {
+        schema: {
+          tags,
+          description: 'SLA policies in the order they are tried.',
+          response: { 200: SlaPolicyList },
+        },
+        config: read,
+      },
+      async () => listPolicies(deps),
+    );
+    app.post(
+      '/sla-policies',
+      {
+        schema: {
+          tags,
+          description:
+            'A policy: conditions (the language of views), targets per priority for first response, next response and resolution in minutes, business or calendar time, which statuses pause. New policies go last.',
+          body: CreateSlaPolicyBody,
+          response: { 201: SlaPolicy },
+        },
+        config: admin,
+      },
+      async (req, reply) => reply.code(201).send(await createPolicy(deps, actorOf(req), req.body)),
+    );
+    app.patch(
+      '/sla-policies/:id',
+      {
+        schema: { tags, params: id, body: UpdateSlaPolicyBody, response: { 200: SlaPolicy } },
+        config: admin,
+      },
+      async (req) => updatePolicy(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.delete('/sla-policies/:id', { schema: { tags, params: id }, config: admin }, async (req, reply) => {
+      await deletePolicy(deps, actorOf(req), req.params.id);
+      return reply.code(204).send();
+    });
+    app.put(
+      '/sla-policies/order',
+      { schema: { tags, body: SlaPolicyOrderBody, response: { 200: SlaPolicyList } }, config: admin },
+      async (req) => orderPolicies(deps, actorOf(req), req.body.ids),
+    );
+    app.get(
+      '/tickets/:id/sla',
+      {
+        schema: {
+          tags,
+          description:
+            'The ticket’s SLA clocks (first response, next response, resolution) and their states now.',
+          params: id,
+          response: { 200: TicketSla },
+        },
+        config: read,
+      },
+      async (req) => ticketSla(deps, req.params.id),
     );
   };
 }

@@ -1,5 +1,17 @@
-import type { Week } from '@keepdesk/contract';
-import { boolean, date, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { SlaTargets, ViewFilter, Week } from '@keepdesk/contract';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tickets } from '../tickets/tickets.tables';
 
 /** Working hours in a time zone, closed on the public holidays of a country (and region) and on custom days. */
 export const businessCalendars = pgTable('business_calendars', {
@@ -27,3 +39,45 @@ export const calendarDays = pgTable(
   },
   (t) => [primaryKey({ columns: [t.calendarId, t.date] })],
 );
+
+/** SLA policies, tried in `position` order; the first whose conditions match a ticket applies to it. */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull().unique(),
+    position: integer('position').notNull(),
+    active: boolean('active').notNull().default(true),
+    conditions: jsonb('conditions').$type<ViewFilter>().notNull().default({}),
+    targets: jsonb('targets').$type<Record<'urgent' | 'high' | 'normal' | 'low', SlaTargets>>().notNull(),
+    businessTime: boolean('business_time').notNull().default(true),
+    calendarId: uuid('calendar_id').references(() => businessCalendars.id, { onDelete: 'set null' }),
+    pauseOn: text('pause_on').array().notNull(),
+    atRiskPercent: integer('at_risk_percent').notNull().default(75),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sla_policies_position_idx').on(t.position)],
+);
+
+/** A ticket's SLA clocks as last computed (the summary lives on the ticket for lists and views). */
+export const ticketSlas = pgTable('ticket_slas', {
+  ticketId: uuid('ticket_id')
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: 'cascade' }),
+  policyId: uuid('policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+  clocks: jsonb('clocks').$type<StoredClock[]>().notNull(),
+  computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export interface StoredClock {
+  metric: 'first_response' | 'next_response' | 'resolution';
+  targetMinutes: number;
+  startedAt: string;
+  dueAt: string | null;
+  atRiskAt: string | null;
+  pausedMinutes: number;
+  paused: boolean;
+  stoppedAt: string | null;
+  breached: boolean;
+}

@@ -3,6 +3,7 @@
 export { attachToMessage } from './attachments.service';
 export { createField, listFields } from './fields.service';
 export { addFollowersByEmail } from './followers.service';
+export { ticketTimeline } from './history.service';
 export { ticketRoutes } from './tickets.routes';
 export {
   addCustomerMessage,
@@ -12,6 +13,8 @@ export {
   messageByExternalRef,
   messageForDelivery,
   moveTicketsToContact,
+  setSlaSummary,
   updateTicket,
 } from './tickets.service';
 export { tickets } from './tickets.tables';
+export { matchesView } from './views.domain';

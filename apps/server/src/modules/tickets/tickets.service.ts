@@ -124,7 +124,49 @@ export function presentTicket(row: TicketRow): Ticket {
     parentId: t.parentId,
     mergedIntoId: t.mergedIntoId,
     customFields: t.customFields,
+    sla: slaOf(t, new Date()),
   };
+}
+
+/** The SLA as it stands now: the stored status and times, read against the clock. */
+function slaOf(t: typeof tickets.$inferSelect, now: Date): Ticket['sla'] {
+  if (!t.slaPolicyId || !t.slaStatus) return null;
+  const state =
+    t.slaStatus === 'running'
+      ? t.slaDueAt && now >= t.slaDueAt
+        ? 'breached'
+        : t.slaAtRiskAt && now >= t.slaAtRiskAt
+          ? 'at_risk'
+          : 'on_track'
+      : t.slaStatus;
+  return {
+    state,
+    dueAt: t.slaDueAt?.toISOString() ?? null,
+    atRiskAt: t.slaAtRiskAt?.toISOString() ?? null,
+    policyId: t.slaPolicyId,
+  };
+}
+
+/** The SLA module's summary of a ticket's clocks (written after every change it hears of). */
+export async function setSlaSummary(
+  executor: Executor,
+  ticketId: string,
+  summary: {
+    policyId: string | null;
+    status: 'running' | 'paused' | 'met' | 'breached' | null;
+    dueAt: Date | null;
+    atRiskAt: Date | null;
+  },
+): Promise<void> {
+  await executor
+    .update(tickets)
+    .set({
+      slaPolicyId: summary.policyId,
+      slaStatus: summary.status,
+      slaDueAt: summary.dueAt,
+      slaAtRiskAt: summary.atRiskAt,
+    })
+    .where(eq(tickets.id, ticketId));
 }
 
 export async function loadTicket(executor: Executor, id: string): Promise<Ticket> {
@@ -501,6 +543,10 @@ async function insertTicket(
     parentId: null,
     searchVector: null,
     customFields: row.custom_fields as Record<string, FieldValue>,
+    slaPolicyId: null,
+    slaDueAt: null,
+    slaAtRiskAt: null,
+    slaStatus: null,
   };
   return {
     ticket: ticketRow,

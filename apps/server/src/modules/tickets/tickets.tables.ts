@@ -87,6 +87,14 @@ export const tickets = pgTable(
     searchVector: tsvector('search_vector'),
     /** Custom field values by field key, validated against `ticket_fields` on every write. */
     customFields: jsonb('custom_fields').$type<Record<string, FieldValue>>().notNull().default({}),
+    /**
+     * The SLA at a glance, kept by the SLA module: the policy, the next due time of the running clocks and when
+     * they turn at risk, and whether they run, stand still, were all met, or one was breached.
+     */
+    slaPolicyId: uuid('sla_policy_id'),
+    slaDueAt: timestamp('sla_due_at', { withTimezone: true }),
+    slaAtRiskAt: timestamp('sla_at_risk_at', { withTimezone: true }),
+    slaStatus: text('sla_status').$type<'running' | 'paused' | 'met' | 'breached'>(),
   },
   (t) => [
     index('tickets_category_updated_idx').on(t.statusCategory, t.updatedAt.desc(), t.id.desc()),
@@ -97,6 +105,7 @@ export const tickets = pgTable(
     index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
     index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('tickets_tags_idx').using('gin', t.tags),
+    index('tickets_sla_due_idx').on(t.slaDueAt).where(sql`${t.slaDueAt} is not null`),
     index('tickets_search_idx').using('gin', t.searchVector),
     index('tickets_parent_idx').on(t.parentId),
     index('tickets_custom_fields_idx').using('gin', t.customFields),
