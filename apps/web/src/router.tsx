@@ -22,6 +22,7 @@ import { meQuery } from './session';
 import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
 import { MailboxesPage } from './settings/MailboxesPage';
+import { SlaPoliciesPage } from './settings/SlaPoliciesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
 import { TicketPage } from './tickets/TicketPage';
@@ -144,6 +145,12 @@ const calendarsRoute = createRoute({
   component: CalendarsPage,
 });
 
+const slaPoliciesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/sla-policies',
+  component: SlaPoliciesPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -163,6 +170,7 @@ const routeTree = rootRoute.addChildren([
     mailboxesRoute,
     heldMailRoute,
     calendarsRoute,
+    slaPoliciesRoute,
   ]),
 ]);
 

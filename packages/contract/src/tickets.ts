@@ -292,7 +292,7 @@ export const ViewFilter = z
   .meta({ id: 'ViewFilter' });
 export type ViewFilter = z.infer<typeof ViewFilter>;
 
-export const VIEW_SORT_FIELDS = ['updatedAt', 'createdAt', 'number', 'priority'] as const;
+export const VIEW_SORT_FIELDS = ['updatedAt', 'createdAt', 'number', 'priority', 'slaDueAt'] as const;
 export const ViewSort = z.object({
   field: z.enum(VIEW_SORT_FIELDS).default('updatedAt'),
   direction: z.enum(['asc', 'desc']).default('desc'),

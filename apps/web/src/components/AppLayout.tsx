@@ -15,6 +15,7 @@ import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
   IconCalendarTime,
   IconChevronDown,
+  IconClockHour4,
   IconForms,
   IconHome,
   IconInbox,
@@ -90,6 +91,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/business-hours',
         label: t('nav.calendars'),
         icon: <IconCalendarTime size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/sla-policies',
+        label: t('nav.slaPolicies'),
+        icon: <IconClockHour4 size={18} />,
         permission: 'tickets:admin',
       },
       {

@@ -67,6 +67,7 @@ import { useColleagues } from './colleagues';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { DeliveryStatus, MessageBody } from './MessageExtras';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
+import { SlaBadge } from './SlaBadge';
 import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
 
 const route = getRouteApi('/app/tickets/$ticketId');
@@ -173,6 +174,7 @@ export function TicketPage() {
               <Badge color={PRIORITY_COLOR[data.priority]} variant="dot">
                 {t(`priority.${data.priority}`)}
               </Badge>
+              <SlaBadge sla={data.sla} />
               <Text size="sm" c="dimmed">
                 {t(`channel.${data.channel}`)} · {relativeTime(data.createdAt, i18n.language)}
               </Text>

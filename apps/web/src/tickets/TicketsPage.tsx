@@ -27,6 +27,7 @@ import { can, useMe } from '../session';
 import { BulkBar } from './BulkBar';
 import { PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
 import { NewTicketModal } from './NewTicketModal';
+import { SlaBadge } from './SlaBadge';
 import { ViewEditor } from './ViewEditor';
 
 const route = getRouteApi('/app/tickets');
@@ -224,9 +225,12 @@ export function TicketsPage() {
                       )}
                     </Table.Td>
                     <Table.Td style={{ minWidth: 120 }}>
-                      <Badge color={STATUS_COLOR[ticket.statusCategory]} variant="light">
-                        {t(`status.${ticket.status}`, { defaultValue: ticket.status })}
-                      </Badge>
+                      <Group gap={4} wrap="nowrap">
+                        <Badge color={STATUS_COLOR[ticket.statusCategory]} variant="light">
+                          {t(`status.${ticket.status}`, { defaultValue: ticket.status })}
+                        </Badge>
+                        <SlaBadge sla={ticket.sla} compact />
+                      </Group>
                     </Table.Td>
                     <Table.Td style={{ minWidth: 120 }}>
                       <Badge color={PRIORITY_COLOR[ticket.priority]} variant="dot">

@@ -4,9 +4,11 @@ import type {
   SlaPolicy,
   SlaPolicyList,
   Ticket,
+  TicketPage,
   TicketSla,
   User,
 } from '@keepdesk/contract';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
 
@@ -99,6 +101,24 @@ describe('SLA policies', () => {
     const low = await newTicket('low');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await call('GET', `/tickets/${low.id}`)).json<Ticket>().sla).toBeNull();
+
+    // A view sorted by the next due time: the ticket with a running clock first, the others after it.
+    const view = (
+      await call(
+        'POST',
+        '/views',
+        { name: 'Due next', filter: {}, sort: { field: 'slaDueAt', direction: 'asc' } },
+        agent,
+      )
+    ).json<{ id: string }>();
+    const first = (
+      await call('GET', `/views/${view.id}/tickets?limit=1`, undefined, agent)
+    ).json<TicketPage>();
+    expect(first.items.map((t) => t.id)).toEqual([normal.id]);
+    const rest = (
+      await call('GET', `/views/${view.id}/tickets?limit=10&cursor=${first.nextCursor}`, undefined, agent)
+    ).json<TicketPage>();
+    expect(rest.items.map((t) => t.id).sort()).toEqual([ticket.id, low.id].sort());
   });
 
   it('apply in their order, and existing tickets follow a reordered or changed policy', async () => {

@@ -10,7 +10,7 @@ import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Executor, isUniqueViolation, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
-import { type Actor, recordChange } from '../../platform/events';
+import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { stableUuid } from '../../platform/jobs';
 import { matchesView, setSlaSummary, tickets, ticketTimeline } from '../tickets';
 import { ALWAYS_OPEN, type BusinessCalendar } from './calendar.domain';
@@ -336,11 +336,26 @@ export async function recomputeSla(
       target: ticketSlas.ticketId,
       set: { policyId: policy.id, clocks: clocks.map(store), computedAt: now },
     });
-  await setSlaSummary(db, ticketId, {
+  const summary = {
     policyId: policy.id,
     status,
     dueAt: next?.dueAt ?? null,
     atRiskAt: next?.atRiskAt ?? null,
+  } as const;
+  if (await setSlaSummary(db, ticketId, summary)) await announce(deps, ticketId, summary);
+}
+
+/** Pages that show the ticket refresh (a change event that no SLA recomputation listens to). */
+async function announce(
+  deps: Deps,
+  ticketId: string,
+  summary: { status: string | null; dueAt: Date | null },
+) {
+  await recordChange(deps.database.db, SYSTEM_ACTOR, {
+    action: 'ticket.sla_changed',
+    entityType: 'ticket',
+    entityId: ticketId,
+    data: { status: summary.status, dueAt: summary.dueAt?.toISOString() ?? null },
   });
 }
 

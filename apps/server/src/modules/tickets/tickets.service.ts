@@ -147,7 +147,7 @@ function slaOf(t: typeof tickets.$inferSelect, now: Date): Ticket['sla'] {
   };
 }
 
-/** The SLA module's summary of a ticket's clocks (written after every change it hears of). */
+/** The SLA module's summary of a ticket's clocks; true when it changed (pages showing it then refresh). */
 export async function setSlaSummary(
   executor: Executor,
   ticketId: string,
@@ -157,8 +157,8 @@ export async function setSlaSummary(
     dueAt: Date | null;
     atRiskAt: Date | null;
   },
-): Promise<void> {
-  await executor
+): Promise<boolean> {
+  const changed = await executor
     .update(tickets)
     .set({
       slaPolicyId: summary.policyId,
@@ -166,7 +166,16 @@ export async function setSlaSummary(
       slaDueAt: summary.dueAt,
       slaAtRiskAt: summary.atRiskAt,
     })
-    .where(eq(tickets.id, ticketId));
+    .where(
+      and(
+        eq(tickets.id, ticketId),
+        sql`(${tickets.slaPolicyId}, ${tickets.slaStatus}, ${tickets.slaDueAt}, ${tickets.slaAtRiskAt})
+          is distinct from (${summary.policyId}::uuid, ${summary.status}::text, ${summary.dueAt}::timestamptz,
+          ${summary.atRiskAt}::timestamptz)`,
+      ),
+    )
+    .returning({ id: tickets.id });
+  return changed.length > 0;
 }
 
 export async function loadTicket(executor: Executor, id: string): Promise<Ticket> {

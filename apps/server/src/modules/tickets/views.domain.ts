@@ -18,6 +18,8 @@ export interface ViewTicket {
   createdAt: Date;
   updatedAt: Date;
   customFields: Readonly<Record<string, FieldValue>>;
+  /** The next SLA due time; tickets without one sort last. */
+  slaDueAt?: Date | null;
 }
 
 /** Who looks at a view: `me` and `mine` mean them and their teams. */
@@ -98,8 +100,10 @@ export function compareForView(a: ViewTicket, b: ViewTicket, sort: ViewSort): nu
         ? t.createdAt.getTime()
         : sort.field === 'number'
           ? t.number
-          : priorityRank(t.priority);
-  const primary = key(a) - key(b);
+          : sort.field === 'slaDueAt'
+            ? (t.slaDueAt?.getTime() ?? Number.POSITIVE_INFINITY)
+            : priorityRank(t.priority);
+  const primary = key(a) === key(b) ? 0 : key(a) < key(b) ? -1 : 1;
   const order = primary !== 0 ? primary : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   return sort.direction === 'asc' ? order : -order;
 }

@@ -117,6 +117,9 @@ function sortKey(sort: ViewSort): { expr: SQL; cast: string } {
       return { expr: sql`${tickets.number}`, cast: 'bigint' };
     case 'priority':
       return { expr: PRIORITY_RANK, cast: 'int' };
+    case 'slaDueAt':
+      // Tickets without a running SLA clock sort after every due time.
+      return { expr: sql`coalesce(${tickets.slaDueAt}, 'infinity'::timestamptz)`, cast: 'timestamptz' };
     default:
       return { expr: sql`${tickets.updatedAt}`, cast: 'timestamptz' };
   }

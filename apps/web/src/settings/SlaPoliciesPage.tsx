@@ -1,0 +1,379 @@
+import type {
+  BusinessCalendarList,
+  SlaPolicy,
+  SlaPolicyList,
+  SlaTargets,
+  TeamPage,
+} from '@keepdesk/contract';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconClockHour4, IconPlus } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, query } from '../api';
+import { EmptyState } from '../components/EmptyState';
+import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
+import { PageHeader } from '../components/PageHeader';
+
+const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+const METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+const CHANNELS = ['email', 'web', 'phone', 'api', 'agent', 'social', 'review'] as const;
+
+/** "90 min" → "1 h 30 min": targets read the way managers think of them. */
+function duration(
+  minutes: number | undefined,
+  t: (key: string, o?: Record<string, unknown>) => string,
+): string {
+  if (!minutes) return '—';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h ? t('slaPolicies.hours', { count: h }) : '', m ? t('slaPolicies.minutes', { count: m }) : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** SLA policies in the order they are tried, with their targets per priority. */
+export function SlaPoliciesPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState<SlaPolicy | 'new' | null>(null);
+  const policies = useQuery({
+    queryKey: ['sla-policies'],
+    queryFn: () => api.get<SlaPolicyList>('/sla-policies'),
+  });
+  const items = policies.data?.items ?? [];
+  const move = useMutation({
+    mutationFn: ({ index, by }: { index: number; by: number }) => {
+      const ids = items.map((p) => p.id);
+      const [moved] = ids.splice(index, 1);
+      ids.splice(index + by, 0, moved!);
+      return api.put<SlaPolicyList>('/sla-policies/order', { ids });
+    },
+    onSuccess: (next) => queryClient.setQueryData(['sla-policies'], next),
+    onError: (error) => notifyError(t, error),
+  });
+  return (
+    <>
+      <PageHeader
+        title={t('slaPolicies.title')}
+        text={t('slaPolicies.text')}
+        action={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
+            {t('slaPolicies.add')}
+          </Button>
+        }
+      />
+      <Card withBorder padding={0}>
+        {policies.isSuccess && items.length === 0 ? (
+          <EmptyState
+            icon={<IconClockHour4 size={24} />}
+            title={t('slaPolicies.emptyTitle')}
+            text={t('slaPolicies.emptyText')}
+          />
+        ) : (
+          <Table verticalSpacing="sm" aria-label={t('slaPolicies.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={70} />
+                <Table.Th>{t('slaPolicies.name')}</Table.Th>
+                {PRIORITIES.map((priority) => (
+                  <Table.Th key={priority}>{t(`priority.${priority}`)}</Table.Th>
+                ))}
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((policy, index) => (
+                <Table.Tr key={policy.id} data-testid="sla-policy">
+                  <Table.Td>
+                    <Group gap={2} wrap="nowrap">
+                      <ActionIcon
+                        size="sm"
+                        variant="subtle"
+                        disabled={index === 0}
+                        aria-label={t('slaPolicies.up')}
+                        onClick={() => move.mutate({ index, by: -1 })}
+                      >
+                        <IconArrowUp size={14} />
+                      </ActionIcon>
+                      <ActionIcon
+                        size="sm"
+                        variant="subtle"
+                        disabled={index === items.length - 1}
+                        aria-label={t('slaPolicies.down')}
+                        onClick={() => move.mutate({ index, by: 1 })}
+                      >
+                        <IconArrowDown size={14} />
+                      </ActionIcon>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={6}>
+                      <Text fw={600}>{policy.name}</Text>
+                      {!policy.active && <Badge color="gray">{t('slaPolicies.inactive')}</Badge>}
+                    </Group>
+                    <Text size="xs" c="dimmed">
+                      {policy.businessTime ? t('slaPolicies.businessTime') : t('slaPolicies.calendarTime')}
+                    </Text>
+                  </Table.Td>
+                  {PRIORITIES.map((priority) => (
+                    <Table.Td key={priority}>
+                      <Text size="xs">
+                        {METRICS.filter((m) => policy.targets[priority][m])
+                          .map(
+                            (m) =>
+                              `${t(`slaPolicies.metricShort.${m}`)} ${duration(policy.targets[priority][m], t)}`,
+                          )
+                          .join(' · ') || '—'}
+                      </Text>
+                    </Table.Td>
+                  ))}
+                  <Table.Td>
+                    <Button size="xs" variant="light" onClick={() => setEditing(policy)}>
+                      {t('common.edit')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+      {editing && (
+        <PolicyModal policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      )}
+    </>
+  );
+}
+
+type Targets = Record<(typeof PRIORITIES)[number], SlaTargets>;
+
+function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    name: policy?.name ?? '',
+    active: policy?.active ?? true,
+    priority: policy?.conditions.priority ?? [],
+    channel: policy?.conditions.channel ?? [],
+    team: (policy?.conditions.team ?? []).filter((id) => id !== 'mine' && id !== 'none'),
+    tagsAny: policy?.conditions.tagsAny ?? [],
+    targets: (policy?.targets ?? { urgent: {}, high: {}, normal: {}, low: {} }) as Targets,
+    businessTime: policy?.businessTime ?? true,
+    calendarId: policy?.calendarId ?? null,
+    pauseOn: policy?.pauseOn ?? ['pending', 'on_hold'],
+    atRiskPercent: policy?.atRiskPercent ?? 75,
+  });
+  const teams = useQuery({
+    queryKey: ['teams'],
+    queryFn: () => api.get<TeamPage>(`/teams${query({ limit: 200 })}`),
+  });
+  const calendars = useQuery({
+    queryKey: ['calendars'],
+    queryFn: () => api.get<BusinessCalendarList>('/calendars'),
+  });
+  const save = useMutation({
+    mutationFn: () => {
+      const conditions = Object.fromEntries(
+        (['priority', 'channel', 'team', 'tagsAny'] as const)
+          .filter((key) => form[key].length > 0)
+          .map((key) => [key, form[key]]),
+      );
+      const body = {
+        name: form.name,
+        active: form.active,
+        conditions,
+        targets: form.targets,
+        businessTime: form.businessTime,
+        calendarId: form.calendarId,
+        pauseOn: form.pauseOn,
+        atRiskPercent: form.atRiskPercent,
+      };
+      return policy
+        ? api.patch<SlaPolicy>(`/sla-policies/${policy.id}`, body)
+        : api.post<SlaPolicy>('/sla-policies', body);
+    },
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['sla-policies'] });
+      notifySaved(t);
+      onClose();
+    },
+    onError: (error) => notifyUnlessFieldErrors(t, error),
+  });
+  const errors = fieldErrors(save.error);
+  const setTarget = (
+    priority: (typeof PRIORITIES)[number],
+    metric: (typeof METRICS)[number],
+    minutes: number | undefined,
+  ) =>
+    setForm({
+      ...form,
+      targets: { ...form.targets, [priority]: { ...form.targets[priority], [metric]: minutes } },
+    });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title={policy ? t('slaPolicies.edit') : t('slaPolicies.add')} size="xl">
+      <form onSubmit={submit}>
+        <Stack>
+          <Group grow align="flex-start">
+            <TextInput
+              label={t('slaPolicies.name')}
+              required
+              value={form.name}
+              error={errors.name}
+              onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            />
+            <Switch
+              mt={30}
+              label={t('slaPolicies.active')}
+              checked={form.active}
+              onChange={(e) => setForm({ ...form, active: e.currentTarget.checked })}
+            />
+          </Group>
+          <Text size="sm" fw={500}>
+            {t('slaPolicies.appliesTo')}
+          </Text>
+          <Group grow align="flex-start">
+            <MultiSelect
+              label={t('tickets.priority')}
+              placeholder={t('slaPolicies.any')}
+              data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+              value={form.priority}
+              onChange={(value) => setForm({ ...form, priority: value as typeof form.priority })}
+            />
+            <MultiSelect
+              label={t('slaPolicies.channel')}
+              placeholder={t('slaPolicies.any')}
+              data={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`, { defaultValue: c }) }))}
+              value={form.channel}
+              onChange={(value) => setForm({ ...form, channel: value as typeof form.channel })}
+            />
+          </Group>
+          <Group grow align="flex-start">
+            <MultiSelect
+              label={t('tickets.team')}
+              placeholder={t('slaPolicies.any')}
+              data={(teams.data?.items ?? []).map((team) => ({ value: team.id, label: team.name }))}
+              value={form.team}
+              error={errors['conditions.team']}
+              onChange={(value) => setForm({ ...form, team: value })}
+            />
+            <TagsInput
+              label={t('slaPolicies.tags')}
+              placeholder={t('slaPolicies.any')}
+              value={form.tagsAny}
+              onChange={(value) => setForm({ ...form, tagsAny: value })}
+            />
+          </Group>
+          <Text size="sm" fw={500}>
+            {t('slaPolicies.targets')}
+          </Text>
+          {errors.targets && (
+            <Text size="xs" c="red">
+              {errors.targets}
+            </Text>
+          )}
+          <Table aria-label={t('slaPolicies.targets')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th />
+                {METRICS.map((metric) => (
+                  <Table.Th key={metric}>{t(`slaPolicies.metric.${metric}`)}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {PRIORITIES.map((priority) => (
+                <Table.Tr key={priority}>
+                  <Table.Td>{t(`priority.${priority}`)}</Table.Td>
+                  {METRICS.map((metric) => (
+                    <Table.Td key={metric}>
+                      <NumberInput
+                        size="xs"
+                        min={0}
+                        suffix=" min"
+                        aria-label={`${t(`priority.${priority}`)} ${t(`slaPolicies.metric.${metric}`)}`}
+                        value={form.targets[priority][metric] ?? ''}
+                        error={errors[`targets.${priority}.${metric}`]}
+                        onChange={(value) =>
+                          setTarget(priority, metric, typeof value === 'number' ? value : undefined)
+                        }
+                      />
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group grow align="flex-start">
+            <Switch
+              label={t('slaPolicies.businessTime')}
+              description={t('slaPolicies.businessTimeHint')}
+              checked={form.businessTime}
+              onChange={(e) => setForm({ ...form, businessTime: e.currentTarget.checked })}
+            />
+            <Select
+              label={t('slaPolicies.calendar')}
+              placeholder={t('slaPolicies.defaultCalendar')}
+              clearable
+              disabled={!form.businessTime}
+              data={(calendars.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              value={form.calendarId}
+              error={errors.calendarId}
+              onChange={(value) => setForm({ ...form, calendarId: value })}
+            />
+          </Group>
+          <Group grow align="flex-start">
+            <Checkbox.Group
+              label={t('slaPolicies.pauseOn')}
+              value={form.pauseOn}
+              onChange={(value) => setForm({ ...form, pauseOn: value as typeof form.pauseOn })}
+            >
+              <Group mt={6}>
+                <Checkbox value="pending" label={t('status.pending')} />
+                <Checkbox value="on_hold" label={t('status.on_hold')} />
+              </Group>
+            </Checkbox.Group>
+            <NumberInput
+              label={t('slaPolicies.atRisk')}
+              min={1}
+              max={99}
+              suffix=" %"
+              value={form.atRiskPercent}
+              error={errors.atRiskPercent}
+              onChange={(value) => typeof value === 'number' && setForm({ ...form, atRiskPercent: value })}
+            />
+          </Group>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
