@@ -35,4 +35,21 @@ test('a manager sets an SLA for urgent tickets and agents see its countdown', as
   const badge = page.getByTestId('sla').first();
   await expect(badge).toHaveAttribute('data-state', 'on_track');
   await expect(badge).toContainText('due in 30 minutes');
+  const card = page.getByTestId('sla-card');
+  await expect(card).toContainText(`SLA · Urgent ${id}`);
+  await expect(card).toContainText('First response');
+
+  // The agent cannot solve it and hands it to the second level with a note.
+  await card.getByRole('button', { name: 'Escalate' }).click();
+  const escalate = page.getByRole('dialog');
+  await escalate.getByRole('combobox', { name: 'To a department (team)' }).click();
+  await page.getByRole('option', { name: 'Retention' }).click();
+  await escalate.getByRole('textbox', { name: 'Reason' }).fill('Contract question for retention');
+  await escalate.getByRole('textbox', { name: 'Hand-over note' }).fill('Customer threatens to cancel.');
+  await escalate.getByRole('button', { name: 'Escalate' }).click();
+  await expect(card.getByTestId('escalations')).toContainText(
+    'Escalated to Retention: Contract question for retention',
+  );
+  await expect(page.getByTestId('internal-note').last()).toContainText('Customer threatens to cancel.');
+  await expect(page.getByRole('combobox', { name: 'Team' })).toHaveValue('Retention');
 });

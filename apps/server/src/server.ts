@@ -24,7 +24,14 @@ import {
 } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
-import { RECOMPUTE_SLA, reapplySlaJob, recomputeSlaJob, slaRoutes } from './modules/sla';
+import {
+  escalationMailJob,
+  RECOMPUTE_SLA,
+  reapplySlaJob,
+  recomputeSlaJob,
+  slaRoutes,
+  slaSweepJob,
+} from './modules/sla';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
@@ -101,6 +108,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(callbackDueJob(deps));
   await jobs.define(recomputeSlaJob(deps));
   await jobs.define(reapplySlaJob(deps));
+  await jobs.define(slaSweepJob(deps));
+  await jobs.define(escalationMailJob(deps));
   for (const event of ['ticket.created', 'ticket.updated', 'ticket.replied', 'ticket.customer_replied']) {
     outbox.route(event, RECOMPUTE_SLA);
   }

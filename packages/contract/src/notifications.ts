@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const NOTIFICATION_KINDS = ['mention', 'assigned', 'activity', 'callback_due'] as const;
+export const NOTIFICATION_KINDS = [
+  'mention',
+  'assigned',
+  'activity',
+  'callback_due',
+  'sla_at_risk',
+  'sla_breached',
+  'escalated',
+] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 
 export const Notification = z
@@ -8,7 +16,7 @@ export const Notification = z
     id: z.uuid(),
     kind: NotificationKind.meta({
       description:
-        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due',
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you',
     }),
     ticket: z.object({ id: z.uuid(), number: z.number().int(), subject: z.string() }),
     actor: z.object({ id: z.uuid(), name: z.string() }).nullable(),

@@ -103,6 +103,36 @@ export const SlaTargetsByPriority = z.object({
   low: SlaTargets.default({}),
 });
 
+const NotifyWhom = z.array(z.enum(['assignee', 'team_lead'])).max(2);
+
+/** What happens when a target is at risk or breached. */
+export const SlaEscalation = z
+  .object({
+    atRisk: z.object({ notify: NotifyWhom.default(['assignee']) }).default({ notify: ['assignee'] }),
+    breach: z
+      .object({
+        notify: NotifyWhom.default(['assignee', 'team_lead']),
+        reassignToLead: z
+          .boolean()
+          .default(false)
+          .meta({ description: 'Give the ticket to its team’s lead' }),
+        escalationTeamId: z
+          .uuid()
+          .nullable()
+          .default(null)
+          .meta({ description: 'Move the ticket to this team' }),
+        raisePriority: z.boolean().default(false).meta({ description: 'One step up, to urgent at most' }),
+      })
+      .default({
+        notify: ['assignee', 'team_lead'],
+        reassignToLead: false,
+        escalationTeamId: null,
+        raisePriority: false,
+      }),
+  })
+  .meta({ id: 'SlaEscalation' });
+export type SlaEscalation = z.infer<typeof SlaEscalation>;
+
 export const SlaPolicy = z
   .object({
     id: z.uuid(),
@@ -128,6 +158,7 @@ export const SlaPolicy = z
       .number()
       .int()
       .meta({ description: 'A clock is at risk after this share of its target' }),
+    escalation: SlaEscalation,
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -148,6 +179,15 @@ export const CreateSlaPolicyBody = z.object({
     .max(2)
     .default(['pending', 'on_hold']),
   atRiskPercent: z.number().int().min(1).max(99).default(75),
+  escalation: SlaEscalation.default({
+    atRisk: { notify: ['assignee'] },
+    breach: {
+      notify: ['assignee', 'team_lead'],
+      reassignToLead: false,
+      escalationTeamId: null,
+      raisePriority: false,
+    },
+  }),
 });
 export type CreateSlaPolicyBody = z.infer<typeof CreateSlaPolicyBody>;
 export const UpdateSlaPolicyBody = CreateSlaPolicyBody.partial();
@@ -172,3 +212,42 @@ export const TicketSla = z
   })
   .meta({ id: 'TicketSla' });
 export type TicketSla = z.infer<typeof TicketSla>;
+
+export const Escalation = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['at_risk', 'breach', 'manual']),
+    reason: z.string(),
+    note: z.string(),
+    dueAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'The SLA due time it was about (automatic ones)' }),
+    fromTeam: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    toTeam: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    toUser: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    by: z
+      .object({ id: z.uuid(), name: z.string() })
+      .nullable()
+      .meta({ description: 'Null: Keepdesk itself' }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Escalation' });
+export type Escalation = z.infer<typeof Escalation>;
+export const EscalationList = z.object({ items: z.array(Escalation) });
+export type EscalationList = z.infer<typeof EscalationList>;
+
+/** An agent hands a ticket up (a higher tier) or over (another department), with the reason and a note. */
+export const EscalateBody = z
+  .object({
+    toTeamId: z.uuid().nullable().default(null),
+    toUserId: z.uuid().nullable().default(null),
+    reason: z.string().trim().min(3).max(500),
+    note: z.string().trim().max(10_000).default(''),
+    raisePriority: z.boolean().default(false),
+  })
+  .refine((b) => b.toTeamId !== null || b.toUserId !== null, {
+    message: 'escalate to a team, a person or both',
+    path: ['toTeamId'],
+  });
+export type EscalateBody = z.infer<typeof EscalateBody>;

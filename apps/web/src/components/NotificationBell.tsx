@@ -11,7 +11,16 @@ import {
   Text,
   UnstyledButton,
 } from '@mantine/core';
-import { IconAt, IconBell, IconMessage, IconPhoneCall, IconUserCheck } from '@tabler/icons-react';
+import {
+  IconAlarm,
+  IconArrowBigUpLines,
+  IconAt,
+  IconBell,
+  IconClockExclamation,
+  IconMessage,
+  IconPhoneCall,
+  IconUserCheck,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -24,6 +33,9 @@ const ICONS = {
   assigned: IconUserCheck,
   activity: IconMessage,
   callback_due: IconPhoneCall,
+  sla_at_risk: IconClockExclamation,
+  sla_breached: IconAlarm,
+  escalated: IconArrowBigUpLines,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */

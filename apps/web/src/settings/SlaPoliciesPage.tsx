@@ -180,6 +180,15 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
     calendarId: policy?.calendarId ?? null,
     pauseOn: policy?.pauseOn ?? ['pending', 'on_hold'],
     atRiskPercent: policy?.atRiskPercent ?? 75,
+    escalation: policy?.escalation ?? {
+      atRisk: { notify: ['assignee'] as ('assignee' | 'team_lead')[] },
+      breach: {
+        notify: ['assignee', 'team_lead'] as ('assignee' | 'team_lead')[],
+        reassignToLead: false,
+        escalationTeamId: null as string | null,
+        raisePriority: false,
+      },
+    },
   });
   const teams = useQuery({
     queryKey: ['teams'],
@@ -205,6 +214,7 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
         calendarId: form.calendarId,
         pauseOn: form.pauseOn,
         atRiskPercent: form.atRiskPercent,
+        escalation: form.escalation,
       };
       return policy
         ? api.patch<SlaPolicy>(`/sla-policies/${policy.id}`, body)
@@ -362,6 +372,94 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
               value={form.atRiskPercent}
               error={errors.atRiskPercent}
               onChange={(value) => typeof value === 'number' && setForm({ ...form, atRiskPercent: value })}
+            />
+          </Group>
+          <Text size="sm" fw={500}>
+            {t('slaPolicies.escalation')}
+          </Text>
+          <Group grow align="flex-start">
+            <Checkbox.Group
+              label={t('slaPolicies.atRiskNotify')}
+              value={form.escalation.atRisk.notify}
+              onChange={(value) =>
+                setForm({
+                  ...form,
+                  escalation: {
+                    ...form.escalation,
+                    atRisk: { notify: value as ('assignee' | 'team_lead')[] },
+                  },
+                })
+              }
+            >
+              <Group mt={6}>
+                <Checkbox value="assignee" label={t('slaPolicies.assignee')} />
+                <Checkbox value="team_lead" label={t('slaPolicies.teamLead')} />
+              </Group>
+            </Checkbox.Group>
+            <Checkbox.Group
+              label={t('slaPolicies.breachNotify')}
+              value={form.escalation.breach.notify}
+              onChange={(value) =>
+                setForm({
+                  ...form,
+                  escalation: {
+                    ...form.escalation,
+                    breach: { ...form.escalation.breach, notify: value as ('assignee' | 'team_lead')[] },
+                  },
+                })
+              }
+            >
+              <Group mt={6}>
+                <Checkbox value="assignee" label={t('slaPolicies.assignee')} />
+                <Checkbox value="team_lead" label={t('slaPolicies.teamLead')} />
+              </Group>
+            </Checkbox.Group>
+          </Group>
+          <Group grow align="flex-start">
+            <Stack gap="xs">
+              <Switch
+                label={t('slaPolicies.reassignToLead')}
+                checked={form.escalation.breach.reassignToLead}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    escalation: {
+                      ...form.escalation,
+                      breach: { ...form.escalation.breach, reassignToLead: e.currentTarget.checked },
+                    },
+                  })
+                }
+              />
+              <Switch
+                label={t('slaPolicies.raisePriority')}
+                checked={form.escalation.breach.raisePriority}
+                onChange={(e) =>
+                  setForm({
+                    ...form,
+                    escalation: {
+                      ...form.escalation,
+                      breach: { ...form.escalation.breach, raisePriority: e.currentTarget.checked },
+                    },
+                  })
+                }
+              />
+            </Stack>
+            <Select
+              label={t('slaPolicies.escalationTeam')}
+              placeholder={t('slaPolicies.noEscalationTeam')}
+              clearable
+              data={(teams.data?.items ?? []).map((team) => ({ value: team.id, label: team.name }))}
+              value={form.escalation.breach.escalationTeamId}
+              error={errors['escalation.breach.escalationTeamId']}
+              onChange={(value) =>
+                setForm({
+                  ...form,
+                  escalation: {
+                    ...form.escalation,
+                    breach: { ...form.escalation.breach, escalationTeamId: value },
+                  },
+                })
+              }
             />
           </Group>
           <Group justify="flex-end">

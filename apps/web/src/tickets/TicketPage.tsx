@@ -68,6 +68,7 @@ import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './forma
 import { DeliveryStatus, MessageBody } from './MessageExtras';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
 import { SlaBadge } from './SlaBadge';
+import { SlaCard } from './SlaCard';
 import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
 
 const route = getRouteApi('/app/tickets/$ticketId');
@@ -251,6 +252,7 @@ export function TicketPage() {
         <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
         <FollowersCard ticketId={ticketId} myId={me.user.id} />
         <LinksCard ticket={data} disabled={!mayWrite || closed} />
+        <SlaCard ticket={data} disabled={!mayWrite || closed} />
         <PhoneCard ticket={data} disabled={!mayWrite || closed} />
         <RequesterCard ticket={data} />
       </Stack>

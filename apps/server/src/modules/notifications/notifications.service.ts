@@ -8,7 +8,7 @@ import { notifications } from './notifications.tables';
 
 export interface NewNotification {
   userId: string;
-  kind: 'mention' | 'assigned' | 'activity' | 'callback_due';
+  kind: 'mention' | 'assigned' | 'activity' | 'callback_due' | 'sla_at_risk' | 'sla_breached' | 'escalated';
   ticket: { id: string; number: number; subject: string };
   messageId?: string | null;
   actorUserId: string | null;

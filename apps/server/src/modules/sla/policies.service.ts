@@ -35,6 +35,7 @@ function present(row: PolicyRow): PolicyView {
     calendarId: row.calendarId,
     pauseOn: row.pauseOn as PolicyView['pauseOn'],
     atRiskPercent: row.atRiskPercent,
+    escalation: row.escalation,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
+import { ESCALATION_MAIL, mailEscalation, SLA_SWEEP, sweepSla } from './escalations.service';
 import { REAPPLY_SLA, RECOMPUTE_SLA, reapplyBatch, recomputeSla } from './policies.service';
 
 const TicketEvent = z.object({ eventId: z.number(), entityId: z.uuid() });
@@ -26,4 +27,29 @@ export function reapplySlaJob(deps: Deps): JobDefinition<typeof Batch> {
       if (last) await deps.jobs.send(REAPPLY_SLA, { afterId: last });
     },
   };
+}
+
+/** Every minute: clocks that turned at risk or passed their due time are escalated (once each). */
+export function slaSweepJob(deps: Deps): JobDefinition<z.ZodObject<Record<string, never>>> {
+  return {
+    name: SLA_SWEEP,
+    payload: z.object({}),
+    cron: '* * * * *',
+    retryLimit: 0,
+    handle: async () => {
+      const { atRisk, breached } = await sweepSla(deps);
+      if (atRisk + breached > 0) deps.log.info({ atRisk, breached }, 'sla: escalated');
+    },
+  };
+}
+
+const Mail = z.object({
+  userId: z.uuid(),
+  ticketId: z.uuid(),
+  kind: z.enum(['sla_at_risk', 'sla_breached', 'escalated']),
+  excerpt: z.string(),
+});
+
+export function escalationMailJob(deps: Deps): JobDefinition<typeof Mail> {
+  return { name: ESCALATION_MAIL, payload: Mail, handle: (payload) => mailEscalation(deps, payload) };
 }

@@ -6,6 +6,9 @@ import {
   CalendarDayQuery,
   CreateCalendarBody,
   CreateSlaPolicyBody,
+  EscalateBody,
+  Escalation,
+  EscalationList,
   HolidayRegions,
   IcsImportResult,
   SlaPolicy,
@@ -29,6 +32,7 @@ import {
   removeCalendarDay,
   updateCalendar,
 } from './calendars.service';
+import { escalate, listEscalations } from './escalations.service';
 import { holidayRegions } from './holidays';
 import {
   createPolicy,
@@ -207,6 +211,35 @@ export function slaRoutes(deps: Deps) {
         config: read,
       },
       async (req) => ticketSla(deps, req.params.id),
+    );
+    app.get(
+      '/tickets/:id/escalations',
+      {
+        schema: {
+          tags,
+          description:
+            'The ticket’s escalations: automatic ones (SLA at risk, breached) and hand-overs by agents.',
+          params: id,
+          response: { 200: EscalationList },
+        },
+        config: read,
+      },
+      async (req) => listEscalations(deps, req.params.id),
+    );
+    app.post(
+      '/tickets/:id/escalations',
+      {
+        schema: {
+          tags,
+          description:
+            'Escalates by hand to a higher tier (a person) or another department (a team), with the reason and a hand-over note (kept as an internal note).',
+          params: id,
+          body: EscalateBody,
+          response: { 201: Escalation },
+        },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req, reply) => reply.code(201).send(await escalate(deps, actorOf(req), req.params.id, req.body)),
     );
   };
 }

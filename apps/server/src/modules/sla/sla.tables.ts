@@ -1,4 +1,5 @@
-import type { SlaTargets, ViewFilter, Week } from '@keepdesk/contract';
+import type { SlaEscalation, SlaTargets, ViewFilter, Week } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   date,
@@ -9,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { tickets } from '../tickets/tickets.tables';
@@ -54,6 +56,18 @@ export const slaPolicies = pgTable(
     calendarId: uuid('calendar_id').references(() => businessCalendars.id, { onDelete: 'set null' }),
     pauseOn: text('pause_on').array().notNull(),
     atRiskPercent: integer('at_risk_percent').notNull().default(75),
+    escalation: jsonb('escalation')
+      .$type<SlaEscalation>()
+      .notNull()
+      .default({
+        atRisk: { notify: ['assignee'] },
+        breach: {
+          notify: ['assignee', 'team_lead'],
+          reassignToLead: false,
+          escalationTeamId: null,
+          raisePriority: false,
+        },
+      }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -81,3 +95,33 @@ export interface StoredClock {
   stoppedAt: string | null;
   breached: boolean;
 }
+
+/**
+ * Escalations of a ticket: automatic ones (at risk, breached; one per SLA due time, so the sweep may run any
+ * number of times) and manual hand-overs with reason and note.
+ */
+export const ticketEscalations = pgTable(
+  'ticket_escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'at_risk' | 'breach' | 'manual'>().notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    reason: text('reason').notNull().default(''),
+    note: text('note').notNull().default(''),
+    fromTeamId: uuid('from_team_id'),
+    toTeamId: uuid('to_team_id'),
+    toUserId: uuid('to_user_id'),
+    byUserId: uuid('by_user_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ticket_escalations_ticket_idx').on(t.ticketId, t.createdAt),
+    uniqueIndex('ticket_escalations_automatic_idx')
+      .on(t.ticketId, t.kind, t.dueAt)
+      .where(sql`${t.kind} <> 'manual'`),
+    index('ticket_escalations_created_idx').on(t.createdAt),
+  ],
+);

@@ -106,6 +106,9 @@ export const tickets = pgTable(
     index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_sla_due_idx').on(t.slaDueAt).where(sql`${t.slaDueAt} is not null`),
+    // The SLA sweep: running clocks by when they turn at risk and when they are due.
+    index('tickets_sla_at_risk_running_idx').on(t.slaAtRiskAt).where(sql`${t.slaStatus} = 'running'`),
+    index('tickets_sla_due_running_idx').on(t.slaDueAt).where(sql`${t.slaStatus} = 'running'`),
     index('tickets_search_idx').using('gin', t.searchVector),
     index('tickets_parent_idx').on(t.parentId),
     index('tickets_custom_fields_idx').using('gin', t.customFields),
