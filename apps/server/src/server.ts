@@ -24,6 +24,7 @@ import {
 } from './modules/email';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
+import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
 import {
   escalationMailJob,
   RECOMPUTE_SLA,
@@ -113,6 +114,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   for (const event of ['ticket.created', 'ticket.updated', 'ticket.replied', 'ticket.customer_replied']) {
     outbox.route(event, RECOMPUTE_SLA);
   }
+  await jobs.define(routeTicketJob(deps));
+  await jobs.define(drainQueueJob(deps));
+  outbox.route('ticket.created', ROUTE_TICKET);
+  outbox.route('ticket.updated', ROUTE_TICKET);
   await bus.start();
   live.start();
   watchAccessChanges(deps);
@@ -148,6 +153,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(emailRoutes(deps));
       await api.register(phoneRoutes(deps));
       await api.register(slaRoutes(deps));
+      await api.register(routingRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -93,7 +93,8 @@ export class JobQueue {
 
   private async startWorker(definition: JobDefinition): Promise<void> {
     if (this.workerIds.has(definition.name)) return;
-    const workerId = await this.boss.work(
+    let workerId: string | undefined;
+    workerId = await this.boss.work(
       definition.name,
       { batchSize: 1, pollingIntervalSeconds: 2 },
       async (jobs) => {
@@ -101,6 +102,9 @@ export class JobQueue {
           const payload = definition.payload.parse(job.data);
           await definition.handle(payload, { jobId: job.id });
         }
+        // pg-boss waits a polling interval after every fetch unless told otherwise: a queue with work waiting
+        // would drain one job per interval. After a job, look again at once; an empty fetch then waits.
+        if (jobs.length > 0 && workerId) this.boss.notifyWorker(workerId);
       },
     );
     this.workerIds.set(definition.name, workerId);

@@ -13,6 +13,7 @@ export {
   messageByExternalRef,
   messageForDelivery,
   moveTicketsToContact,
+  routeTicket,
   setSlaSummary,
   updateTicket,
 } from './tickets.service';

@@ -128,6 +128,28 @@ export function presentTicket(row: TicketRow): Ticket {
   };
 }
 
+/**
+ * Routing: gives a ticket that still waits in a team's queue (no assignee, not solved) to the agent `choose`
+ * picks, under the ticket's row lock, in one transaction; `choose` may take further locks in it. Null when
+ * the ticket needs no routing or nobody was picked.
+ */
+export async function routeTicket(
+  deps: Deps,
+  actor: Actor,
+  ticketId: string,
+  choose: (ticket: typeof tickets.$inferSelect, tx: Tx) => Promise<string | null>,
+): Promise<string | null> {
+  return withTransaction(deps.database, async (tx) => {
+    const [row] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
+    if (!row || row.assigneeId || !row.teamId || row.mergedIntoId || isSolved(row.statusCategory))
+      return null;
+    const agentId = await choose(row, tx);
+    if (!agentId) return null;
+    await applyUpdate(tx, deps, actor, ticketId, { assigneeId: agentId });
+    return agentId;
+  });
+}
+
 /** The SLA as it stands now: the stored status and times, read against the clock. */
 function slaOf(t: typeof tickets.$inferSelect, now: Date): Ticket['sla'] {
   if (!t.slaPolicyId || !t.slaStatus) return null;

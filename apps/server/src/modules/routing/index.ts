@@ -1,0 +1,4 @@
+/** Routing: who gets a ticket (round robin, least loaded, skills), presence and capacity. */
+export { drainQueueJob, routeTicketJob } from './routing.jobs';
+export { routingRoutes } from './routing.routes';
+export { ROUTE_TICKET } from './routing.service';
