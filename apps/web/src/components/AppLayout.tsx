@@ -41,6 +41,7 @@ import { CallPopups } from '../phone/CallPopup';
 import { can, meQuery, useMe } from '../session';
 import { notifyError } from './feedback';
 import { NotificationBell } from './NotificationBell';
+import { PresenceMenu } from './PresenceMenu';
 
 interface NavItem {
   to: string;
@@ -163,6 +164,7 @@ export function AppLayout() {
           </Group>
           <Group gap="md">
             {can(me, 'tickets:read') && <SearchBox />}
+            {can(me, 'tickets:write') && <PresenceMenu />}
             <NotificationBell />
             <UserMenu me={me} />
           </Group>

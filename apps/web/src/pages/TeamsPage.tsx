@@ -1,4 +1,4 @@
-import type { Team, TeamDetail, TeamPage, UserPage } from '@keepdesk/contract';
+import type { Team, TeamDetail, TeamPage, TeamRouting, UserPage } from '@keepdesk/contract';
 import {
   ActionIcon,
   Badge,
@@ -196,6 +196,7 @@ function TeamDrawer({ id, mayManage, onClose }: { id: string; mayManage: boolean
               onSave={(body) => rename.mutate(body)}
             />
           )}
+          <TeamRoutingSelect teamId={detail.id} disabled={!mayManage} />
           <Title order={3} size="h5">
             {t('teams.members')} ({detail.members.length})
           </Title>
@@ -329,5 +330,37 @@ function TeamNameForm({
         </Button>
       </Stack>
     </form>
+  );
+}
+
+/** How the team's new tickets find an agent. */
+function TeamRoutingSelect({ teamId, disabled }: { teamId: string; disabled: boolean }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const routing = useQuery({
+    queryKey: ['teams', teamId, 'routing'],
+    queryFn: () => api.get<TeamRouting>(`/teams/${teamId}/routing`),
+  });
+  const save = useMutation({
+    mutationFn: (method: string) => api.put<TeamRouting>(`/teams/${teamId}/routing`, { method }),
+    onSuccess: (next) => {
+      queryClient.setQueryData(['teams', teamId, 'routing'], next);
+      notifySaved(t);
+    },
+    onError: (error) => notifyError(t, error),
+  });
+  return (
+    <Select
+      label={t('routing.label')}
+      description={t('routing.hint')}
+      disabled={disabled}
+      allowDeselect={false}
+      data={(['manual', 'round_robin', 'least_loaded', 'skills'] as const).map((method) => ({
+        value: method,
+        label: t(`routing.method.${method}`),
+      }))}
+      value={routing.data?.method ?? null}
+      onChange={(value) => value && save.mutate(value)}
+    />
   );
 }

@@ -9,7 +9,14 @@ import {
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf } from '../../platform/http';
-import { listAgents, setAgentRouting, setPresence, setTeamRouting, teamRoutingOf } from './routing.service';
+import {
+  listAgents,
+  myRouting,
+  setAgentRouting,
+  setPresence,
+  setTeamRouting,
+  teamRoutingOf,
+} from './routing.service';
 
 const tags = ['routing'];
 const manage = { access: { permission: 'teams:manage' } };
@@ -65,6 +72,18 @@ export function routingRoutes(deps: Deps) {
         config: manage,
       },
       async (req) => setAgentRouting(deps, actorOf(req), req.params.userId, req.body),
+    );
+    app.get(
+      '/me/presence',
+      {
+        schema: {
+          tags,
+          description: 'Your presence, capacity and open tickets.',
+          response: { 200: AgentRouting },
+        },
+        config: { access: { permission: 'tickets:read' } },
+      },
+      async (req) => myRouting(deps, actorOf(req)),
     );
     app.put(
       '/me/presence',

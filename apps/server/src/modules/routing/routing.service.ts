@@ -207,3 +207,10 @@ export async function setPresence(
   const [agent] = await presentAgents(db, [userId]);
   return agent!;
 }
+
+export async function myRouting(deps: Deps, actor: Actor): Promise<AgentRouting> {
+  if (!actor.userId) throw new AppError('FORBIDDEN', { message: 'only people have a presence' });
+  const [agent] = await presentAgents(deps.database.db, [actor.userId]);
+  if (!agent) throw notFound('user', actor.userId);
+  return agent;
+}
