@@ -21,6 +21,7 @@ import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
 import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
+import { MacrosPage } from './settings/MacrosPage';
 import { MailboxesPage } from './settings/MailboxesPage';
 import { SlaPoliciesPage } from './settings/SlaPoliciesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
@@ -151,6 +152,12 @@ const slaPoliciesRoute = createRoute({
   component: SlaPoliciesPage,
 });
 
+const macrosRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/macros',
+  component: MacrosPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -171,6 +178,7 @@ const routeTree = rootRoute.addChildren([
     heldMailRoute,
     calendarsRoute,
     slaPoliciesRoute,
+    macrosRoute,
   ]),
 ]);
 

@@ -251,3 +251,52 @@ export const EscalateBody = z
     path: ['toTeamId'],
   });
 export type EscalateBody = z.infer<typeof EscalateBody>;
+
+export const MacroActions = z
+  .object({
+    status: z.string().min(1).max(40).optional(),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+    type: z.enum(['question', 'incident', 'problem', 'task', 'complaint']).optional(),
+    addTags: z.array(z.string().trim().toLowerCase().min(1).max(50)).max(20).optional(),
+    assignToMe: z.boolean().optional(),
+  })
+  .meta({ id: 'MacroActions', description: 'Field changes applied together with the text' });
+export type MacroActions = z.infer<typeof MacroActions>;
+
+export const Macro = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    shared: z.boolean().meta({ description: 'Shared with everyone; else only its owner sees it' }),
+    ownerId: z.uuid().nullable(),
+    bodyEn: z.string(),
+    bodyDe: z.string(),
+    visibility: z.enum(['public', 'internal']).meta({ description: 'A reply or an internal note' }),
+    actions: MacroActions,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Macro' });
+export type Macro = z.infer<typeof Macro>;
+export const MacroList = z.object({ items: z.array(Macro) });
+export type MacroList = z.infer<typeof MacroList>;
+export const CreateMacroBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  shared: z.boolean().default(false),
+  bodyEn: z.string().max(20_000).default(''),
+  bodyDe: z.string().max(20_000).default(''),
+  visibility: z.enum(['public', 'internal']).default('public'),
+  actions: MacroActions.default({}),
+});
+export type CreateMacroBody = z.infer<typeof CreateMacroBody>;
+export const UpdateMacroBody = CreateMacroBody.partial();
+export type UpdateMacroBody = z.infer<typeof UpdateMacroBody>;
+export const MacroPreview = z
+  .object({
+    body: z.string().meta({ description: 'The text in the ticket’s language with the placeholders filled' }),
+    language: z.enum(['de', 'en']),
+    visibility: z.enum(['public', 'internal']),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  })
+  .meta({ id: 'MacroPreview' });
+export type MacroPreview = z.infer<typeof MacroPreview>;

@@ -36,6 +36,7 @@ export class JobQueue {
   private readonly workerIds = new Map<string, string>();
   private isWorking = false;
   private started = false;
+  private closed = false;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -55,6 +56,9 @@ export class JobQueue {
   }
 
   private async executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+    // After stop, pg-boss's timers (the cron clock, maintenance) may still fire once; the database may be
+    // closed by then, so they get nothing instead of a query on a closed pool.
+    if (this.closed) return { rows: [] };
     if (values && values.length > 0) return this.handle.query(text, values);
     const results = await this.handle.exec(text);
     const withRows = results.filter((r) => r.rows.length > 0);
@@ -136,5 +140,6 @@ export class JobQueue {
     this.isWorking = false;
     this.workerIds.clear();
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+    this.closed = true;
   }
 }

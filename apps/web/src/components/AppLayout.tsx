@@ -26,6 +26,7 @@ import {
   IconMailOff,
   IconSearch,
   IconShieldLock,
+  IconTemplate,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -58,6 +59,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
     ],
     settings: [
       { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
+      {
+        to: '/settings/macros',
+        label: t('nav.macros'),
+        icon: <IconTemplate size={18} />,
+        permission: 'tickets:write',
+      },
       {
         to: '/settings/users',
         label: t('nav.users'),

@@ -54,7 +54,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
@@ -65,6 +65,7 @@ import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { useColleagues } from './colleagues';
 import { formatBytes, PRIORITY_COLOR, relativeTime, STATUS_COLOR } from './format';
+import { MacroPicker } from './MacroPicker';
 import { DeliveryStatus, MessageBody } from './MessageExtras';
 import { type Mentionable, mentionAt, textToHtml } from './mentions';
 import { SlaBadge } from './SlaBadge';
@@ -83,6 +84,8 @@ export function TicketPage() {
   const queryClient = useQueryClient();
   const mayWrite = can(me, 'tickets:write');
   const [helpOpen, setHelpOpen] = useState(false);
+  const [macroOpen, setMacroOpen] = useState(false);
+  const [inserted, setInserted] = useState<{ text: string; at: number } | null>(null);
   const [typing, setTyping] = useState(false);
   const present = usePresence(ticketId, me.user.id, typing);
   const ticket = useQuery({
@@ -123,6 +126,7 @@ export function TicketPage() {
   };
   useHotkeys([
     ['r', () => focusComposer('public')],
+    ['m', () => mayWrite && setMacroOpen(true)],
     [
       'a',
       () => {
@@ -211,7 +215,15 @@ export function TicketPage() {
                 />
               ))}
               {mayWrite && !closed && (
+                <Group justify="flex-end">
+                  <Button size="compact-xs" variant="subtle" onClick={() => setMacroOpen(true)}>
+                    {t('macros.open')}
+                  </Button>
+                </Group>
+              )}
+              {mayWrite && !closed && (
                 <Composer
+                  inserted={inserted}
                   ticketId={ticketId}
                   visibility={visibility}
                   onVisibility={setVisibility}
@@ -256,14 +268,26 @@ export function TicketPage() {
         <PhoneCard ticket={data} disabled={!mayWrite || closed} />
         <RequesterCard ticket={data} />
       </Stack>
+      {macroOpen && (
+        <MacroPicker
+          ticketId={ticketId}
+          onClose={() => setMacroOpen(false)}
+          onApplied={(text, kind) => {
+            setVisibility(kind);
+            setInserted({ text, at: Date.now() });
+          }}
+        />
+      )}
       <Modal opened={helpOpen} onClose={() => setHelpOpen(false)} title={t('shortcuts.title')}>
         <Stack gap="xs">
-          {(['r', 'n', 'a', 's', 'ctrlEnter', 'jk', 'enter', 'c', 'search', 'help'] as const).map((key) => (
-            <Group key={key} justify="space-between">
-              <Text size="sm">{t(`shortcuts.${key}.label`)}</Text>
-              <Kbd>{t(`shortcuts.${key}.keys`)}</Kbd>
-            </Group>
-          ))}
+          {(['r', 'n', 'm', 'a', 's', 'ctrlEnter', 'jk', 'enter', 'c', 'search', 'help'] as const).map(
+            (key) => (
+              <Group key={key} justify="space-between">
+                <Text size="sm">{t(`shortcuts.${key}.label`)}</Text>
+                <Kbd>{t(`shortcuts.${key}.keys`)}</Kbd>
+              </Group>
+            ),
+          )}
         </Stack>
       </Modal>
     </Group>
@@ -405,7 +429,9 @@ function Composer({
   latestMessageId,
   onTyping,
   onSent,
+  inserted,
 }: {
+  inserted: { text: string; at: number } | null;
   ticketId: string;
   visibility: 'public' | 'internal';
   onVisibility: (value: 'public' | 'internal') => void;
@@ -417,6 +443,12 @@ function Composer({
   const { t } = useTranslation();
   const draftKey = `keepdesk:draft:${ticketId}`;
   const [body, setBody] = useState(() => localStorage.getItem(draftKey) ?? '');
+  // A macro's text arrives here: after what is written already, never instead of it.
+  useEffect(() => {
+    if (!inserted) return;
+    setBody((current) => (current.trim() ? `${current.trimEnd()}\n\n${inserted.text}` : inserted.text));
+    setTimeout(() => textarea.current?.focus(), 0);
+  }, [inserted, textarea]);
   // The newest message when this draft was started: a colleague's reply after it means answering twice.
   const [draftBase, setDraftBase] = useState<string | undefined>(undefined);
   const [collision, setCollision] = useState<string | null>(null);

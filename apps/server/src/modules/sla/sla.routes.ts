@@ -5,23 +5,28 @@ import {
   CalendarDayList,
   CalendarDayQuery,
   CreateCalendarBody,
+  CreateMacroBody,
   CreateSlaPolicyBody,
   EscalateBody,
   Escalation,
   EscalationList,
   HolidayRegions,
   IcsImportResult,
+  Macro,
+  MacroList,
+  MacroPreview,
   SlaPolicy,
   SlaPolicyList,
   SlaPolicyOrderBody,
   TicketSla,
   UpdateCalendarBody,
+  UpdateMacroBody,
   UpdateSlaPolicyBody,
 } from '@keepdesk/contract';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { AppError } from '../../platform/errors';
-import { type App, actorOf } from '../../platform/http';
+import { type App, actorOf, principalOf } from '../../platform/http';
 import {
   addCalendarDay,
   calendarDaysOf,
@@ -34,6 +39,14 @@ import {
 } from './calendars.service';
 import { escalate, listEscalations } from './escalations.service';
 import { holidayRegions } from './holidays';
+import {
+  applyMacro,
+  createMacro,
+  deleteMacro,
+  listMacros,
+  previewMacro,
+  updateMacro,
+} from './macros.service';
 import {
   createPolicy,
   deletePolicy,
@@ -240,6 +253,74 @@ export function slaRoutes(deps: Deps) {
         config: { access: { permission: 'tickets:write' } },
       },
       async (req, reply) => reply.code(201).send(await escalate(deps, actorOf(req), req.params.id, req.body)),
+    );
+    const mayShare = (req: Parameters<typeof principalOf>[0]) =>
+      principalOf(req).permissions.includes('tickets:admin');
+    const macroParams = z.object({ id: z.uuid(), macroId: z.uuid() });
+    app.get(
+      '/macros',
+      {
+        schema: { tags, description: 'Shared macros and your own.', response: { 200: MacroList } },
+        config: read,
+      },
+      async (req) => listMacros(deps, actorOf(req).userId),
+    );
+    app.post(
+      '/macros',
+      {
+        schema: {
+          tags,
+          description:
+            'A macro: reply text in English and German with placeholders ({{customer.firstName}}, {{ticket.number}}, {{agent.name}} …) and field changes. Shared ones need tickets:admin.',
+          body: CreateMacroBody,
+          response: { 201: Macro },
+        },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await createMacro(deps, actorOf(req), req.body, mayShare(req))),
+    );
+    app.patch(
+      '/macros/:id',
+      {
+        schema: { tags, params: id, body: UpdateMacroBody, response: { 200: Macro } },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req) => updateMacro(deps, actorOf(req), req.params.id, req.body, mayShare(req)),
+    );
+    app.delete(
+      '/macros/:id',
+      { schema: { tags, params: id }, config: { access: { permission: 'tickets:write' } } },
+      async (req, reply) => {
+        await deleteMacro(deps, actorOf(req), req.params.id, mayShare(req));
+        return reply.code(204).send();
+      },
+    );
+    app.get(
+      '/tickets/:id/macros/:macroId/preview',
+      {
+        schema: {
+          tags,
+          description: 'What the macro would write and change on this ticket.',
+          params: macroParams,
+          response: { 200: MacroPreview },
+        },
+        config: read,
+      },
+      async (req) => previewMacro(deps, actorOf(req), req.params.id, req.params.macroId),
+    );
+    app.post(
+      '/tickets/:id/macros/:macroId/apply',
+      {
+        schema: {
+          tags,
+          description: 'Applies the macro’s field changes and returns its text for the reply.',
+          params: macroParams,
+          response: { 200: MacroPreview },
+        },
+        config: { access: { permission: 'tickets:write' } },
+      },
+      async (req) => applyMacro(deps, actorOf(req), req.params.id, req.params.macroId),
     );
   };
 }

@@ -1,4 +1,4 @@
-import type { SlaEscalation, SlaTargets, ViewFilter, Week } from '@keepdesk/contract';
+import type { MacroActions, SlaEscalation, SlaTargets, ViewFilter, Week } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.tables';
 import { tickets } from '../tickets/tickets.tables';
 
 /** Working hours in a time zone, closed on the public holidays of a country (and region) and on custom days. */
@@ -124,4 +125,22 @@ export const ticketEscalations = pgTable(
       .where(sql`${t.kind} <> 'manual'`),
     index('ticket_escalations_created_idx').on(t.createdAt),
   ],
+);
+
+/** Macros: reply texts in both languages with placeholders, plus field changes; personal or shared. */
+export const macros = pgTable(
+  'macros',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    shared: boolean('shared').notNull().default(false),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    bodyEn: text('body_en').notNull().default(''),
+    bodyDe: text('body_de').notNull().default(''),
+    visibility: text('visibility').$type<'public' | 'internal'>().notNull().default('public'),
+    actions: jsonb('actions').$type<MacroActions>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('macros_owner_idx').on(t.ownerId)],
 );
