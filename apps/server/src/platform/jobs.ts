@@ -56,9 +56,10 @@ export class JobQueue {
   }
 
   private async executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
-    // After stop, pg-boss's timers (the cron clock, maintenance) may still fire once; the database may be
-    // closed by then, so they get nothing instead of a query on a closed pool.
-    if (this.closed) return { rows: [] };
+    // After stop, pg-boss may still act once (its cron clock, a completion racing the stop); the database may
+    // be closed by then. Such a late call never settles: it neither queries a closed pool nor feeds pg-boss a
+    // result it cannot read, and a pending promise keeps no process alive.
+    if (this.closed) return new Promise<never>(() => {});
     if (values && values.length > 0) return this.handle.query(text, values);
     const results = await this.handle.exec(text);
     const withRows = results.filter((r) => r.rows.length > 0);
