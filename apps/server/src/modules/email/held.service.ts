@@ -7,6 +7,7 @@ import type {
   HeldEmailList,
 } from '@keepdesk/contract';
 import { and, asc, desc, eq, isNull, or, type SQL } from 'drizzle-orm';
+import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { isUniqueViolation } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
@@ -52,21 +53,17 @@ export async function listHeldEmails(
   };
 }
 
-const BLOCKS_CACHE_MS = 5_000;
-const cachedBlocks = new WeakMap<object, { at: number; patterns: Promise<string[]> }>();
+const blockList = new ShortCache<string[]>(5_000);
 
 /** The block list, read at most every few seconds (every inbound message asks); changes here show at once. */
 export function blockedPatterns(deps: Deps): Promise<string[]> {
   const db = deps.database.db;
-  const hit = cachedBlocks.get(db);
-  if (hit && Date.now() - hit.at < BLOCKS_CACHE_MS) return hit.patterns;
-  const patterns = db
-    .select({ pattern: emailBlocks.pattern })
-    .from(emailBlocks)
-    .then((rows) => rows.map((r) => r.pattern));
-  cachedBlocks.set(db, { at: Date.now(), patterns });
-  patterns.catch(() => cachedBlocks.delete(db));
-  return patterns;
+  return blockList.get(db, () =>
+    db
+      .select({ pattern: emailBlocks.pattern })
+      .from(emailBlocks)
+      .then((rows) => rows.map((r) => r.pattern)),
+  );
 }
 
 function presentBlock(row: typeof emailBlocks.$inferSelect): EmailBlock {
@@ -83,7 +80,7 @@ export async function addBlock(deps: Deps, actor: Actor, input: CreateEmailBlock
   const db = deps.database.db;
   try {
     const [row] = await db.insert(emailBlocks).values(input).returning();
-    cachedBlocks.delete(db);
+    blockList.forget(db);
     await recordChange(db, actor, {
       action: 'email.blocked',
       entityType: 'email_block',
@@ -103,7 +100,7 @@ export async function addBlock(deps: Deps, actor: Actor, input: CreateEmailBlock
 export async function removeBlock(deps: Deps, actor: Actor, id: string): Promise<void> {
   const db = deps.database.db;
   const [row] = await db.delete(emailBlocks).where(eq(emailBlocks.id, id)).returning();
-  cachedBlocks.delete(db);
+  blockList.forget(db);
   if (!row) throw notFound('block', id);
   await recordChange(db, actor, {
     action: 'email.unblocked',

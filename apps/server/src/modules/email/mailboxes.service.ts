@@ -1,5 +1,6 @@
 import type { CreateMailboxBody, Mailbox, MailboxList, UpdateMailboxBody } from '@keepdesk/contract';
 import { asc, eq } from 'drizzle-orm';
+import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
@@ -107,22 +108,16 @@ export async function updateMailbox(
 }
 
 /** How long a process trusts its list of mailboxes; a change made through another process shows after this. */
-const MAILBOX_CACHE_MS = 5_000;
-const cached = new WeakMap<object, { at: number; rows: Promise<MailboxRow[]> }>();
+const activeList = new ShortCache<MailboxRow[]>(5_000);
 
 /** The active mailboxes, read at most every few seconds: every inbound message and SMTP recipient asks. */
 function activeMailboxes(executor: Executor): Promise<MailboxRow[]> {
-  const hit = cached.get(executor);
-  if (hit && Date.now() - hit.at < MAILBOX_CACHE_MS) return hit.rows;
-  const rows = executor.select().from(mailboxes).where(eq(mailboxes.active, true));
-  cached.set(executor, { at: Date.now(), rows });
-  rows.catch(() => cached.delete(executor));
-  return rows;
+  return activeList.get(executor, () => executor.select().from(mailboxes).where(eq(mailboxes.active, true)));
 }
 
 /** A change made here is seen here at once. */
 function forgetMailboxes(deps: Deps): void {
-  cached.delete(deps.database.db);
+  activeList.forget(deps.database.db);
 }
 
 /** The active mailbox among a message's recipients, if any (the first in the order given). */

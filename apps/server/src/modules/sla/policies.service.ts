@@ -7,6 +7,7 @@ import type {
   ViewFilter,
 } from '@keepdesk/contract';
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { type Executor, isUniqueViolation, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
@@ -84,7 +85,7 @@ function nameTaken(name: string): AppError {
 
 /** Existing tickets follow a changed policy: recomputed in the background, in batches. */
 async function reapply(deps: Deps): Promise<void> {
-  cachedPolicies.delete(deps.database.db);
+  activeList.forget(deps.database.db);
   await deps.jobs.send(REAPPLY_SLA, { afterId: null }, { id: stableUuid(`sla-reapply:${Date.now()}`) });
 }
 
@@ -239,10 +240,8 @@ function store(clock: Clock): StoredClock {
   };
 }
 
-const POLICY_CACHE_MS = 5_000;
-const cachedPolicies = new WeakMap<object, { at: number; rows: Promise<PolicyRow[]> }>();
+const activeList = new ShortCache<PolicyRow[]>(5_000);
 
-/** The active policies in order, read at most every few seconds: every ticket change asks. */
 function readPolicies(deps: Deps): Promise<PolicyRow[]> {
   return deps.database.db
     .select()
@@ -251,14 +250,9 @@ function readPolicies(deps: Deps): Promise<PolicyRow[]> {
     .orderBy(asc(slaPolicies.position), asc(slaPolicies.createdAt));
 }
 
+/** The active policies in order, read at most every few seconds: every ticket change asks. */
 function activePolicies(deps: Deps): Promise<PolicyRow[]> {
-  const db = deps.database.db;
-  const hit = cachedPolicies.get(db);
-  if (hit && Date.now() - hit.at < POLICY_CACHE_MS) return hit.rows;
-  const rows = readPolicies(deps);
-  cachedPolicies.set(db, { at: Date.now(), rows });
-  rows.catch(() => cachedPolicies.delete(db));
-  return rows;
+  return activeList.get(deps.database.db, () => readPolicies(deps));
 }
 
 async function clearSla(deps: Deps, ticketId: string): Promise<void> {
