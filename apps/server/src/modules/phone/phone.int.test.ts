@@ -139,9 +139,12 @@ describe('phone', () => {
       await call('POST', '/tickets', {
         subject: `Rückruf ${uniq()}`,
         requester: { email: `rueckruf-${uniq()}@example.com` },
-        message: { body: 'Bitte rufen Sie mich an' },
+        message: {
+          body: 'Guten Tag, bitte rufen Sie mich morgen an, ich habe eine Frage zu meiner Rechnung.',
+        },
       })
     ).json<CreatedTicket>();
+    expect(ticket.language).toBe('de');
     const logged = await call(
       'POST',
       `/tickets/${ticket.id}/calls`,
