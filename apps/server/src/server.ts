@@ -12,6 +12,17 @@ import {
   userRoutes,
   watchAccessChanges,
 } from './modules/auth';
+import {
+  automationRoutes,
+  automationSweepJob,
+  RULE_EMAIL,
+  rescheduleJob,
+  ruleEmailJob,
+  runAutomationJob,
+  TICKET_EVENT,
+  TRIGGER_EVENT_OF,
+  ticketEventJob,
+} from './modules/automations';
 import { customerRoutes, onContactMerge } from './modules/customers';
 import {
   deliverJob,
@@ -118,6 +129,13 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(drainQueueJob(deps));
   outbox.route('ticket.created', ROUTE_TICKET);
   outbox.route('ticket.updated', ROUTE_TICKET);
+  await jobs.define(ticketEventJob(deps));
+  await jobs.define(automationSweepJob(deps));
+  await jobs.define(runAutomationJob(deps));
+  await jobs.define(rescheduleJob(deps));
+  await jobs.define(ruleEmailJob(deps));
+  for (const event of Object.keys(TRIGGER_EVENT_OF)) outbox.route(event, TICKET_EVENT);
+  outbox.route('rule.email_requested', RULE_EMAIL);
   await bus.start();
   live.start();
   watchAccessChanges(deps);
@@ -154,6 +172,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(phoneRoutes(deps));
       await api.register(slaRoutes(deps));
       await api.register(routingRoutes(deps));
+      await api.register(automationRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

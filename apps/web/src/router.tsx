@@ -23,6 +23,7 @@ import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
 import { MacrosPage } from './settings/MacrosPage';
 import { MailboxesPage } from './settings/MailboxesPage';
+import { RulesPage } from './settings/RulesPage';
 import { SlaPoliciesPage } from './settings/SlaPoliciesPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
@@ -158,6 +159,18 @@ const macrosRoute = createRoute({
   component: MacrosPage,
 });
 
+const triggersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/triggers',
+  component: () => <RulesPage kind="trigger" />,
+});
+
+const automationsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/automations',
+  component: () => <RulesPage kind="automation" />,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -179,6 +192,8 @@ const routeTree = rootRoute.addChildren([
     calendarsRoute,
     slaPoliciesRoute,
     macrosRoute,
+    triggersRoute,
+    automationsRoute,
   ]),
 ]);
 

@@ -48,3 +48,20 @@ export const TimeZone = z.string().refine(
 
 /** The response schema of 202/204 answers that carry no body. */
 export const NoContent = z.undefined().meta({ description: 'No content' });
+
+type PatchShape<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner> ? Inner : S[K]>;
+};
+
+/**
+ * The body of a PATCH from the body of a create: every field optional and without its default, so a field
+ * left out stays as it is instead of being reset to the default (what `.partial()` would do).
+ */
+export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<PatchShape<S>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    shape[key] = inner.optional();
+  }
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<S>>;
+}

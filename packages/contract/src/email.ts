@@ -95,7 +95,7 @@ export const DeliveryStatus = z
 export const Delivery = z
   .object({
     id: z.uuid(),
-    kind: z.enum(['reply', 'acknowledgement']),
+    kind: z.enum(['reply', 'acknowledgement', 'rule']),
     messageId: z.uuid().nullable().meta({ description: 'The ticket message this e-mail carries (replies)' }),
     to: z.array(z.string()),
     cc: z.array(z.string()),

@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './automations';
 export * from './common';
 export * from './customers';
 export * from './email';

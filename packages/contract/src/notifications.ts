@@ -8,15 +8,18 @@ export const NOTIFICATION_KINDS = [
   'sla_at_risk',
   'sla_breached',
   'escalated',
+  'rule',
+  'rule_failed',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof NotificationKind>;
 
 export const Notification = z
   .object({
     id: z.uuid(),
     kind: NotificationKind.meta({
       description:
-        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you',
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you; rule: a trigger or automation tells you about a ticket; rule_failed: a rule could not do its work on a ticket (admins)',
     }),
     ticket: z.object({ id: z.uuid(), number: z.number().int(), subject: z.string() }),
     actor: z.object({ id: z.uuid(), name: z.string() }).nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from './common';
 import { ViewFilter } from './tickets';
 
 const Time = z.string().meta({ description: 'Local time HH:MM (00:00–24:00)' });
@@ -39,7 +40,7 @@ export const CreateCalendarBody = z.object({
   isDefault: z.boolean().default(false),
 });
 export type CreateCalendarBody = z.infer<typeof CreateCalendarBody>;
-export const UpdateCalendarBody = CreateCalendarBody.partial();
+export const UpdateCalendarBody = patchOf(CreateCalendarBody);
 export type UpdateCalendarBody = z.infer<typeof UpdateCalendarBody>;
 
 export const CalendarDay = z
@@ -190,7 +191,7 @@ export const CreateSlaPolicyBody = z.object({
   }),
 });
 export type CreateSlaPolicyBody = z.infer<typeof CreateSlaPolicyBody>;
-export const UpdateSlaPolicyBody = CreateSlaPolicyBody.partial();
+export const UpdateSlaPolicyBody = patchOf(CreateSlaPolicyBody);
 export type UpdateSlaPolicyBody = z.infer<typeof UpdateSlaPolicyBody>;
 export const SlaPolicyOrderBody = z.object({ ids: z.array(z.uuid()).min(1).max(200) });
 
@@ -289,7 +290,7 @@ export const CreateMacroBody = z.object({
   actions: MacroActions.default({}),
 });
 export type CreateMacroBody = z.infer<typeof CreateMacroBody>;
-export const UpdateMacroBody = CreateMacroBody.partial();
+export const UpdateMacroBody = patchOf(CreateMacroBody);
 export type UpdateMacroBody = z.infer<typeof UpdateMacroBody>;
 export const MacroPreview = z
   .object({

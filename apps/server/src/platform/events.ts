@@ -4,10 +4,18 @@ import { type JobQueue, stableUuid } from './jobs';
 import type { Logger } from './logging';
 import { auditLog, outboxEvents } from './platform.tables';
 
-/** Who did something: a signed-in user, a user through an API token, or Keepdesk itself. */
+/** Who did something: a signed-in user, a user through an API token, a rule (trigger or automation), or Keepdesk itself. */
 export type Actor =
   | { kind: 'user' | 'token'; userId: string; requestId?: string }
-  | { kind: 'system'; userId: null; requestId?: string };
+  | { kind: 'system'; userId: null; requestId?: string }
+  | { kind: 'rule'; userId: null; requestId?: string; rule: RuleRef };
+
+/** The rule that made a change, as the ticket history shows it. */
+export interface RuleRef {
+  id: string;
+  name: string;
+  kind: 'trigger' | 'automation';
+}
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', userId: null };
 
@@ -42,7 +50,8 @@ export function changeCtes(
     ), event as (
       insert into ${outboxEvents} (type, payload)
       select ${change.action}::text, jsonb_build_object('entityType', ${change.entityType}::text,
-             'entityId', (${change.entityId})::text, 'actorUserId', ${actor.userId}::uuid, 'data', ${change.data}) ${from}
+             'entityId', (${change.entityId})::text, 'actorUserId', ${actor.userId}::uuid, 'data', ${change.data},
+             'ruleKind', ${actor.kind === 'rule' ? actor.rule.kind : null}::text) ${from}
     )`;
 }
 
@@ -120,6 +129,8 @@ export interface OutboxEvent {
     entityId: string;
     actorUserId: string | null;
     data: Record<string, unknown>;
+    /** Set when a trigger or an automation made the change. */
+    ruleKind?: 'trigger' | 'automation' | null;
   };
 }
 

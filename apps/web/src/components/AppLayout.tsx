@@ -13,9 +13,11 @@ import {
 } from '@mantine/core';
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
+  IconBolt,
   IconCalendarTime,
   IconChevronDown,
   IconClockHour4,
+  IconClockPlay,
   IconForms,
   IconHome,
   IconInbox,
@@ -105,6 +107,18 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/sla-policies',
         label: t('nav.slaPolicies'),
         icon: <IconClockHour4 size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/triggers',
+        label: t('nav.triggers'),
+        icon: <IconBolt size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/automations',
+        label: t('nav.automations'),
+        icon: <IconClockPlay size={18} />,
         permission: 'tickets:admin',
       },
       {

@@ -13,9 +13,11 @@ import {
 } from '@mantine/core';
 import {
   IconAlarm,
+  IconAlertTriangle,
   IconArrowBigUpLines,
   IconAt,
   IconBell,
+  IconBolt,
   IconClockExclamation,
   IconMessage,
   IconPhoneCall,
@@ -36,6 +38,8 @@ const ICONS = {
   sla_at_risk: IconClockExclamation,
   sla_breached: IconAlarm,
   escalated: IconArrowBigUpLines,
+  rule: IconBolt,
+  rule_failed: IconAlertTriangle,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */

@@ -251,8 +251,10 @@ export function TicketPage() {
                   title={describeEvent(t, event, fields.data?.items ?? [], people)}
                 >
                   <Text size="xs" c="dimmed">
-                    {event.actor.name ?? t('tickets.system')} ·{' '}
-                    {new Date(event.createdAt).toLocaleString(i18n.language)}
+                    {event.actor.kind === 'rule'
+                      ? t('tickets.byRule', { name: event.actor.name })
+                      : (event.actor.name ?? t('tickets.system'))}{' '}
+                    · {new Date(event.createdAt).toLocaleString(i18n.language)}
                   </Text>
                 </Timeline.Item>
               ))}
@@ -323,6 +325,9 @@ function describeEvent(
       from: formatValue(event.from),
       to: formatValue(event.to),
     });
+  }
+  if (event.kind === 'rule_failed') {
+    return t('tickets.event.rule_failed', { error: (event.to as { error?: string } | null)?.error ?? '' });
   }
   return t(`tickets.event.${event.kind}`, { defaultValue: event.kind });
 }

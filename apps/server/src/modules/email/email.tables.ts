@@ -98,7 +98,7 @@ export const outboundEmails = pgTable(
   'outbound_emails',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind').$type<'reply' | 'acknowledgement'>().notNull(),
+    kind: text('kind').$type<'reply' | 'acknowledgement' | 'rule'>().notNull(),
     ticketId: uuid('ticket_id')
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
@@ -108,6 +108,10 @@ export const outboundEmails = pgTable(
     toAddresses: text('to_addresses').array().notNull(),
     ccAddresses: text('cc_addresses').array().notNull().default(sql`'{}'::text[]`),
     subject: text('subject').notNull(),
+    /** The text of a mail a rule sends (replies and acknowledgements are composed when sent). */
+    bodyText: text('body_text'),
+    /** A rule's mail is queued once per rule run and action, however often its job runs. */
+    dedupeKey: text('dedupe_key').unique(),
     messageIdHeader: text('message_id_header').notNull().unique(),
     inReplyTo: text('in_reply_to'),
     references: text('references').array().notNull().default(sql`'{}'::text[]`),

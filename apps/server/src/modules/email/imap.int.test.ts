@@ -83,6 +83,10 @@ describe.skipIf(!dovecotAvailable())('IMAP polling', () => {
     let poller = new ImapPoller(server.deps);
     poller.start();
     expect((await until(3)).map((r) => r.outcome)).toEqual(['ticket', 'ticket', 'ticket']);
+    // The poller remembers the UID right after the message is in: under load a moment after it shows.
+    for (let tries = 0; tries < 50 && (await state()).imap_last_uid !== 3; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(await state()).toMatchObject({ imap_last_uid: 3 });
     expect((await state()).last_polled_at).not.toBeNull();
 

@@ -4,4 +4,5 @@ export { deliverJob, QUEUE_REPLY, queueReplyJob } from './email.jobs';
 export { emailRoutes } from './email.routes';
 export { ImapPoller } from './imap.poller';
 export { createMailbox, listMailboxes } from './mailboxes.service';
+export { queueRuleEmail } from './outbound.service';
 export { type SmtpListener, startSmtpListener } from './smtp.listener';

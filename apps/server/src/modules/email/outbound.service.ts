@@ -9,6 +9,7 @@ import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import { stableUuid } from '../../platform/jobs';
 import type { MailMessage } from '../../platform/mail';
+import { contactIdentities } from '../customers';
 import { messageForDelivery, tickets } from '../tickets';
 import { fillTemplate, outboundMessageId, replySubject, replyToken, retryDelaySeconds } from './email.domain';
 import { emailSecrets, inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
@@ -237,6 +238,51 @@ export async function queueAcknowledgement(
   return null;
 }
 
+/**
+ * Queues the e-mail a trigger or automation sends to a ticket's requester, from the ticket's mailbox and in its
+ * thread, once per `key`, and starts its delivery. Null when the requester has no address.
+ */
+export async function queueRuleEmail(
+  deps: Deps,
+  input: { ticketId: string; key: string; subject: string; text: string },
+): Promise<string | null> {
+  const db = deps.database.db;
+  const [ticket] = await db
+    .select({
+      number: tickets.number,
+      subject: tickets.subject,
+      teamId: tickets.teamId,
+      requesterId: tickets.requesterId,
+    })
+    .from(tickets)
+    .where(eq(tickets.id, input.ticketId));
+  if (!ticket) return null;
+  const [address] = await db
+    .select({ value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.contactId, ticket.requesterId), eq(contactIdentities.kind, 'email')))
+    .orderBy(desc(contactIdentities.isPrimary), asc(contactIdentities.createdAt))
+    .limit(1);
+  if (!address) return null;
+  const number = Number(ticket.number);
+  const subject = input.subject.trim() || replySubject(number, ticket.subject);
+  const created = await newOutbound(deps, {
+    kind: 'rule',
+    ticketId: input.ticketId,
+    toAddresses: [address.value],
+    subject: subject.includes(`[#${number}]`) ? subject : `[#${number}] ${subject}`,
+    bodyText: input.text,
+    dedupeKey: input.key,
+    ticketNumber: number,
+    mailbox: await mailboxForTicket(db, input.ticketId, ticket.teamId),
+  });
+  const row =
+    created ?? (await db.select().from(outboundEmails).where(eq(outboundEmails.dedupeKey, input.key)))[0];
+  if (!row) return null;
+  await startDelivery(deps, row);
+  return row.id;
+}
+
 /** Hands the message to the delivery job; the same attempt is never enqueued twice. */
 async function startDelivery(deps: Deps, row: OutboundRow, startAfterSeconds?: number): Promise<void> {
   if (row.status === 'sent' || row.status === 'failed') return;
@@ -305,6 +351,20 @@ async function compose(
       ...common,
       ...body,
       headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+    };
+  }
+  if (row.kind === 'rule') {
+    const text = row.bodyText ?? '';
+    const body = withSignature(
+      `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
+      text,
+      mailbox?.signature ?? '',
+    );
+    // RFC 3834: a mail no person wrote says so.
+    return {
+      ...common,
+      ...body,
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
     };
   }
   if (!row.ticketMessageId) return null;

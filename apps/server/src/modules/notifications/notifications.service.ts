@@ -1,4 +1,10 @@
-import type { MarkReadBody, Notification, NotificationPage, NotificationQuery } from '@keepdesk/contract';
+import type {
+  MarkReadBody,
+  Notification,
+  NotificationKind,
+  NotificationPage,
+  NotificationQuery,
+} from '@keepdesk/contract';
 import { and, count, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import type { Tx } from '../../platform/db';
@@ -8,7 +14,7 @@ import { notifications } from './notifications.tables';
 
 export interface NewNotification {
   userId: string;
-  kind: 'mention' | 'assigned' | 'activity' | 'callback_due' | 'sla_at_risk' | 'sla_breached' | 'escalated';
+  kind: NotificationKind;
   ticket: { id: string; number: number; subject: string };
   messageId?: string | null;
   actorUserId: string | null;

@@ -13,7 +13,7 @@ import type { Deps } from '../../platform/context';
 import { type Executor, isUniqueViolation, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
-import { type BusinessCalendar, parseIcsDays, weekProblems } from './calendar.domain';
+import { ALWAYS_OPEN, type BusinessCalendar, parseIcsDays, weekProblems } from './calendar.domain';
 import { isKnownRegion, publicHolidays } from './holidays';
 import { businessCalendars, calendarDays } from './sla.tables';
 
@@ -296,4 +296,26 @@ export async function loadBusinessCalendar(
       return closed.has(date);
     },
   };
+}
+
+/**
+ * The calendar a rule counts business time in: its own, else the default one. Calendar time, or business time
+ * without any calendar, counts every minute (rather than nothing).
+ */
+export async function calendarOrDefault(
+  deps: Deps,
+  businessTime: boolean,
+  calendarId: string | null,
+  year: number,
+): Promise<BusinessCalendar> {
+  if (!businessTime) return ALWAYS_OPEN;
+  let id = calendarId;
+  if (!id) {
+    const [fallback] = await deps.database.db
+      .select({ id: businessCalendars.id })
+      .from(businessCalendars)
+      .where(eq(businessCalendars.isDefault, true));
+    id = fallback?.id ?? null;
+  }
+  return id ? loadBusinessCalendar(deps, id, [year - 1, year + 3]) : ALWAYS_OPEN;
 }

@@ -1,5 +1,8 @@
 /** SLAs: business-hour calendars (policies, escalations, routing and rules follow). */
 
+export { addBusinessMinutes } from './calendar.domain';
+export { calendarOrDefault } from './calendars.service';
+export { firstName, renderMacro, unknownPlaceholders } from './macros.domain';
 export { RECOMPUTE_SLA } from './policies.service';
 export { escalationMailJob, reapplySlaJob, recomputeSlaJob, slaSweepJob } from './sla.jobs';
 export { slaRoutes } from './sla.routes';

@@ -14,8 +14,8 @@ import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { stableUuid } from '../../platform/jobs';
 import { matchesView, setSlaSummary, tickets, ticketTimeline } from '../tickets';
-import { ALWAYS_OPEN, type BusinessCalendar } from './calendar.domain';
-import { loadBusinessCalendar } from './calendars.service';
+import type { BusinessCalendar } from './calendar.domain';
+import { calendarOrDefault } from './calendars.service';
 import { type Clock, clockState, type Metric, replayClocks, type Targets } from './sla.domain';
 import { businessCalendars, type StoredClock, slaPolicies, ticketSlas } from './sla.tables';
 
@@ -212,18 +212,8 @@ const METRIC_OF: Record<'firstResponse' | 'nextResponse' | 'resolution', Metric>
   resolution: 'resolution',
 };
 
-async function calendarFor(deps: Deps, policy: PolicyRow, year: number): Promise<BusinessCalendar | null> {
-  if (!policy.businessTime) return ALWAYS_OPEN;
-  let calendarId = policy.calendarId;
-  if (!calendarId) {
-    const [fallback] = await deps.database.db
-      .select({ id: businessCalendars.id })
-      .from(businessCalendars)
-      .where(eq(businessCalendars.isDefault, true));
-    calendarId = fallback?.id ?? null;
-  }
-  // Business time without any calendar counts every minute, rather than nothing.
-  return calendarId ? loadBusinessCalendar(deps, calendarId, [year - 1, year + 3]) : null;
+function calendarFor(deps: Deps, policy: PolicyRow, year: number): Promise<BusinessCalendar> {
+  return calendarOrDefault(deps, policy.businessTime, policy.calendarId, year);
 }
 
 function store(clock: Clock): StoredClock {
@@ -302,7 +292,7 @@ export async function recomputeSla(
     return;
   }
   const now = deps.now();
-  const calendar = (await calendarFor(deps, policy, now.getUTCFullYear())) ?? ALWAYS_OPEN;
+  const calendar = await calendarFor(deps, policy, now.getUTCFullYear());
   const clocks = replayClocks(
     {
       targets,

@@ -20,6 +20,7 @@ export async function addEvents(
       toValue: e.to ?? null,
       actorKind: actor.kind,
       actorUserId: actor.userId,
+      actorRule: actor.kind === 'rule' ? actor.rule : null,
     })),
   );
 }

@@ -3,19 +3,23 @@
 export { attachToMessage } from './attachments.service';
 export { createField, listFields } from './fields.service';
 export { addFollowersByEmail } from './followers.service';
-export { ticketTimeline } from './history.service';
+export { addEvents, ticketTimeline } from './history.service';
 export { ticketRoutes } from './tickets.routes';
 export {
   addCustomerMessage,
   addMessage,
   addSystemNote,
+  applyUpdate,
   createTicket,
+  insertSystemNote,
+  lockState,
   messageByExternalRef,
   messageForDelivery,
   moveTicketsToContact,
   routeTicket,
   setSlaSummary,
+  slaStateOf,
   updateTicket,
 } from './tickets.service';
-export { tickets } from './tickets.tables';
+export { ticketStatuses, tickets } from './tickets.tables';
 export { matchesView } from './views.domain';

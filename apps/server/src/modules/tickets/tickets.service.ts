@@ -150,19 +150,27 @@ export async function routeTicket(
   });
 }
 
+/** The SLA state of a ticket now (on_track, at_risk, breached, paused, met), or null without an SLA. */
+export function slaStateOf(
+  t: Pick<typeof tickets.$inferSelect, 'slaPolicyId' | 'slaStatus' | 'slaDueAt' | 'slaAtRiskAt'>,
+  now: Date,
+): string | null {
+  if (!t.slaPolicyId || !t.slaStatus) return null;
+  return t.slaStatus === 'running'
+    ? t.slaDueAt && now >= t.slaDueAt
+      ? 'breached'
+      : t.slaAtRiskAt && now >= t.slaAtRiskAt
+        ? 'at_risk'
+        : 'on_track'
+    : t.slaStatus;
+}
+
 /** The SLA as it stands now: the stored status and times, read against the clock. */
 function slaOf(t: typeof tickets.$inferSelect, now: Date): Ticket['sla'] {
-  if (!t.slaPolicyId || !t.slaStatus) return null;
-  const state =
-    t.slaStatus === 'running'
-      ? t.slaDueAt && now >= t.slaDueAt
-        ? 'breached'
-        : t.slaAtRiskAt && now >= t.slaAtRiskAt
-          ? 'at_risk'
-          : 'on_track'
-      : t.slaStatus;
+  const state = slaStateOf(t, now);
+  if (!state || !t.slaPolicyId) return null;
   return {
-    state,
+    state: state as NonNullable<Ticket['sla']>['state'],
     dueAt: t.slaDueAt?.toISOString() ?? null,
     atRiskAt: t.slaAtRiskAt?.toISOString() ?? null,
     policyId: t.slaPolicyId,
@@ -709,7 +717,7 @@ export async function applyUpdate(
   actor: Actor,
   id: string,
   input: UpdateTicketBody | ((row: typeof tickets.$inferSelect) => UpdateTicketBody),
-): Promise<{ ticket: Ticket; changed: boolean }> {
+): Promise<{ ticket: Ticket; changed: boolean; changes: FieldChange[] }> {
   const row = await lockState(tx, id);
   const change = typeof input === 'function' ? input(row) : input;
   const before = stateOf(row);
@@ -725,7 +733,7 @@ export async function applyUpdate(
     if (solving) assertSolvable(definitions, customFields);
   }
   const changes = [...plan.changes, ...fieldChanges(row.customFields, customFields)];
-  if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false };
+  if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false, changes };
   if (change.teamId !== undefined) await teamNameOrFail(tx, next.teamId);
   if (change.assigneeId !== undefined || change.teamId !== undefined) {
     await assertAssignee(tx, next.assigneeId, next.teamId);
@@ -772,7 +780,7 @@ export async function applyUpdate(
   if (next.statusCategory === 'solved' && before.statusCategory !== 'solved') {
     await solveIncidents(tx, deps, actor, id, next.statusKey);
   }
-  return { ticket: await loadTicket(tx, id), changed: true };
+  return { ticket: await loadTicket(tx, id), changed: true, changes };
 }
 
 /** The open incidents of a problem ticket are solved with it. */
@@ -962,7 +970,18 @@ export async function addSystemNote(
   ticketId: string,
   input: { body: string; externalRef?: string; channel?: string; authorUserId?: string | null },
 ): Promise<string> {
-  return withTransaction(deps.database, async (tx) => {
+  return withTransaction(deps.database, (tx) => insertSystemNote(tx, deps, ticketId, input, SYSTEM_ACTOR));
+}
+
+/** `addSystemNote` in the caller's transaction, recorded as the actor's doing (a rule that wrote it). */
+export async function insertSystemNote(
+  tx: Tx,
+  deps: Deps,
+  ticketId: string,
+  input: { body: string; externalRef?: string; channel?: string; authorUserId?: string | null },
+  actor: Actor,
+): Promise<string> {
+  {
     const row = await lockState(tx, ticketId);
     const body = sanitizeMessage(input.body);
     const now = deps.now();
@@ -986,15 +1005,15 @@ export async function addSystemNote(
       .update(tickets)
       .set({ messageCount: sql`${tickets.messageCount} + 1`, updatedAt: now })
       .where(eq(tickets.id, ticketId));
-    await addEvents(tx, ticketId, SYSTEM_ACTOR, [{ kind: 'noted', to: { messageId: message!.id } }]);
-    await recordChange(tx, SYSTEM_ACTOR, {
+    await addEvents(tx, ticketId, actor, [{ kind: 'noted', to: { messageId: message!.id } }]);
+    await recordChange(tx, actor, {
       action: 'ticket.noted',
       entityType: 'ticket',
       entityId: ticketId,
       data: { messageId: message!.id },
     });
     return message!.id;
-  });
+  }
 }
 
 /** The message that came from `externalRef` outside Keepdesk, if it was written, and whether it opened its ticket. */
@@ -1130,7 +1149,9 @@ export async function listEvents(deps: Deps, id: string): Promise<{ items: Ticke
       field: event.field,
       from: event.fromValue,
       to: event.toValue,
-      actor: { kind: event.actorKind, id: event.actorUserId, name: actorName },
+      actor: event.actorRule
+        ? { kind: 'rule', id: event.actorRule.id, name: event.actorRule.name }
+        : { kind: event.actorKind, id: event.actorUserId, name: actorName },
       createdAt: event.createdAt.toISOString(),
     })),
   };

@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { RuleRef } from '../../platform/events';
 import { users } from '../auth/auth.tables';
 import { contacts, organizations } from '../customers/customers.tables';
 import { teams } from '../teams/teams.tables';
@@ -161,6 +162,8 @@ export const ticketEvents = pgTable(
     toValue: jsonb('to_value'),
     actorKind: text('actor_kind').notNull(),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The trigger or automation that made the change, as it was named then. */
+    actorRule: jsonb('actor_rule').$type<RuleRef>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
