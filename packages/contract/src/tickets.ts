@@ -259,6 +259,10 @@ export type CreatedTicket = z.infer<typeof CreatedTicket>;
 
 const IsoDate = z.iso.datetime({ offset: true });
 
+export const SLA_FILTER_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met', 'none'] as const;
+export const SlaFilterState = z.enum(SLA_FILTER_STATES);
+export type SlaFilterState = z.infer<typeof SlaFilterState>;
+
 /** What a view shows. Each given condition must hold; a list within one condition means any of its values. */
 export const ViewFilter = z
   .object({
@@ -287,6 +291,11 @@ export const ViewFilter = z
     updatedAfter: IsoDate.optional(),
     updatedBefore: IsoDate.optional(),
     fields: z.array(FieldCondition).max(10).optional().meta({ description: 'Conditions on custom fields' }),
+    sla: z
+      .array(SlaFilterState)
+      .max(6)
+      .optional()
+      .meta({ description: 'The SLA state now: on_track, at_risk, breached, paused, met, or none (no SLA)' }),
   })
   .strict()
   .meta({ id: 'ViewFilter' });

@@ -3,6 +3,7 @@ import {
   type FieldCondition,
   type OrganizationPage,
   PRIORITIES,
+  SLA_FILTER_STATES,
   STATUS_CATEGORIES,
   type TeamPage,
   TICKET_TYPES,
@@ -169,6 +170,16 @@ export function ViewEditor({
               data={options(PRIORITIES, 'priority')}
               value={filter.priority ?? []}
               onChange={(v) => set('priority', list(v) as ViewFilter['priority'])}
+              clearable
+            />
+            <MultiSelect
+              label={t('viewEditor.sla')}
+              data={SLA_FILTER_STATES.map((state) => ({
+                value: state,
+                label: state === 'none' ? t('viewEditor.noSla') : t(`sla.state.${state}`),
+              }))}
+              value={filter.sla ?? []}
+              onChange={(v) => set('sla', list(v) as ViewFilter['sla'])}
               clearable
             />
           </Group>

@@ -48,6 +48,9 @@ function assertValid(input: { conditions?: ViewFilter; targets?: CreateSlaPolicy
   if (input.conditions?.assignee?.includes('me')) {
     errors.push({ field: 'conditions.assignee', message: '`me` depends on who looks; name the agents' });
   }
+  if (input.conditions?.sla) {
+    errors.push({ field: 'conditions.sla', message: 'a policy cannot depend on the SLA it sets' });
+  }
   if (input.conditions?.team?.includes('mine')) {
     errors.push({ field: 'conditions.team', message: '`mine` depends on who looks; name the teams' });
   }
@@ -282,7 +285,7 @@ export async function recomputeSla(
   const { ticket, entries } = timeline;
   const policy = ticket.mergedIntoId
     ? undefined
-    : policies.find((p) => matchesView(ticket, p.conditions, { userId: '', teamIds: [] }));
+    : policies.find((p) => matchesView(ticket, p.conditions, { userId: '', teamIds: [], now: deps.now() }));
   const targetsByName = policy?.targets[ticket.priority as 'normal'] ?? {};
   const targets: Targets = Object.fromEntries(
     Object.entries(targetsByName).map(([name, minutes]) => [METRIC_OF[name as 'resolution'], minutes]),

@@ -63,6 +63,7 @@ import {
   type TicketState,
 } from './tickets.domain';
 import { attachments, tags, ticketEvents, ticketMessages, ticketStatuses, tickets } from './tickets.tables';
+import { slaStateAt } from './views.domain';
 
 const isSolved = (category: string) => category === 'solved' || category === 'closed';
 
@@ -155,14 +156,8 @@ export function slaStateOf(
   t: Pick<typeof tickets.$inferSelect, 'slaPolicyId' | 'slaStatus' | 'slaDueAt' | 'slaAtRiskAt'>,
   now: Date,
 ): string | null {
-  if (!t.slaPolicyId || !t.slaStatus) return null;
-  return t.slaStatus === 'running'
-    ? t.slaDueAt && now >= t.slaDueAt
-      ? 'breached'
-      : t.slaAtRiskAt && now >= t.slaAtRiskAt
-        ? 'at_risk'
-        : 'on_track'
-    : t.slaStatus;
+  const state = slaStateAt(t, now);
+  return state === 'none' ? null : state;
 }
 
 /** The SLA as it stands now: the stored status and times, read against the clock. */

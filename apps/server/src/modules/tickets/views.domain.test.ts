@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareForView, matchesView, type ViewTicket } from './views.domain';
+import { compareForView, matchesView, slaStateAt, type ViewTicket } from './views.domain';
 
-const viewer = { userId: 'me-id', teamIds: ['team-a'] };
+const viewer = { userId: 'me-id', teamIds: ['team-a'], now: new Date('2026-11-21T12:00:00Z') };
 const base: ViewTicket = {
   id: '00000000-0000-4000-8000-000000000001',
   number: 10001,
@@ -70,5 +70,35 @@ describe('compareForView', () => {
       compareForView(a, b, { field: 'priority', direction: 'desc' }),
     );
     expect(sorted.map((t) => t.priority)).toEqual(['urgent', 'high', 'low']);
+  });
+});
+
+describe('slaStateAt and the sla filter', () => {
+  const at = (iso: string) => new Date(iso);
+  const running = {
+    slaPolicyId: 'p',
+    slaStatus: 'running',
+    slaAtRiskAt: at('2026-11-21T11:00:00Z'),
+    slaDueAt: at('2026-11-21T12:00:00Z'),
+  };
+  it.each([
+    ['2026-11-21T10:59:59Z', 'on_track'],
+    ['2026-11-21T11:00:00Z', 'at_risk'],
+    ['2026-11-21T12:00:00Z', 'breached'],
+  ])('a running clock at %s is %s', (now, state) => {
+    expect(slaStateAt(running, at(now))).toBe(state);
+  });
+
+  it('reads paused, met and breached as stored, and no policy as none', () => {
+    expect(slaStateAt({ ...running, slaStatus: 'paused' }, at('2027-01-01T00:00:00Z'))).toBe('paused');
+    expect(slaStateAt({ ...running, slaStatus: 'met' }, at('2027-01-01T00:00:00Z'))).toBe('met');
+    expect(slaStateAt({ slaPolicyId: null, slaStatus: null }, viewer.now)).toBe('none');
+  });
+
+  it('filters tickets by their SLA state when the viewer looks', () => {
+    const ticket = { ...base, ...running };
+    expect(matchesView(ticket, { sla: ['at_risk', 'breached'] }, viewer)).toBe(true);
+    expect(matchesView(ticket, { sla: ['on_track'] }, viewer)).toBe(false);
+    expect(matchesView(base, { sla: ['none'] }, viewer)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import type { FieldValue, ViewFilter, ViewSort } from '@keepdesk/contract';
+import type { FieldValue, SlaFilterState, ViewFilter, ViewSort } from '@keepdesk/contract';
 import { matchesField } from './fields.domain';
 
 /** The fields of a ticket that views filter and sort on. */
@@ -20,12 +20,31 @@ export interface ViewTicket {
   customFields: Readonly<Record<string, FieldValue>>;
   /** The next SLA due time; tickets without one sort last. */
   slaDueAt?: Date | null;
+  slaPolicyId?: string | null;
+  slaStatus?: string | null;
+  slaAtRiskAt?: Date | null;
 }
 
-/** Who looks at a view: `me` and `mine` mean them and their teams. */
+/** Who looks at a view, and when: `me` and `mine` mean them and their teams, SLA states are read at `now`. */
 export interface Viewer {
   userId: string;
   teamIds: readonly string[];
+  now: Date;
+}
+
+/**
+ * A ticket's SLA state at a moment, from the summary the SLA module keeps on it: a running clock is breached
+ * from its due time and at risk from its at-risk time. The reference for the SQL translation.
+ */
+export function slaStateAt(
+  t: Pick<ViewTicket, 'slaPolicyId' | 'slaStatus' | 'slaDueAt' | 'slaAtRiskAt'>,
+  now: Date,
+): SlaFilterState {
+  if (!t.slaPolicyId || !t.slaStatus) return 'none';
+  if (t.slaStatus !== 'running') return t.slaStatus as SlaFilterState;
+  if (t.slaDueAt && now >= t.slaDueAt) return 'breached';
+  if (t.slaAtRiskAt && now >= t.slaAtRiskAt) return 'at_risk';
+  return 'on_track';
 }
 
 const PRIORITY_RANK: Record<string, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
@@ -88,6 +107,7 @@ export function matchesView(ticket: ViewTicket, filter: ViewFilter, viewer: View
   if (updatedAfter !== undefined && ticket.updatedAt.getTime() < updatedAfter) return false;
   if (updatedBefore !== undefined && ticket.updatedAt.getTime() >= updatedBefore) return false;
   if (filter.fields && !filter.fields.every((c) => matchesField(ticket.customFields, c))) return false;
+  if (given(filter.sla) && !filter.sla.includes(slaStateAt(ticket, viewer.now))) return false;
   return true;
 }
 

@@ -9,7 +9,7 @@ import type {
   ViewList,
   ViewSort,
 } from '@keepdesk/contract';
-import { PRIORITIES, STATUS_CATEGORIES, TICKET_TYPES } from '@keepdesk/contract';
+import { PRIORITIES, SLA_FILTER_STATES, STATUS_CATEGORIES, TICKET_TYPES } from '@keepdesk/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
@@ -32,6 +32,7 @@ const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');
 const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03'];
 const FIELD_KEYS = ['size', 'multi', 'n', 'day', 'flag', 'absent'];
 const dates = Array.from({ length: 6 }, (_, i) => new Date(EPOCH + i * DAY));
+const SLA_POLICY = '00000000-0000-4000-8000-00000000051a';
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -74,6 +75,10 @@ beforeAll(async () => {
     // Some tickets sit exactly on the day boundaries the filters use, so ≥ versus > shows.
     created: fc.oneof(fc.integer({ min: 0, max: 5 * DAY }), fc.constantFrom(0, DAY, 2 * DAY, 3 * DAY)),
     updatedLater: fc.oneof(fc.integer({ min: 0, max: DAY }), fc.constantFrom(0, DAY)),
+    // SLA summaries around the viewer's moment (day 3): not yet at risk, at risk, due exactly then, past due.
+    sla: fc.constantFrom(null, 'running', 'running', 'running', 'paused', 'met', 'breached'),
+    slaAtRisk: fc.constantFrom(null, 2 * DAY, 3 * DAY, 4 * DAY),
+    slaDueAfterRisk: fc.constantFrom(0, DAY / 2, DAY),
     fields: fc.record(
       {
         size: fc.constantFrom('s', 'm', 'l'),
@@ -104,6 +109,10 @@ beforeAll(async () => {
         createdAt: new Date(EPOCH + t.created),
         updatedAt: new Date(EPOCH + t.created + t.updatedLater),
         customFields: { ...t.fields },
+        slaPolicyId: t.sla ? SLA_POLICY : null,
+        slaStatus: t.sla as 'running' | null,
+        slaAtRiskAt: t.sla && t.slaAtRisk !== null ? new Date(EPOCH + t.slaAtRisk) : null,
+        slaDueAt: t.sla && t.slaAtRisk !== null ? new Date(EPOCH + t.slaAtRisk + t.slaDueAfterRisk) : null,
       })),
     )
     .returning();
@@ -123,6 +132,10 @@ beforeAll(async () => {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     customFields: r.customFields,
+    slaPolicyId: r.slaPolicyId,
+    slaStatus: r.slaStatus,
+    slaAtRiskAt: r.slaAtRiskAt,
+    slaDueAt: r.slaDueAt,
   }));
 });
 afterAll(async () => {
@@ -172,6 +185,7 @@ const filterArb: fc.Arbitrary<ViewFilter> = fc
     updatedAfter: dateArb,
     updatedBefore: dateArb,
     fields: fc.option(fc.array(conditionArb, { maxLength: 3 }), { nil: undefined }),
+    sla: list(SLA_FILTER_STATES),
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ViewFilter);
 
@@ -183,7 +197,7 @@ const sortArb: fc.Arbitrary<ViewSort> = fc.record({
 describe('view filters in SQL', () => {
   it('select exactly the tickets the reference predicate selects, in the reference order, across pages', async () => {
     const ours = new Set(world.map((t) => t.id));
-    const viewer = { userId: viewerId, teamIds: [teamIds[0]!] };
+    const viewer = { userId: viewerId, teamIds: [teamIds[0]!], now: new Date(EPOCH + 3 * DAY) };
     await fc.assert(
       fc.asyncProperty(filterArb, sortArb, async (filter, sort) => {
         const expected = world

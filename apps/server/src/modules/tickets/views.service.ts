@@ -1,6 +1,7 @@
 import type {
   CreateViewBody,
   FieldCondition,
+  SlaFilterState,
   TicketPage,
   UpdateViewBody,
   View,
@@ -80,7 +81,29 @@ export function viewCondition(filter: ViewFilter, viewer: Viewer): SQL | undefin
   if (filter.updatedAfter) parts.push(gte(tickets.updatedAt, new Date(filter.updatedAfter)));
   if (filter.updatedBefore) parts.push(lt(tickets.updatedAt, new Date(filter.updatedBefore)));
   for (const condition of filter.fields ?? []) parts.push(fieldCondition(condition));
+  if (given(filter.sla)) parts.push(or(...filter.sla.map((state) => slaCondition(state, viewer.now))));
   return and(...parts);
+}
+
+/** One SLA state in SQL, the translation of `slaStateAt`. */
+function slaCondition(state: SlaFilterState, now: Date): SQL {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const running = sql`${tickets.slaPolicyId} is not null and ${tickets.slaStatus} = 'running'`;
+  const due = sql`(${tickets.slaDueAt} is not null and ${tickets.slaDueAt} <= ${at})`;
+  const risky = sql`(${tickets.slaAtRiskAt} is not null and ${tickets.slaAtRiskAt} <= ${at})`;
+  switch (state) {
+    case 'none':
+      return sql`(${tickets.slaPolicyId} is null or ${tickets.slaStatus} is null)`;
+    case 'breached':
+      return sql`((${running} and ${due}) or (${tickets.slaPolicyId} is not null and ${tickets.slaStatus} = 'breached'))`;
+    case 'at_risk':
+      return sql`(${running} and not ${due} and ${risky})`;
+    case 'on_track':
+      return sql`(${running} and not ${due} and not ${risky})`;
+    case 'paused':
+    case 'met':
+      return sql`(${tickets.slaPolicyId} is not null and ${tickets.slaStatus} = ${state})`;
+  }
 }
 
 const contains = (value: object) => sql`${tickets.customFields} @> ${JSON.stringify(value)}::jsonb`;
@@ -166,12 +189,12 @@ export async function ticketsMatching(
 }
 
 /** The viewer's teams, for `mine` in filters. */
-export async function viewerOf(executor: Executor, userId: string): Promise<Viewer> {
+export async function viewerOf(executor: Executor, userId: string, now = new Date()): Promise<Viewer> {
   const rows = await executor
     .select({ teamId: teamMemberships.teamId })
     .from(teamMemberships)
     .where(eq(teamMemberships.userId, userId));
-  return { userId, teamIds: rows.map((r) => r.teamId) };
+  return { userId, teamIds: rows.map((r) => r.teamId), now };
 }
 
 type ViewRow = typeof views.$inferSelect;
