@@ -19,6 +19,7 @@ import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
 import { meQuery } from './session';
+import { AgentsPage } from './settings/AgentsPage';
 import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
 import { MacrosPage } from './settings/MacrosPage';
@@ -159,6 +160,12 @@ const macrosRoute = createRoute({
   component: MacrosPage,
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/agents',
+  component: AgentsPage,
+});
+
 const triggersRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/triggers',
@@ -192,6 +199,7 @@ const routeTree = rootRoute.addChildren([
     calendarsRoute,
     slaPoliciesRoute,
     macrosRoute,
+    agentsRoute,
     triggersRoute,
     automationsRoute,
   ]),

@@ -30,6 +30,7 @@ import {
   IconShieldLock,
   IconTemplate,
   IconUser,
+  IconUserCog,
   IconUsers,
   IconUsersGroup,
 } from '@tabler/icons-react';
@@ -77,6 +78,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/teams',
         label: t('nav.teams'),
         icon: <IconUsersGroup size={18} />,
+        permission: 'teams:read',
+      },
+      {
+        to: '/settings/agents',
+        label: t('nav.agents'),
+        icon: <IconUserCog size={18} />,
         permission: 'teams:read',
       },
       {
