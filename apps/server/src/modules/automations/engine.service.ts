@@ -1,4 +1,4 @@
-import type { RuleAction } from '@keepdesk/contract';
+import type { RuleAction, Ticket } from '@keepdesk/contract';
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import type { Executor, Tx } from '../../platform/db';
@@ -40,8 +40,9 @@ export async function loadFacts(
   ticketId: string,
   now: Date,
   event: RuleFacts['event'],
+  options: { lock?: boolean } = {},
 ): Promise<LoadedFacts | null> {
-  const [row] = await executor
+  const query = executor
     .select({
       ticket: tickets,
       customerName: contacts.name,
@@ -59,6 +60,8 @@ export async function loadFacts(
     .leftJoin(organizations, eq(organizations.id, tickets.organizationId))
     .leftJoin(users, eq(users.id, tickets.assigneeId))
     .where(eq(tickets.id, ticketId));
+  // Under the ticket's row lock when asked: loading and locking in one round trip.
+  const [row] = options.lock ? await query.for('update', { of: tickets }) : await query;
   if (!row) return null;
   const t = row.ticket;
   return {
@@ -144,8 +147,37 @@ export interface RuleToApply {
 }
 
 export type RuleOutcome =
-  | { outcome: 'applied'; changes: { field: string; from: unknown; to: unknown }[] }
+  | { outcome: 'applied'; changes: { field: string; from: unknown; to: unknown }[]; ticket: Ticket | null }
   | { outcome: 'failed'; error: string };
+
+/**
+ * The facts after a rule changed the ticket, from the ticket the update returned (no second read). Customer
+ * and organisation do not change by rules; the event keeps its kind and message.
+ */
+export function factsAfter(loaded: LoadedFacts, ticket: Ticket, event: RuleFacts['event']): LoadedFacts {
+  return {
+    ...loaded,
+    facts: {
+      ...loaded.facts,
+      ticket: {
+        ...loaded.facts.ticket,
+        subject: ticket.subject,
+        statusKey: ticket.status,
+        statusCategory: ticket.statusCategory,
+        priority: ticket.priority,
+        type: ticket.type,
+        teamId: ticket.team?.id ?? null,
+        assigneeId: ticket.assignee?.id ?? null,
+        organizationId: ticket.organization?.id ?? null,
+        tags: ticket.tags,
+        customFields: ticket.customFields,
+        sla: ticket.sla?.state ?? 'none',
+      },
+      event,
+    },
+    names: { ...loaded.names, assigneeName: ticket.assignee?.name ?? null },
+  };
+}
 
 /**
  * Does what a rule says to a ticket inside a savepoint of the caller's transaction, and records the run. A rule
@@ -166,14 +198,16 @@ export async function applyRule(
     anchorAt: 'anchorAt' in key ? key.anchorAt : null,
   };
   try {
-    const changes = await tx.transaction(async (savepoint) => {
+    const { changes, ticket } = await tx.transaction(async (savepoint) => {
       const sp = savepoint as unknown as Tx;
       const plan = planActions(rule.actions, loaded.facts.ticket);
       let after = { assigneeId: loaded.facts.ticket.assigneeId, teamId: loaded.facts.ticket.teamId };
       let made: { field: string; from: unknown; to: unknown }[] = [];
+      let updated: Ticket | null = null;
       if (Object.keys(plan.update).length > 0) {
         const result = await applyUpdate(sp, deps, actor, ticketId, plan.update);
         made = result.changes;
+        updated = result.changed ? result.ticket : null;
         after = { assigneeId: result.ticket.assignee?.id ?? null, teamId: result.ticket.team?.id ?? null };
       }
       const language = loaded.facts.ticket.language;
@@ -224,9 +258,9 @@ export async function applyRule(
         outcome: 'applied',
         changes: made,
       });
-      return made;
+      return { changes: made, ticket: updated };
     });
-    return { outcome: 'applied', changes };
+    return { outcome: 'applied', changes, ticket };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     deps.log.warn({ err, rule: rule.ref, ticketId }, 'rule failed');

@@ -4,9 +4,9 @@ import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
 import type { OutboxEvent } from '../../platform/events';
-import { lockState, ticketStatuses } from '../tickets';
+import { ticketStatuses } from '../tickets';
 import { ruleRuns } from './automations.tables';
-import { applyRule, loadFacts } from './engine.service';
+import { applyRule, factsAfter, loadFacts } from './engine.service';
 import { type Changes, mergeChanges, nextTrigger } from './rules.domain';
 import { activeTriggers, type TriggerRow } from './rules.service';
 
@@ -81,7 +81,8 @@ export async function runTriggers(deps: Deps, event: TicketEventPayload): Promis
   if (!glance || glance.moments.closed || glance.moments.merged) return 0;
   if (!nextTrigger(listening, glance.facts, new Set())) return 0;
   return withTransaction(deps.database, async (tx) => {
-    await lockState(tx, event.entityId);
+    let loaded = await loadFacts(tx, event.entityId, now, { kind, changes, message }, { lock: true });
+    if (!loaded || loaded.moments.closed) return 0;
     const [done] = await tx
       .select({ id: ruleRuns.id })
       .from(ruleRuns)
@@ -89,9 +90,7 @@ export async function runTriggers(deps: Deps, event: TicketEventPayload): Promis
       .limit(1);
     if (done) return 0;
     const fired = new Set<string>();
-    let loaded = await loadFacts(tx, event.entityId, now, { kind, changes, message });
     for (;;) {
-      if (!loaded || loaded.moments.closed) break;
       const trigger = nextTrigger(listening, loaded.facts, fired);
       if (!trigger) break;
       fired.add(trigger.id);
@@ -103,18 +102,16 @@ export async function runTriggers(deps: Deps, event: TicketEventPayload): Promis
         loaded,
         { eventId: event.eventId },
       );
-      if (outcome.outcome === 'applied') {
-        changes = mergeChanges(
-          changes,
-          outcome.changes.filter((c) => c.field !== 'email'),
-        );
-      }
-      loaded = await loadFacts(tx, event.entityId, now, { kind, changes, message });
-      const after = loaded?.facts.ticket.statusCategory;
-      if (loaded && after !== before) {
+      if (outcome.outcome !== 'applied' || !outcome.ticket) continue;
+      changes = mergeChanges(
+        changes,
+        outcome.changes.filter((c) => c.field !== 'email'),
+      );
+      const after = outcome.ticket.statusCategory;
+      if (after !== before)
         changes = mergeChanges(changes, [{ field: 'statusCategory', from: before, to: after }]);
-        loaded.facts.event = { kind, changes, message };
-      }
+      loaded = factsAfter(loaded, outcome.ticket, { kind, changes, message });
+      if (after === 'closed') break;
     }
     return fired.size;
   });
