@@ -80,11 +80,15 @@ const Bound = z.union([z.number(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY
  * A condition on a custom field in a view: `in` any of the values (for a multiselect: has any of them),
  * `set` / `unset`, or a number or date at least (`gte`) or at most (`lte`) a bound.
  */
-export const FieldCondition = z.discriminatedUnion('op', [
-  z.object({ key: FieldKey, op: z.literal('in'), values: z.array(Scalar).min(1).max(50) }),
-  z.object({ key: FieldKey, op: z.literal('set') }),
-  z.object({ key: FieldKey, op: z.literal('unset') }),
-  z.object({ key: FieldKey, op: z.literal('gte'), value: Bound }),
-  z.object({ key: FieldKey, op: z.literal('lte'), value: Bound }),
-]);
+const conditionOn = <K extends z.ZodString>(key: K) =>
+  z.discriminatedUnion('op', [
+    z.object({ key, op: z.literal('in'), values: z.array(Scalar).min(1).max(50) }),
+    z.object({ key, op: z.literal('set') }),
+    z.object({ key, op: z.literal('unset') }),
+    z.object({ key, op: z.literal('gte'), value: Bound }),
+    z.object({ key, op: z.literal('lte'), value: Bound }),
+  ]);
+export const FieldCondition = conditionOn(FieldKey);
 export type FieldCondition = z.infer<typeof FieldCondition>;
+/** The same on an attribute of the requester (a contact), whose keys are free (imported data). */
+export const AttributeCondition = conditionOn(z.string().min(1).max(64));

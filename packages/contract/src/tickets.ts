@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Email } from './auth';
 import { Language, pageOf } from './common';
 import { OrganizationRef } from './customers';
-import { CustomFieldInput, CustomFieldValues, FieldCondition } from './fields';
+import { AttributeCondition, CustomFieldInput, CustomFieldValues, FieldCondition } from './fields';
 
 /** The six fixed categories every status belongs to; views, SLAs and reports work on these. */
 export const STATUS_CATEGORIES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
@@ -291,6 +291,11 @@ export const ViewFilter = z
     updatedAfter: IsoDate.optional(),
     updatedBefore: IsoDate.optional(),
     fields: z.array(FieldCondition).max(10).optional().meta({ description: 'Conditions on custom fields' }),
+    customer: z
+      .array(AttributeCondition)
+      .max(10)
+      .optional()
+      .meta({ description: 'Conditions on attributes of the requester, e.g. segment in [gold]' }),
     sla: z
       .array(SlaFilterState)
       .max(6)

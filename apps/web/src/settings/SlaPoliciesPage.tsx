@@ -1,5 +1,6 @@
 import type {
   BusinessCalendarList,
+  OrganizationPage,
   SlaPolicy,
   SlaPolicyList,
   SlaTargets,
@@ -28,6 +29,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
+import { CustomerConditions, completeCustomerConditions } from '../components/CustomerConditions';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
@@ -175,6 +177,8 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
     channel: policy?.conditions.channel ?? [],
     team: (policy?.conditions.team ?? []).filter((id) => id !== 'mine' && id !== 'none'),
     tagsAny: policy?.conditions.tagsAny ?? [],
+    organizationId: policy?.conditions.organizationId ?? [],
+    customer: policy?.conditions.customer ?? [],
     targets: (policy?.targets ?? { urgent: {}, high: {}, normal: {}, low: {} }) as Targets,
     businessTime: policy?.businessTime ?? true,
     calendarId: policy?.calendarId ?? null,
@@ -198,13 +202,26 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
     queryKey: ['calendars'],
     queryFn: () => api.get<BusinessCalendarList>('/calendars'),
   });
+  const organizations = useQuery({
+    queryKey: ['organizations', 'all'],
+    queryFn: () => api.get<OrganizationPage>(`/organizations${query({ limit: 200 })}`),
+  });
   const save = useMutation({
     mutationFn: () => {
-      const conditions = Object.fromEntries(
-        (['priority', 'channel', 'team', 'tagsAny'] as const)
-          .filter((key) => form[key].length > 0)
-          .map((key) => [key, form[key]]),
+      // Conditions this form does not show (set through the API) stay as they are.
+      const edited = ['priority', 'channel', 'team', 'tagsAny', 'organizationId', 'customer'] as const;
+      const kept = Object.fromEntries(
+        Object.entries(policy?.conditions ?? {}).filter(
+          ([key]) => !(edited as readonly string[]).includes(key),
+        ),
       );
+      const chosen = { ...form, customer: completeCustomerConditions(form.customer) };
+      const conditions = {
+        ...kept,
+        ...Object.fromEntries(
+          edited.filter((key) => chosen[key].length > 0).map((key) => [key, chosen[key]]),
+        ),
+      };
       const body = {
         name: form.name,
         active: form.active,
@@ -295,6 +312,15 @@ function PolicyModal({ policy, onClose }: { policy: SlaPolicy | null; onClose: (
               onChange={(value) => setForm({ ...form, tagsAny: value })}
             />
           </Group>
+          <MultiSelect
+            label={t('viewEditor.organization')}
+            placeholder={t('slaPolicies.any')}
+            searchable
+            data={(organizations.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))}
+            value={form.organizationId}
+            onChange={(value) => setForm({ ...form, organizationId: value })}
+          />
+          <CustomerConditions value={form.customer} onChange={(customer) => setForm({ ...form, customer })} />
           <Text size="sm" fw={500}>
             {t('slaPolicies.targets')}
           </Text>

@@ -31,6 +31,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
+import { CustomerConditions, completeCustomerConditions } from '../components/CustomerConditions';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { fieldLabel, useTicketFields } from './CustomFields';
 import { useColleagues } from './colleagues';
@@ -103,7 +104,15 @@ export function ViewEditor({
   const save = useMutation({
     mutationFn: () => {
       const fieldConditions = conditions.map(toCondition).filter((c): c is FieldCondition => c !== null);
-      const body = { name, filter: { ...filter, fields: list(fieldConditions) }, sort };
+      const body = {
+        name,
+        filter: {
+          ...filter,
+          fields: list(fieldConditions),
+          customer: list(completeCustomerConditions(filter.customer ?? [])),
+        },
+        sort,
+      };
       return view
         ? api.patch<View>(`/views/${view.id}`, body)
         : api.post<View>('/views', { ...body, shared });
@@ -275,6 +284,7 @@ export function ViewEditor({
               onChange={(e) => set('updatedBefore', isoOf(e.currentTarget.value))}
             />
           </Group>
+          <CustomerConditions value={filter.customer ?? []} onChange={(value) => set('customer', value)} />
           {definitions.length > 0 && (
             <Stack gap={6}>
               <Text size="sm" fw={500}>

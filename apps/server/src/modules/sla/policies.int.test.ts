@@ -150,6 +150,47 @@ describe('SLA policies', () => {
     expect((await call('PUT', '/sla-policies/order', { ids: highFirst.slice(1) })).statusCode).toBe(400);
   });
 
+  it('match on the requester’s attributes: gold customers get a shorter target', async () => {
+    const policy = (
+      await call('POST', '/sla-policies', {
+        name: `Gold ${uniq()}`,
+        conditions: { priority: ['low'], customer: [{ key: 'segment', op: 'in', values: ['gold'] }] },
+        targets: { low: { firstResponse: 15 } },
+        businessTime: false,
+      })
+    ).json<SlaPolicy>();
+    const list = (await call('GET', '/sla-policies')).json<SlaPolicyList>().items;
+    await call('PUT', '/sla-policies/order', {
+      ids: [policy.id, ...list.map((p) => p.id).filter((id) => id !== policy.id)],
+    });
+    const gold = (
+      await call('POST', '/contacts', {
+        name: 'Gold',
+        emails: [`gold-${uniq()}@example.com`],
+        attributes: { segment: 'gold' },
+      })
+    ).json<{ id: string }>();
+    const ticket = (
+      await call('POST', '/tickets', {
+        subject: `Gold ${uniq()}`,
+        requester: { id: gold.id },
+        message: { body: 'Hilfe' },
+        priority: 'low',
+      })
+    ).json<CreatedTicket>();
+    const other = await newTicket('low');
+    const applied = await ticketWhen(ticket.id, (t) => t.sla?.policyId === policy.id);
+    expect(new Date(applied.sla!.dueAt!).getTime() - new Date(ticket.createdAt).getTime()).toBe(15 * 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await call('GET', `/tickets/${other.id}`)).json<Ticket>().sla?.policyId).not.toBe(policy.id);
+    const circular = await call('POST', '/sla-policies', {
+      name: `Circular ${uniq()}`,
+      conditions: { sla: ['breached'] },
+      targets: { low: { firstResponse: 15 } },
+    });
+    expect(circular.json<Problem>().errors?.[0]?.field).toBe('conditions.sla');
+  });
+
   it('refuses targets of zero, policies without targets and conditions about whoever looks', async () => {
     const zero = await call('POST', '/sla-policies', {
       name: 'Zero',

@@ -13,6 +13,7 @@ import { type Executor, isUniqueViolation, withTransaction } from '../../platfor
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { stableUuid } from '../../platform/jobs';
+import { contacts } from '../customers';
 import { matchesView, setSlaSummary, tickets, ticketTimeline } from '../tickets';
 import type { BusinessCalendar } from './calendar.domain';
 import { calendarOrDefault } from './calendars.service';
@@ -209,6 +210,14 @@ export async function orderPolicies(
   return listPolicies(deps);
 }
 
+async function requesterAttributes(executor: Executor, contactId: string): Promise<Record<string, unknown>> {
+  const [row] = await executor
+    .select({ attributes: contacts.attributes })
+    .from(contacts)
+    .where(eq(contacts.id, contactId));
+  return row?.attributes ?? {};
+}
+
 const METRIC_OF: Record<'firstResponse' | 'nextResponse' | 'resolution', Metric> = {
   firstResponse: 'first_response',
   nextResponse: 'next_response',
@@ -283,9 +292,14 @@ export async function recomputeSla(
   const timeline = await ticketTimeline(db, ticketId);
   if (!timeline) return;
   const { ticket, entries } = timeline;
+  // The requester's attributes only when a policy asks about them (most do not).
+  const customerAttributes = policies.some((p) => (p.conditions.customer?.length ?? 0) > 0)
+    ? await requesterAttributes(db, ticket.requesterId)
+    : {};
+  const viewer = { userId: '', teamIds: [], now: deps.now() };
   const policy = ticket.mergedIntoId
     ? undefined
-    : policies.find((p) => matchesView(ticket, p.conditions, { userId: '', teamIds: [], now: deps.now() }));
+    : policies.find((p) => matchesView({ ...ticket, customerAttributes }, p.conditions, viewer));
   const targetsByName = policy?.targets[ticket.priority as 'normal'] ?? {};
   const targets: Targets = Object.fromEntries(
     Object.entries(targetsByName).map(([name, minutes]) => [METRIC_OF[name as 'resolution'], minutes]),

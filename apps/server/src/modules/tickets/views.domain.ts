@@ -23,6 +23,8 @@ export interface ViewTicket {
   slaPolicyId?: string | null;
   slaStatus?: string | null;
   slaAtRiskAt?: Date | null;
+  /** The requester's attributes, for conditions on them. */
+  customerAttributes?: Readonly<Record<string, unknown>>;
 }
 
 /** Who looks at a view, and when: `me` and `mine` mean them and their teams, SLA states are read at `now`. */
@@ -108,6 +110,8 @@ export function matchesView(ticket: ViewTicket, filter: ViewFilter, viewer: View
   if (updatedBefore !== undefined && ticket.updatedAt.getTime() >= updatedBefore) return false;
   if (filter.fields && !filter.fields.every((c) => matchesField(ticket.customFields, c))) return false;
   if (given(filter.sla) && !filter.sla.includes(slaStateAt(ticket, viewer.now))) return false;
+  const attributes = (ticket.customerAttributes ?? {}) as Readonly<Record<string, FieldValue>>;
+  if (filter.customer && !filter.customer.every((c) => matchesField(attributes, c))) return false;
   return true;
 }
 

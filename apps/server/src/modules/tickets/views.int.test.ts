@@ -33,6 +33,11 @@ const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03'];
 const FIELD_KEYS = ['size', 'multi', 'n', 'day', 'flag', 'absent'];
 const dates = Array.from({ length: 6 }, (_, i) => new Date(EPOCH + i * DAY));
 const SLA_POLICY = '00000000-0000-4000-8000-00000000051a';
+const CONTACT_ATTRIBUTES: Record<string, string | number>[] = [
+  { segment: 'gold', seats: 50 },
+  { segment: 'silver', seats: 5 },
+  {},
+];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -56,8 +61,10 @@ beforeAll(async () => {
     orgIds.push((await call('/organizations', { name: `Views ${name} ${uniq()}` })).json<Organization>().id);
   contactIds = [];
   for (let i = 0; i < 3; i++) {
+    const attributes = CONTACT_ATTRIBUTES[i]!;
     contactIds.push(
-      (await call('/contacts', { name: `Views contact ${i} ${uniq()}` })).json<{ id: string }>().id,
+      (await call('/contacts', { name: `Views contact ${i} ${uniq()}`, attributes })).json<{ id: string }>()
+        .id,
     );
   }
 
@@ -136,6 +143,7 @@ beforeAll(async () => {
     slaStatus: r.slaStatus,
     slaAtRiskAt: r.slaAtRiskAt,
     slaDueAt: r.slaDueAt,
+    customerAttributes: CONTACT_ATTRIBUTES[contactIds.indexOf(r.requesterId)],
   }));
 });
 afterAll(async () => {
@@ -167,6 +175,21 @@ const conditionArb: fc.Arbitrary<FieldCondition> = fc.oneof(
   }),
 );
 
+const attributeKeyArb = fc.constantFrom('segment', 'seats', 'missing');
+const attributeArb: fc.Arbitrary<FieldCondition> = fc.oneof(
+  fc.record({ key: attributeKeyArb, op: fc.constantFrom('set' as const, 'unset' as const) }),
+  fc.record({
+    key: attributeKeyArb,
+    op: fc.constant('in' as const),
+    values: fc.array(fc.constantFrom('gold', 'silver', 5, 50), { minLength: 1, maxLength: 2 }),
+  }),
+  fc.record({
+    key: attributeKeyArb,
+    op: fc.constantFrom('gte' as const, 'lte' as const),
+    value: fc.constantFrom(5, 20),
+  }),
+);
+
 const filterArb: fc.Arbitrary<ViewFilter> = fc
   .record({
     statusCategory: list(STATUS_CATEGORIES),
@@ -186,6 +209,7 @@ const filterArb: fc.Arbitrary<ViewFilter> = fc
     updatedBefore: dateArb,
     fields: fc.option(fc.array(conditionArb, { maxLength: 3 }), { nil: undefined }),
     sla: list(SLA_FILTER_STATES),
+    customer: fc.option(fc.array(attributeArb, { maxLength: 2 }), { nil: undefined }),
   })
   .map((f) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ViewFilter);
 

@@ -10,6 +10,7 @@ import type {
   ViewSort,
 } from '@keepdesk/contract';
 import {
+  type AnyColumn,
   and,
   arrayContains,
   arrayOverlaps,
@@ -80,7 +81,12 @@ export function viewCondition(filter: ViewFilter, viewer: Viewer): SQL | undefin
   if (filter.createdBefore) parts.push(lt(tickets.createdAt, new Date(filter.createdBefore)));
   if (filter.updatedAfter) parts.push(gte(tickets.updatedAt, new Date(filter.updatedAfter)));
   if (filter.updatedBefore) parts.push(lt(tickets.updatedAt, new Date(filter.updatedBefore)));
-  for (const condition of filter.fields ?? []) parts.push(fieldCondition(condition));
+  for (const condition of filter.fields ?? []) parts.push(fieldCondition(condition, tickets.customFields));
+  if (filter.customer && filter.customer.length > 0) {
+    const attributes = sql.raw('requester.attributes');
+    parts.push(sql`exists (select 1 from contacts requester where requester.id = ${tickets.requesterId}
+      and ${and(...filter.customer.map((c) => fieldCondition(c, attributes)))})`);
+  }
   if (given(filter.sla)) parts.push(or(...filter.sla.map((state) => slaCondition(state, viewer.now))));
   return and(...parts);
 }
@@ -106,17 +112,19 @@ function slaCondition(state: SlaFilterState, now: Date): SQL {
   }
 }
 
-const contains = (value: object) => sql`${tickets.customFields} @> ${JSON.stringify(value)}::jsonb`;
-
-/** One custom field condition in SQL: containment (`@>`) and key existence (`?`) use the GIN index. */
-function fieldCondition(condition: FieldCondition): SQL {
+/**
+ * One condition on a JSON object column (custom fields, a contact's attributes) in SQL: containment (`@>`) and
+ * key existence (`?`) use a GIN index where there is one.
+ */
+function fieldCondition(condition: FieldCondition, column: SQL | AnyColumn): SQL {
   const { key } = condition;
-  const value = sql`(${tickets.customFields} -> ${key})`;
+  const value = sql`(${column} -> ${key})`;
+  const contains = (object: object) => sql`${column} @> ${JSON.stringify(object)}::jsonb`;
   switch (condition.op) {
     case 'set':
-      return sql`${tickets.customFields} ? ${key}`;
+      return sql`${column} ? ${key}`;
     case 'unset':
-      return sql`not (${tickets.customFields} ? ${key})`;
+      return sql`not (${column} ? ${key})`;
     case 'in':
       // A scalar value equals one of the values, or a multiselect list holds one of them.
       return or(...condition.values.flatMap((v) => [contains({ [key]: v }), contains({ [key]: [v] })]))!;
@@ -125,7 +133,7 @@ function fieldCondition(condition: FieldCondition): SQL {
       const op = condition.op === 'gte' ? sql`>=` : sql`<=`;
       return typeof condition.value === 'number'
         ? sql`(case when jsonb_typeof(${value}) = 'number' then (${value})::numeric ${op} ${condition.value} else false end)`
-        : sql`(case when jsonb_typeof(${value}) = 'string' then (${tickets.customFields} ->> ${key}) collate "C" ${op} ${condition.value} else false end)`;
+        : sql`(case when jsonb_typeof(${value}) = 'string' then (${column} ->> ${key}) collate "C" ${op} ${condition.value} else false end)`;
     }
   }
 }
