@@ -4,7 +4,10 @@ import { authLogin } from './auth-login';
 import { emailIngest, emailThreading } from './email';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
 import { type BenchResult, writeResults } from './lib';
+import { routingAssign } from './routing';
+import { slaSweep } from './sla';
 import { searchLatency, seedVolume, serverMemory, ticketCreate, ticketList } from './tickets';
+import { triggerEval } from './triggers';
 
 interface Benchmark {
   run: (k: KeepdeskUnderTest) => Promise<BenchResult | BenchResult[]> | BenchResult;
@@ -19,8 +22,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'ticket.create.http': { run: ticketCreate },
   'email.ingest': { run: emailIngest },
   'email.threading.accuracy': { run: emailThreading },
+  'routing.assign': { run: routingAssign },
   'ticket.list.p95': { run: ticketList, needsVolume: true },
   'search.p95': { run: searchLatency, needsVolume: true },
+  'sla.sweep': { run: slaSweep },
+  'trigger.eval': { run: triggerEval },
   'server.rss': { run: serverMemory },
 };
 
@@ -29,9 +35,12 @@ const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> 
   'ticket.create.http': { text: 'ratio ≥ 0.5', met: (r) => r.ratio >= 0.5 },
   'email.ingest': { text: 'ratio ≥ 0.3', met: (r) => r.ratio >= 0.3 },
   'email.threading.accuracy': { text: '100 %', met: (r) => r.value === 100 },
+  'routing.assign': { text: '≥ 500/s', met: (r) => r.value >= 500 },
   'ticket.list.p95': { text: '≤ 20 ms', met: (r) => r.value <= 20 },
   'ticket.list.filtered.p95': { text: '≤ 20 ms', met: (r) => r.value <= 20 },
   'search.p95': { text: '≤ 100 ms', met: (r) => r.value <= 100 },
+  'sla.sweep': { text: '≤ 2 s', met: (r) => r.value <= 2000 },
+  'trigger.eval': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'server.rss': { text: '≤ 400 MB', met: (r) => r.value <= 400 },
 };
 
