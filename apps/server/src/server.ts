@@ -37,6 +37,7 @@ import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
 import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
 import {
+  escalateJob,
   escalationMailJob,
   RECOMPUTE_SLA,
   reapplySlaJob,
@@ -122,6 +123,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(reapplySlaJob(deps));
   await jobs.define(slaSweepJob(deps));
   await jobs.define(escalationMailJob(deps));
+  await jobs.define(escalateJob(deps));
   for (const event of ['ticket.created', 'ticket.updated', 'ticket.replied', 'ticket.customer_replied']) {
     outbox.route(event, RECOMPUTE_SLA);
   }

@@ -129,6 +129,22 @@ export class JobQueue {
     return id;
   }
 
+  /** Many jobs of one queue in one statement; ids already there are skipped, as with `send`. */
+  async sendMany(name: string, jobs: readonly { payload: unknown; id?: string }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const definition = this.definitions.get(name);
+    if (!definition) throw new Error(`job ${name} is not defined`);
+    await this.boss.insert(
+      jobs.map((job) => ({
+        name,
+        data: definition.payload.parse(job.payload) as object,
+        ...(job.id ? { id: job.id } : {}),
+      })),
+    );
+    const workerId = this.workerIds.get(name);
+    if (workerId) this.boss.notifyWorker(workerId);
+  }
+
   async getJob(name: string, id: string): Promise<{ state: string; output: unknown } | null> {
     const job = await this.boss.getJobById(name, id);
     return job ? { state: job.state, output: job.output } : null;

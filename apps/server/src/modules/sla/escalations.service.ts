@@ -1,5 +1,5 @@
 import type { EscalateBody, EscalationList, SlaEscalation } from '@keepdesk/contract';
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
 import { notFound } from '../../platform/errors';
@@ -14,6 +14,7 @@ import { slaPolicies, ticketEscalations } from './sla.tables';
 
 export const SLA_SWEEP = 'sla.sweep';
 export const ESCALATION_MAIL = 'sla.escalation-mail';
+export const ESCALATE = 'sla.escalate';
 
 type TicketRow = Pick<
   typeof tickets.$inferSelect,
@@ -80,22 +81,6 @@ const CANDIDATES = {
   slaPolicyId: tickets.slaPolicyId,
 };
 
-/** Records an automatic escalation once per ticket, kind and due time; false when it was recorded before. */
-async function recordOnce(deps: Deps, ticket: TicketRow, kind: 'at_risk' | 'breach'): Promise<boolean> {
-  const [row] = await deps.database.db
-    .insert(ticketEscalations)
-    .values({
-      ticketId: ticket.id,
-      kind,
-      dueAt: ticket.slaDueAt,
-      reason: kind === 'at_risk' ? 'SLA target at risk' : 'SLA target breached',
-      fromTeamId: ticket.teamId,
-    })
-    .onConflictDoNothing()
-    .returning({ id: ticketEscalations.id });
-  return row !== undefined;
-}
-
 async function escalationOf(deps: Deps, policyId: string | null): Promise<SlaEscalation | null> {
   if (!policyId) return null;
   const [row] = await deps.database.db
@@ -106,66 +91,87 @@ async function escalationOf(deps: Deps, policyId: string | null): Promise<SlaEsc
 }
 
 /**
- * The SLA sweep (every minute): running clocks that turned at risk or passed their due time since the last
- * sweep get their escalation, as the policy says. Both queries walk partial indexes over running clocks only,
- * in batches; an escalation is recorded once per due time, so a sweep that runs twice, or in two processes at
- * once, acts once.
+ * Records the escalations of clocks that turned at risk (or passed their due time) and were not escalated for
+ * that due time yet: candidates and records in one statement, at most `batch` rows, walking the partial index
+ * over running clocks. The unique key per ticket, kind and due time makes a repeated or concurrent sweep a no-op.
  */
-export async function sweepSla(deps: Deps, batch = 500): Promise<{ atRisk: number; breached: number }> {
-  const db = deps.database.db;
+async function recordDue(deps: Deps, kind: 'at_risk' | 'breach', now: Date, batch: number) {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const due =
+    kind === 'at_risk' ? sql`t.sla_at_risk_at <= ${at} and t.sla_due_at > ${at}` : sql`t.sla_due_at <= ${at}`;
+  const result = await deps.database.db.execute(sql`
+    insert into ${ticketEscalations} (ticket_id, kind, due_at, reason, from_team_id)
+    select t.id, ${kind}::text, t.sla_due_at, ${kind === 'at_risk' ? 'SLA target at risk' : 'SLA target breached'}::text,
+           t.team_id
+      from ${tickets} t
+     where t.sla_status = 'running' and ${due}
+       and not exists (select 1 from ${ticketEscalations} e
+                        where e.ticket_id = t.id and e.kind = ${kind}::text and e.due_at = t.sla_due_at)
+     order by ${kind === 'at_risk' ? sql`t.sla_at_risk_at` : sql`t.sla_due_at`}
+     limit ${batch}
+    on conflict do nothing
+    returning ticket_id, due_at`);
+  const rows = (result as unknown as { rows: { ticket_id: string; due_at: string | Date }[] }).rows;
+  return rows.map((r) => ({ ticketId: String(r.ticket_id), dueAt: new Date(r.due_at).toISOString() }));
+}
+
+/**
+ * The SLA sweep (every minute): running clocks that turned at risk or passed their due time since the last
+ * sweep get their escalation recorded, a batch per statement, and each escalation is carried out by a job of
+ * its own (notify, hand over, raise priority, as the policy says), so a sweep stays short however many clocks
+ * turn at once. A sweep that runs twice, or in two processes at once, records and sends each once.
+ */
+export async function sweepSla(deps: Deps, batch = 1000): Promise<{ atRisk: number; breached: number }> {
   const now = deps.now();
-  let atRisk = 0;
-  let breached = 0;
-  const pending = (kind: 'at_risk' | 'breach') =>
-    sql`not exists (select 1 from ${ticketEscalations} e where e.ticket_id = ${tickets.id}
-      and e.kind = ${kind} and e.due_at = ${tickets.slaDueAt})`;
-  for (;;) {
-    const rows = await db
-      .select(CANDIDATES)
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.slaStatus, 'running'),
-          lte(tickets.slaAtRiskAt, now),
-          gt(tickets.slaDueAt, now),
-          pending('at_risk'),
-        ),
-      )
-      .orderBy(asc(tickets.slaAtRiskAt))
-      .limit(batch);
-    for (const ticket of rows) {
-      if (!(await recordOnce(deps, ticket, 'at_risk'))) continue;
-      atRisk++;
-      const rules = await escalationOf(deps, ticket.slaPolicyId);
-      const whom = rules?.atRisk.notify ?? ['assignee'];
-      await tell(
-        deps,
-        [
-          ...(whom.includes('assignee') && ticket.assigneeId ? [ticket.assigneeId] : []),
-          ...(whom.includes('team_lead') ? await leadsOf(deps, ticket.teamId) : []),
-        ],
-        ticket,
-        'sla_at_risk',
-        `due ${ticket.slaDueAt?.toISOString() ?? ''}`,
+  const counts = { atRisk: 0, breached: 0 };
+  for (const kind of ['at_risk', 'breach'] as const) {
+    for (;;) {
+      const recorded = await recordDue(deps, kind, now, batch);
+      await deps.jobs.sendMany(
+        ESCALATE,
+        recorded.map((r) => ({
+          payload: { ...r, kind },
+          id: stableUuid(`escalate:${r.ticketId}:${kind}:${r.dueAt}`),
+        })),
       );
+      if (kind === 'at_risk') counts.atRisk += recorded.length;
+      else counts.breached += recorded.length;
+      if (recorded.length < batch) break;
     }
-    if (rows.length < batch) break;
   }
-  for (;;) {
-    const rows = await db
-      .select(CANDIDATES)
-      .from(tickets)
-      .where(and(eq(tickets.slaStatus, 'running'), lte(tickets.slaDueAt, now), pending('breach')))
-      .orderBy(asc(tickets.slaDueAt))
-      .limit(batch);
-    for (const ticket of rows) {
-      if (!(await recordOnce(deps, ticket, 'breach'))) continue;
-      breached++;
-      await actOnBreach(deps, ticket);
-    }
-    if (rows.length < batch) break;
+  return counts;
+}
+
+/**
+ * Carries out one recorded escalation: at risk → tell whom the policy names; breach → act on it. A clock that
+ * moved on meanwhile (answered, paused, a new due time) is left alone: the record stays, nothing is sent.
+ */
+export async function carryOutEscalation(
+  deps: Deps,
+  input: { ticketId: string; kind: 'at_risk' | 'breach'; dueAt: string },
+): Promise<void> {
+  const [ticket] = await deps.database.db
+    .select({ ...CANDIDATES, slaStatus: tickets.slaStatus })
+    .from(tickets)
+    .where(eq(tickets.id, input.ticketId));
+  if (ticket?.slaStatus !== 'running') return;
+  if (ticket.slaDueAt?.toISOString() !== new Date(input.dueAt).toISOString()) return;
+  if (input.kind === 'breach') {
+    await actOnBreach(deps, ticket);
+    return;
   }
-  return { atRisk, breached };
+  const rules = await escalationOf(deps, ticket.slaPolicyId);
+  const whom = rules?.atRisk.notify ?? ['assignee'];
+  await tell(
+    deps,
+    [
+      ...(whom.includes('assignee') && ticket.assigneeId ? [ticket.assigneeId] : []),
+      ...(whom.includes('team_lead') ? await leadsOf(deps, ticket.teamId) : []),
+    ],
+    ticket,
+    'sla_at_risk',
+    `due ${ticket.slaDueAt?.toISOString() ?? ''}`,
+  );
 }
 
 /** What a breach does, as configured: tell people, give the ticket to the lead or another team, raise priority. */

@@ -4,5 +4,5 @@ export { addBusinessMinutes } from './calendar.domain';
 export { calendarOrDefault } from './calendars.service';
 export { firstName, renderMacro, unknownPlaceholders } from './macros.domain';
 export { RECOMPUTE_SLA } from './policies.service';
-export { escalationMailJob, reapplySlaJob, recomputeSlaJob, slaSweepJob } from './sla.jobs';
+export { escalateJob, escalationMailJob, reapplySlaJob, recomputeSlaJob, slaSweepJob } from './sla.jobs';
 export { slaRoutes } from './sla.routes';

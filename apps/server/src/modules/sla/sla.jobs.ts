@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
-import { ESCALATION_MAIL, mailEscalation, SLA_SWEEP, sweepSla } from './escalations.service';
+import {
+  carryOutEscalation,
+  ESCALATE,
+  ESCALATION_MAIL,
+  mailEscalation,
+  SLA_SWEEP,
+  sweepSla,
+} from './escalations.service';
 import { REAPPLY_SLA, RECOMPUTE_SLA, reapplyBatch, recomputeSla } from './policies.service';
 
 const TicketEvent = z.object({ eventId: z.number(), entityId: z.uuid() });
@@ -52,4 +59,15 @@ const Mail = z.object({
 
 export function escalationMailJob(deps: Deps): JobDefinition<typeof Mail> {
   return { name: ESCALATION_MAIL, payload: Mail, handle: (payload) => mailEscalation(deps, payload) };
+}
+
+const Escalation = z.object({
+  ticketId: z.uuid(),
+  kind: z.enum(['at_risk', 'breach']),
+  dueAt: z.iso.datetime({ offset: true }),
+});
+
+/** One escalation the sweep recorded, carried out as the ticket's policy says. */
+export function escalateJob(deps: Deps): JobDefinition<typeof Escalation> {
+  return { name: ESCALATE, payload: Escalation, handle: (payload) => carryOutEscalation(deps, payload) };
 }

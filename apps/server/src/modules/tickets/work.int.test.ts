@@ -8,8 +8,9 @@ import type {
   TicketLinks,
   User,
 } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { bearerFor, startTestServer, TEST_DB, type TestServer, uniq } from '../../../test/harness';
 
 let server: TestServer;
 let agent: { user: User; headers: { authorization: string } };
@@ -60,6 +61,39 @@ describe('take next', () => {
     expect(new Set(taken.map((t) => t.assignee?.id)).size).toBe(2);
     expect((await call('POST', '/tickets/take-next')).statusCode).toBe(204);
   });
+
+  // Two connections at once: PostgreSQL only (PGlite is one connection).
+  it.runIf(TEST_DB === 'postgres')(
+    'waits for a ticket a background job holds for a moment instead of saying nothing is waiting',
+    async () => {
+      const team = (await call('POST', '/teams', { name: `Queue ${uniq()}` }, manager.headers)).json<Team>();
+      const colleague = await bearerFor(server, 'agent');
+      await call('PUT', `/teams/${team.id}/members/${colleague.user.id}`, {}, manager.headers);
+      const waiting = await newTicket({ teamId: team.id });
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked: () => void = () => {};
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      // As the SLA or routing job does: the ticket's row locked in a transaction of its own.
+      const job = server.deps.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select id from tickets where id = ${waiting.id} for update`);
+        locked();
+        await held;
+      });
+      await isLocked;
+      const taking = call('POST', '/tickets/take-next', {}, colleague.headers);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await job;
+      const res = await taking;
+      expect(res.statusCode).toBe(200);
+      expect(res.json<Ticket>().id).toBe(waiting.id);
+    },
+  );
 });
 
 describe('bulk actions', () => {

@@ -24,25 +24,30 @@ import { attachments, ticketLinks, ticketMessages, tickets } from './tickets.tab
  */
 export async function takeNext(deps: Deps, actor: Actor, userId: string): Promise<Ticket | null> {
   return withTransaction(deps.database, async (tx) => {
-    const [next] = await tx
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(
-        and(
-          isNull(tickets.assigneeId),
-          inArray(tickets.statusCategory, ['new', 'open']),
-          inArray(
-            tickets.teamId,
-            tx
-              .select({ teamId: teamMemberships.teamId })
-              .from(teamMemberships)
-              .where(eq(teamMemberships.userId, userId)),
+    const candidate = (skipLocked: boolean) =>
+      tx
+        .select({ id: tickets.id })
+        .from(tickets)
+        .where(
+          and(
+            isNull(tickets.assigneeId),
+            inArray(tickets.statusCategory, ['new', 'open']),
+            inArray(
+              tickets.teamId,
+              tx
+                .select({ teamId: teamMemberships.teamId })
+                .from(teamMemberships)
+                .where(eq(teamMemberships.userId, userId)),
+            ),
           ),
-        ),
-      )
-      .orderBy(asc(tickets.createdAt), asc(tickets.id))
-      .limit(1)
-      .for('update', { skipLocked: true });
+        )
+        .orderBy(asc(tickets.createdAt), asc(tickets.id))
+        .limit(1)
+        .for('update', skipLocked ? { skipLocked: true } : {});
+    // Rows a colleague is taking are skipped; when only locked rows are left (a background job may hold one
+    // for a moment: SLA, routing, rules), wait for them: the row is checked again once free.
+    const [quick] = await candidate(true);
+    const next = quick ?? (await candidate(false))[0];
     if (!next) return null;
     return (await applyUpdate(tx, deps, actor, next.id, { assigneeId: userId })).ticket;
   });
