@@ -1,4 +1,4 @@
-import type { AgentRouting, AgentRoutingList, ChangeLog } from '@keepdesk/contract';
+import type { AgentRouting, AgentRoutingList } from '@keepdesk/contract';
 import {
   ActionIcon,
   Badge,
@@ -20,13 +20,12 @@ import { IconPlus, IconTrash, IconUserCog } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, query } from '../api';
+import { api } from '../api';
+import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
-import { currentLanguage } from '../i18n';
 import { can, useMe } from '../session';
-import { relativeTime } from '../tickets/format';
 
 const PRESENCE_COLOR = { online: 'green', away: 'yellow', offline: 'gray' } as const;
 
@@ -41,13 +40,7 @@ export function AgentsPage() {
     queryFn: () => api.get<AgentRoutingList>('/routing/agents'),
     refetchInterval: 15_000,
   });
-  const log = useQuery({
-    queryKey: ['change-log', 'user'],
-    queryFn: () => api.get<ChangeLog>(`/change-log${query({ entityType: 'user', limit: 50 })}`),
-    enabled: can(me, 'tickets:admin'),
-  });
   const items = agents.data?.items ?? [];
-  const routingChanges = (log.data?.items ?? []).filter((entry) => entry.action === 'user.routing_changed');
   return (
     <>
       <PageHeader title={t('agentAdmin.title')} text={t('agentAdmin.text')} />
@@ -124,30 +117,12 @@ export function AgentsPage() {
           </Card>
         </Tabs.Panel>
         <Tabs.Panel value="log">
-          <Card withBorder padding={0}>
-            <Table verticalSpacing="xs" aria-label={t('rules.changeLog')}>
-              <Table.Tbody>
-                {routingChanges.map((entry) => (
-                  <Table.Tr key={entry.id} data-testid="change-log-entry">
-                    <Table.Td>
-                      <Text size="sm">
-                        {items.find((a) => a.user.id === entry.entityId)?.user.name ?? entry.entityId}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {JSON.stringify(entry.data)}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td w={180}>
-                      <Text size="xs">{entry.actor.name ?? t(`rules.actor.${entry.actor.kind}`)}</Text>
-                      <Text size="xs" c="dimmed">
-                        {relativeTime(entry.createdAt, currentLanguage())}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Card>
+          <ChangeLogCard
+            entityType="user"
+            nameOf={(id) => items.find((a) => a.user.id === id)?.user.name}
+            filter={(action) => action === 'user.routing_changed'}
+            withTitle={false}
+          />
         </Tabs.Panel>
       </Tabs>
       {editing && <AgentModal agent={editing} onClose={() => setEditing(null)} />}

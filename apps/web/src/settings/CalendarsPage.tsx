@@ -28,6 +28,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
+import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
@@ -132,6 +133,7 @@ export function CalendarsPage() {
         )}
       </Card>
       {shown && <ClosedDays calendar={shown} />}
+      <ChangeLogCard entityType="calendar" nameOf={(id) => items.find((c) => c.id === id)?.name} />
       {editing && (
         <CalendarModal calendar={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
       )}

@@ -21,6 +21,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
@@ -40,6 +41,7 @@ const PLACEHOLDERS = [
 /** Macros: reply texts in both languages with placeholders and field changes, personal or shared. */
 export function MacrosPage() {
   const { t } = useTranslation();
+  const me = useMe();
   const [editing, setEditing] = useState<Macro | 'new' | null>(null);
   const macros = useQuery({ queryKey: ['macros'], queryFn: () => api.get<MacroList>('/macros') });
   const items = macros.data?.items ?? [];
@@ -88,6 +90,9 @@ export function MacrosPage() {
           </Table>
         )}
       </Card>
+      {can(me, 'tickets:admin') && (
+        <ChangeLogCard entityType="macro" nameOf={(id) => items.find((m) => m.id === id)?.name} />
+      )}
       {editing && <MacroModal macro={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </>
   );

@@ -2,7 +2,6 @@ import type {
   Automation,
   AutomationList,
   BusinessCalendarList,
-  ChangeLog,
   RuleAction,
   RuleCondition,
   RuleConditions,
@@ -50,6 +49,7 @@ import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
+import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
@@ -120,10 +120,6 @@ export function RulesPage({ kind }: { kind: Kind }) {
   const failures = useQuery({
     queryKey: ['rule-runs', 'failed'],
     queryFn: () => api.get<RuleRunList>(`/rule-runs${query({ outcome: 'failed', limit: 20 })}`),
-  });
-  const log = useQuery({
-    queryKey: ['change-log', kind],
-    queryFn: () => api.get<ChangeLog>(`/change-log${query({ entityType: kind, limit: 50 })}`),
   });
   const items: Rule[] = rules.data?.items ?? [];
   const refresh = () =>
@@ -266,36 +262,11 @@ export function RulesPage({ kind }: { kind: Kind }) {
           </Card>
         </Tabs.Panel>
         <Tabs.Panel value="log">
-          <Card withBorder padding={0}>
-            <Table verticalSpacing="xs" aria-label={t('rules.changeLog')}>
-              <Table.Tbody>
-                {(log.data?.items ?? []).map((entry) => (
-                  <Table.Tr key={entry.id} data-testid="change-log-entry">
-                    <Table.Td>
-                      <Text size="sm">
-                        {t(`rules.log.${entry.action.split('.')[1] ?? 'updated'}`, {
-                          name: String(
-                            entry.data.name ?? items.find((r) => r.id === entry.entityId)?.name ?? '',
-                          ),
-                        })}
-                      </Text>
-                      <Text size="xs" c="dimmed" lineClamp={2}>
-                        {Object.keys(entry.data)
-                          .filter((key) => key !== 'name' || entry.action.endsWith('updated'))
-                          .join(', ')}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td w={180}>
-                      <Text size="xs">{entry.actor.name ?? t(`rules.actor.${entry.actor.kind}`)}</Text>
-                      <Text size="xs" c="dimmed">
-                        {relativeTime(entry.createdAt, currentLanguage())}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Card>
+          <ChangeLogCard
+            entityType={kind}
+            nameOf={(id) => items.find((r) => r.id === id)?.name}
+            withTitle={false}
+          />
         </Tabs.Panel>
       </Tabs>
       {editing && (

@@ -29,6 +29,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
+import { ChangeLogCard } from '../components/ChangeLogCard';
 import { CustomerConditions, completeCustomerConditions } from '../components/CustomerConditions';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
@@ -158,6 +159,7 @@ export function SlaPoliciesPage() {
           </Table>
         )}
       </Card>
+      <ChangeLogCard entityType="sla_policy" nameOf={(id) => items.find((p) => p.id === id)?.name} />
       {editing && (
         <PolicyModal policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
       )}
