@@ -25,8 +25,7 @@ async function candidates(executor: Executor, teamId: string): Promise<Candidate
       lastAssignedAt: agentRouting.lastAssignedAt,
       skills: agentRouting.skills,
       languages: agentRouting.languages,
-      load: sql<number>`(select count(*)::int from ${tickets} t
-        where t.assignee_id = ${teamMemberships.userId} and t.status_category in ('new', 'open'))`,
+      load: agentRouting.openTickets,
     })
     .from(teamMemberships)
     .innerJoin(agentRouting, eq(agentRouting.userId, teamMemberships.userId))
@@ -46,27 +45,90 @@ async function methodOf(executor: Executor, teamId: string): Promise<RoutingMeth
 }
 
 /**
- * Routes one ticket of a team's queue. Assignments within a team are serialised by a transaction-level
- * advisory lock on the team, so loads counted by one process include what another just assigned: with two
- * processes and a thousand tickets at once every ticket is assigned once and loads stay within one.
+ * Another agent when the best one is being assigned to by someone else: one of those as good as the best
+ * (as loaded) at random, so that callers running side by side spread out instead of all trying the next one
+ * in the same order; the next best when there are none.
+ */
+function spread(
+  method: RoutingMethod,
+  pool: readonly Candidate[],
+  busy: ReadonlySet<string>,
+  need: { skills: readonly string[]; language: string },
+): string | null {
+  const open = pool.filter((c) => !busy.has(c.userId));
+  const next = chooseAgent(method, open, need);
+  if (!next || method === 'round_robin') return next;
+  const load = open.find((c) => c.userId === next)!.load;
+  const peers = open.filter((c) => c.load === load && chooseAgent(method, [c], need) === c.userId);
+  return peers[Math.floor(Math.random() * peers.length)]?.userId ?? next;
+}
+
+/** How many times an assignment picks again when its agent was taken or changed meanwhile. */
+const ATTEMPTS = 50;
+const STALE = new Error('the chosen agent changed meanwhile');
+
+/**
+ * Routes one ticket of a team's queue (ADR 0026). Loads come from the agents' open-ticket counts; the chosen
+ * agent's row is then locked, skipping it when another assignment holds it (that one will raise its load),
+ * and read again: if its load or last assignment moved meanwhile, the choice is made again on fresh figures.
+ * So assignments in a team run side by side, each ticket once (its row lock and the "still waiting" check),
+ * and every agent's load stays within one of the others'.
  */
 export async function assignTicket(deps: Deps, ticketId: string): Promise<string | null> {
   return routeTicket(deps, SYSTEM_ACTOR, ticketId, async (ticket, tx: Tx) => {
     const method = await methodOf(tx, ticket.teamId!);
     if (method === 'manual') return null;
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`routing:${ticket.teamId}`}))`);
-    const pool = await candidates(tx, ticket.teamId!);
-    const chosen = chooseAgent(method, pool, {
+    const need = (pool: readonly Candidate[]) => ({
       skills: requiredSkills(ticket.tags, pool),
       language: ticket.language,
     });
-    if (chosen) {
-      await tx
-        .update(agentRouting)
-        .set({ lastAssignedAt: deps.now() })
-        .where(eq(agentRouting.userId, chosen));
+    const busy = new Set<string>();
+    let pool = await candidates(tx, ticket.teamId!);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const best = chooseAgent(method, pool, need(pool));
+      if (!best) return null;
+      // An agent someone else is assigning to right now is skipped only for one just as good (as loaded):
+      // that assignment may still fall through, and then they would be the least loaded.
+      const loadOf = (id: string) => pool.find((c) => c.userId === id)!.load;
+      const other = busy.size === 0 ? best : spread(method, pool, busy, need(pool));
+      const wait = !other || (method !== 'round_robin' && loadOf(other) > loadOf(best));
+      const chosen = wait ? best : other;
+      const seen = pool.find((c) => c.userId === chosen)!;
+      // In a savepoint: a choice that turns out stale is rolled back, and with it the agent's row lock.
+      const outcome = await tx
+        .transaction(async (savepoint) => {
+          const [fresh] = await savepoint
+            .select({ load: agentRouting.openTickets, lastAssignedAt: agentRouting.lastAssignedAt })
+            .from(agentRouting)
+            .where(eq(agentRouting.userId, chosen))
+            .for('update', wait ? {} : { skipLocked: true });
+          if (!fresh) return 'busy' as const;
+          if (
+            fresh.load !== seen.load ||
+            fresh.lastAssignedAt?.getTime() !== seen.lastAssignedAt?.getTime()
+          ) {
+            throw STALE;
+          }
+          await savepoint
+            .update(agentRouting)
+            .set({ lastAssignedAt: deps.now() })
+            .where(eq(agentRouting.userId, chosen));
+          return 'taken' as const;
+        })
+        .catch((error: unknown) => {
+          if (error === STALE) return 'stale' as const;
+          throw error;
+        });
+      if (outcome === 'taken') return chosen;
+      if (outcome === 'busy') {
+        busy.add(chosen);
+      } else {
+        busy.clear();
+        pool = await candidates(tx, ticket.teamId!);
+      }
     }
-    return chosen;
+    // Still contended after many tries: the job fails and is tried again a moment later.
+    throw new Error(`routing: no agent could be taken for ticket ${ticketId} after ${ATTEMPTS} tries`);
   });
 }
 

@@ -23,4 +23,9 @@ export const agentRouting = pgTable('agent_routing', {
   skills: jsonb('skills').$type<Record<string, number>>().notNull().default({}),
   languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
   lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
+  /**
+   * Open tickets (new or open) assigned to the agent now, kept by database triggers on `tickets` (and counted
+   * when the row is made), so routing reads loads without counting tickets (migration 0026).
+   */
+  openTickets: integer('open_tickets').notNull().default(0),
 });

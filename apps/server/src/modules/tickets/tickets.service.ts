@@ -141,12 +141,13 @@ export async function routeTicket(
   choose: (ticket: typeof tickets.$inferSelect, tx: Tx) => Promise<string | null>,
 ): Promise<string | null> {
   return withTransaction(deps.database, async (tx) => {
-    const [row] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update');
+    const [locked] = await selectTickets(tx).where(eq(tickets.id, ticketId)).for('update', { of: tickets });
+    const row = locked?.ticket;
     if (!row || row.assigneeId || !row.teamId || row.mergedIntoId || isSolved(row.statusCategory))
       return null;
     const agentId = await choose(row, tx);
     if (!agentId) return null;
-    await applyUpdate(tx, deps, actor, ticketId, { assigneeId: agentId });
+    await applyUpdate(tx, deps, actor, ticketId, { assigneeId: agentId }, locked);
     return agentId;
   });
 }
@@ -351,8 +352,17 @@ export async function assertAssignee(
   teamId: string | null,
 ): Promise<string | null> {
   if (!assigneeId) return null;
+  // The user and, with a team, their membership in one round trip.
   const [user] = await executor
-    .select({ id: users.id, isActive: users.isActive, name: users.name })
+    .select({
+      id: users.id,
+      isActive: users.isActive,
+      name: users.name,
+      isMember: teamId
+        ? sql<boolean>`exists (select 1 from ${teamMemberships} m
+            where m.team_id = ${teamId}::uuid and m.user_id = ${users.id})`
+        : sql<boolean>`true`,
+    })
     .from(users)
     .where(eq(users.id, assigneeId));
   if (!user?.isActive) {
@@ -361,12 +371,7 @@ export async function assertAssignee(
       errors: [{ field: 'assigneeId', message: 'no such active user' }],
     });
   }
-  if (!teamId) return user.name;
-  const [member] = await executor
-    .select({ userId: teamMemberships.userId })
-    .from(teamMemberships)
-    .where(and(eq(teamMemberships.teamId, teamId), eq(teamMemberships.userId, assigneeId)));
-  if (!member) {
+  if (!user.isMember) {
     throw new AppError('VALIDATION_FAILED', {
       message: 'the assignee is not a member of the ticket team',
       errors: [{ field: 'assigneeId', message: 'not a member of the team' }],
@@ -672,6 +677,13 @@ async function userName(executor: Executor, id: string | null): Promise<string |
   return row?.name ?? null;
 }
 
+/** The ticket with the names it is shown with, locked for the rest of the transaction. */
+export async function lockTicket(tx: Tx, id: string): Promise<TicketRow> {
+  const [row] = await selectTickets(tx).where(eq(tickets.id, id)).for('update', { of: tickets });
+  if (!row) throw notFound('ticket', id);
+  return row;
+}
+
 export async function lockState(tx: Tx, id: string) {
   const [row] = await tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
   if (!row) throw notFound('ticket', id);
@@ -712,8 +724,11 @@ export async function applyUpdate(
   actor: Actor,
   id: string,
   input: UpdateTicketBody | ((row: typeof tickets.$inferSelect) => UpdateTicketBody),
+  /** The ticket as the caller locked it already (`lockTicket`), saving a second read. */
+  locked?: TicketRow,
 ): Promise<{ ticket: Ticket; changed: boolean; changes: FieldChange[] }> {
-  const row = await lockState(tx, id);
+  const current = locked ?? (await lockTicket(tx, id));
+  const row = current.ticket;
   const change = typeof input === 'function' ? input(row) : input;
   const before = stateOf(row);
   const status = change.status !== undefined ? await resolveStatus(tx, change.status) : undefined;
@@ -728,16 +743,18 @@ export async function applyUpdate(
     if (solving) assertSolvable(definitions, customFields);
   }
   const changes = [...plan.changes, ...fieldChanges(row.customFields, customFields)];
-  if (changes.length === 0) return { ticket: await loadTicket(tx, id), changed: false, changes };
-  if (change.teamId !== undefined) await teamNameOrFail(tx, next.teamId);
+  if (changes.length === 0) return { ticket: presentTicket(current), changed: false, changes };
+  let teamName = current.teamName;
+  let assigneeName = current.assigneeName;
+  if (change.teamId !== undefined) teamName = await teamNameOrFail(tx, next.teamId);
   if (change.assigneeId !== undefined || change.teamId !== undefined) {
-    await assertAssignee(tx, next.assigneeId, next.teamId);
+    assigneeName = await assertAssignee(tx, next.assigneeId, next.teamId);
   }
   let organizationId = row.organizationId;
   if (change.requesterId !== undefined && change.requesterId !== row.requesterId) {
     organizationId = (await contactOrganization(tx, change.requesterId)).organizationId;
   }
-  await tx
+  const [updated] = await tx
     .update(tickets)
     .set({
       subject: next.subject,
@@ -756,7 +773,8 @@ export async function applyUpdate(
       updatedAt: deps.now(),
       ...(next.subject !== before.subject ? { searchVector: ticketVector(row.language, next.subject) } : {}),
     })
-    .where(eq(tickets.id, id));
+    .where(eq(tickets.id, id))
+    .returning();
   await recordTicketChanges(tx, id, actor, changes);
   await rememberTags(
     tx,
@@ -775,7 +793,12 @@ export async function applyUpdate(
   if (next.statusCategory === 'solved' && before.statusCategory !== 'solved') {
     await solveIncidents(tx, deps, actor, id, next.statusKey);
   }
-  return { ticket: await loadTicket(tx, id), changed: true, changes };
+  // The names come from the locked row and the checks above; a new requester (rare) is read again.
+  const ticket =
+    organizationId === row.organizationId && next.requesterId === row.requesterId
+      ? presentTicket({ ...current, ticket: updated!, teamName, assigneeName })
+      : await loadTicket(tx, id);
+  return { ticket, changed: true, changes };
 }
 
 /** The open incidents of a problem ticket are solved with it. */
@@ -802,24 +825,27 @@ async function solveIncidents(
   }
 }
 
+/** The history rows, the audit row and the outbox event of a ticket's changes, in one statement. */
 export async function recordTicketChanges(
   tx: Tx,
   id: string,
   actor: Actor,
   changes: FieldChange[],
 ): Promise<void> {
-  await addEvents(
-    tx,
-    id,
-    actor,
-    changes.map((c) => ({ kind: 'changed', field: c.field, from: c.from, to: c.to })),
-  );
-  await recordChange(tx, actor, {
+  const data = Object.fromEntries(changes.map((c) => [c.field, { from: c.from, to: c.to }]));
+  const ctes = changeCtes(actor, {
     action: 'ticket.updated',
     entityType: 'ticket',
-    entityId: id,
-    data: Object.fromEntries(changes.map((c) => [c.field, { from: c.from, to: c.to }])),
+    entityId: sql`${id}::text`,
+    data: sql`${JSON.stringify(data)}::jsonb`,
   });
+  const rows = changes.map((c) => ({ field: c.field, from_value: c.from ?? null, to_value: c.to ?? null }));
+  await tx.execute(sql`with ${ctes}, history as (
+      insert into ${ticketEvents} (ticket_id, kind, field, from_value, to_value, actor_kind, actor_user_id, actor_rule)
+      select ${id}::uuid, 'changed', x.field, x.from_value, x.to_value, ${actor.kind}::text, ${actor.userId}::uuid,
+             ${actor.kind === 'rule' ? JSON.stringify(actor.rule) : null}::jsonb
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(field text, from_value jsonb, to_value jsonb)
+    ) select ${NOTIFY_OUTBOX}`);
 }
 
 /** Adds a public reply or an internal note by the acting agent. */

@@ -1,0 +1,1 @@
+ALTER TABLE "agent_routing" ADD COLUMN "open_tickets" integer DEFAULT 0 NOT NULL;
