@@ -32,5 +32,14 @@ describe('demo workspace', () => {
     expect(mailboxes.json<{ items: { address: string; teamId: string | null }[] }>().items).toEqual([
       expect.objectContaining({ address: DEMO_MAILBOX, teamId: expect.any(String) }),
     ]);
+    const triggers = await server.app.inject({ url: '/api/v1/triggers', headers: { authorization } });
+    expect(triggers.json<{ items: { active: boolean }[] }>().items).toEqual([
+      expect.objectContaining({ active: true }),
+    ]);
+    const automations = await server.app.inject({ url: '/api/v1/automations', headers: { authorization } });
+    expect(automations.json<{ items: { name: string }[] }>().items.map((a) => a.name)).toEqual([
+      'Waiting on the customer for 3 business days: remind',
+      'Solved for 4 days: close',
+    ]);
   });
 });

@@ -1,11 +1,20 @@
 import {
   type BuiltInRoleKey,
+  CreateAutomationBody,
   CreateMailboxBody,
   type CreateTicketFieldBody,
+  CreateTriggerBody,
   type FieldValue,
 } from '@keepdesk/contract';
 import { eq } from 'drizzle-orm';
 import { createUser, findUserByEmail } from './modules/auth';
+import {
+  createAutomation,
+  createTrigger,
+  listAutomations,
+  listTriggers,
+  reschedule,
+} from './modules/automations';
 import { createOrganization } from './modules/customers';
 import { createMailbox, listMailboxes } from './modules/email';
 import { createTeam, putTeamMember, teams } from './modules/teams';
@@ -50,7 +59,66 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const fields = await seedFields(deps);
   const tickets = await seedTickets(deps);
   const mailbox = await seedMailbox(deps);
-  return { created: people || fields || tickets || mailbox };
+  const rules = await seedRules(deps);
+  return { created: people || fields || tickets || mailbox || rules };
+}
+
+/** A trigger and two automations of the kind every help desk starts with, so Settings shows them at work. */
+async function seedRules(deps: Deps): Promise<boolean> {
+  if ((await listTriggers(deps)).items.length > 0 || (await listAutomations(deps)).items.length > 0)
+    return false;
+  await createTrigger(
+    deps,
+    SYSTEM_ACTOR,
+    CreateTriggerBody.parse({
+      name: 'Raised to urgent: tell the team leads',
+      description: 'Team leads hear at once when a ticket of their team becomes urgent.',
+      events: ['updated'],
+      conditions: { all: [{ field: 'priority', operator: 'changedTo', value: ['urgent'] }] },
+      actions: [
+        {
+          type: 'notify',
+          to: 'teamLeads',
+          textEn: '#{{ticket.number}} is urgent now: {{ticket.subject}}',
+          textDe: '#{{ticket.number}} ist jetzt dringend: {{ticket.subject}}',
+        },
+      ],
+    }),
+  );
+  await createAutomation(
+    deps,
+    SYSTEM_ACTOR,
+    CreateAutomationBody.parse({
+      name: 'Waiting on the customer for 3 business days: remind',
+      timing: { since: 'statusChanged', minutes: 3 * 8 * 60, businessHours: true },
+      conditions: { all: [{ field: 'statusCategory', operator: 'is', value: ['pending'] }] },
+      actions: [
+        {
+          type: 'email',
+          to: 'requester',
+          subjectEn: 'Do you still need our help?',
+          subjectDe: 'Brauchen Sie unsere Hilfe noch?',
+          bodyEn:
+            'Hello {{customer.firstName}},\n\nwe are waiting for your answer on ticket {{ticket.number}} ({{ticket.subject}}). Just reply to this e-mail.',
+          bodyDe:
+            'Hallo {{customer.firstName}},\n\nwir warten auf Ihre Antwort zu Ticket {{ticket.number}} ({{ticket.subject}}). Antworten Sie einfach auf diese E-Mail.',
+        },
+      ],
+    }),
+    reschedule,
+  );
+  await createAutomation(
+    deps,
+    SYSTEM_ACTOR,
+    CreateAutomationBody.parse({
+      name: 'Solved for 4 days: close',
+      timing: { since: 'solved', minutes: 4 * 24 * 60 },
+      conditions: { all: [{ field: 'statusCategory', operator: 'is', value: ['solved'] }] },
+      actions: [{ type: 'setStatus', value: 'closed' }],
+    }),
+    reschedule,
+  );
+  return true;
 }
 
 /** The demo's support address: mail to it (through the SMTP listener or the inbound API) becomes tickets. */
