@@ -84,37 +84,48 @@ describe('businessMinutesBetween and isWorkingTime', () => {
   });
 });
 
+// Hundreds of random calendars and spans: seconds of CPU, more when the integration suites share the cores.
+const PROPERTY_TIMEOUT = 30_000;
+
 describe('business-time arithmetic, for any instants and amounts (fast-check)', () => {
   const instant = fc.date({ min: new Date('2025-01-01'), max: new Date('2027-12-31'), noInvalidDate: true });
   const amount = fc.integer({ min: 0, max: 20_000 });
   const calendars = fc.constantFrom(berlin, allDayBerlin, office('America/New_York'), office('Asia/Kolkata'));
 
-  it('adding a, then b, is adding a + b (a pause of d minutes moves a due time exactly d later)', () => {
-    fc.assert(
-      fc.property(calendars, instant, amount, amount, (calendar, from, a, b) => {
-        const stepwise = addBusinessMinutes(calendar, addBusinessMinutes(calendar, from, a), b);
-        expect(iso(stepwise)).toBe(iso(addBusinessMinutes(calendar, from, a + b)));
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'adding a, then b, is adding a + b (a pause of d minutes moves a due time exactly d later)',
+    () => {
+      fc.assert(
+        fc.property(calendars, instant, amount, amount, (calendar, from, a, b) => {
+          const stepwise = addBusinessMinutes(calendar, addBusinessMinutes(calendar, from, a), b);
+          expect(iso(stepwise)).toBe(iso(addBusinessMinutes(calendar, from, a + b)));
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('counts back exactly what was added, and never moves earlier for more minutes or a later start', () => {
-    fc.assert(
-      fc.property(calendars, instant, instant, amount, amount, (calendar, t1, t2, a, b) => {
-        const due = addBusinessMinutes(calendar, t1, a);
-        expect(businessMinutesBetween(calendar, t1, due)).toBeCloseTo(a, 6);
-        const [early, late] = t1 <= t2 ? [t1, t2] : [t2, t1];
-        expect(addBusinessMinutes(calendar, early, a).getTime()).toBeLessThanOrEqual(
-          addBusinessMinutes(calendar, late, a).getTime(),
-        );
-        expect(addBusinessMinutes(calendar, t1, Math.min(a, b)).getTime()).toBeLessThanOrEqual(
-          addBusinessMinutes(calendar, t1, Math.max(a, b)).getTime(),
-        );
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it(
+    'counts back exactly what was added, and never moves earlier for more minutes or a later start',
+    () => {
+      fc.assert(
+        fc.property(calendars, instant, instant, amount, amount, (calendar, t1, t2, a, b) => {
+          const due = addBusinessMinutes(calendar, t1, a);
+          expect(businessMinutesBetween(calendar, t1, due)).toBeCloseTo(a, 6);
+          const [early, late] = t1 <= t2 ? [t1, t2] : [t2, t1];
+          expect(addBusinessMinutes(calendar, early, a).getTime()).toBeLessThanOrEqual(
+            addBusinessMinutes(calendar, late, a).getTime(),
+          );
+          expect(addBusinessMinutes(calendar, t1, Math.min(a, b)).getTime()).toBeLessThanOrEqual(
+            addBusinessMinutes(calendar, t1, Math.max(a, b)).getTime(),
+          );
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 });
 
 describe('weekProblems', () => {
