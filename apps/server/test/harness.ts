@@ -135,3 +135,20 @@ export async function bearerFor(
 export function uniq(): string {
   return randomUUID().slice(0, 8);
 }
+
+/**
+ * Reads until `ok` holds or `timeoutMs` passes, then returns the last value read (the test's own assertion
+ * then says what was wrong). For effects that background jobs bring about a moment after a request.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() - started > timeoutMs) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -15,7 +15,7 @@ import type {
   User,
 } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { bearerFor, eventually, startTestServer, type TestServer, uniq } from '../../../test/harness';
 import { type SmtpSink, startSmtpSink } from '../../../test/smtp';
 import { runAutomation, sweepAutomations } from './timed.service';
 import { runTriggers } from './triggers.service';
@@ -55,18 +55,10 @@ function call(
   return server.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, payload });
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() - started > 15_000) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 const ticketWhen = (id: string, ok: (ticket: Ticket) => boolean) =>
-  until(async () => (await call('GET', `/tickets/${id}`)).json<Ticket>(), ok);
+  eventually(async () => (await call('GET', `/tickets/${id}`)).json<Ticket>(), ok);
 const runsOf = (id: string) =>
-  until(
+  eventually(
     async () => (await call('GET', `/tickets/${id}/rule-runs`)).json<RuleRunList>().items,
     (items) => items.length > 0,
   );
@@ -168,7 +160,7 @@ describe('triggers', () => {
     await call('PATCH', `/tickets/${created.id}`, { priority: 'urgent' }, agent);
     const ticket = await ticketWhen(created.id, (t) => t.tags.includes('escalated'));
     expect(ticket).toMatchObject({ team: { id: escalations.id }, tags: ['escalated'] });
-    const runs = await until(
+    const runs = await eventually(
       async () => (await call('GET', `/tickets/${created.id}/rule-runs`)).json<RuleRunList>().items,
       (items) => items.length >= 2,
     );
@@ -184,7 +176,7 @@ describe('triggers', () => {
     await call('PATCH', `/tickets/${created.id}`, { priority: 'urgent' }, agent);
     await ticketWhen(created.id, (t) => t.tags.includes('escalated'));
     const runs = await runsOf(created.id);
-    const eventId = await until(
+    const eventId = await eventually(
       async () => {
         const result = await server.deps.database.query(
           `select id from outbox_events where type = 'ticket.updated' and payload->>'entityId' = $1 order by id limit 1`,
@@ -346,7 +338,7 @@ describe('automations', () => {
     const created = await newTicket({ subject: `Warten ${uniq()}` });
     const other = await newTicket();
     await call('PATCH', `/tickets/${created.id}`, { status: 'pending' }, agent);
-    const pendingSince = await until(
+    const pendingSince = await eventually(
       async () =>
         (
           await server.deps.database.query(

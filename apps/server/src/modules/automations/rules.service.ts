@@ -21,7 +21,7 @@ import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { auditLog } from '../../platform/platform.tables';
 import { users } from '../auth';
-import { unknownPlaceholders } from '../sla';
+import { assertCalendarExists, unknownPlaceholders } from '../sla';
 import { tickets } from '../tickets';
 import { automations, ruleRuns, triggers } from './automations.tables';
 import { findLoop, type RuleError, type RuleKind, validateRule } from './rules.domain';
@@ -303,14 +303,6 @@ export async function listAutomations(deps: Deps): Promise<AutomationList> {
   return { items: rows.map(presentAutomation) };
 }
 
-async function assertCalendar(executor: Executor, calendarId: string | null | undefined): Promise<void> {
-  if (!calendarId) return;
-  const result = await executor.execute(sql`select 1 from business_calendars where id = ${calendarId}`);
-  if ((result as unknown as { rows: unknown[] }).rows.length === 0) {
-    throw invalid([{ field: 'timing.calendarId', message: 'no such calendar' }]);
-  }
-}
-
 /** An automation changed: every open ticket's schedule is computed again, in the background. */
 export type Reschedule = (deps: Deps) => Promise<void>;
 
@@ -323,7 +315,7 @@ export async function createAutomation(
   try {
     const created = await withTransaction(deps.database, async (tx) => {
       await assertValid(tx, 'automation', input);
-      await assertCalendar(tx, input.timing.calendarId);
+      await assertCalendarExists(tx, input.timing.calendarId, 'timing.calendarId');
       const [row] = await tx
         .insert(automations)
         .values({ ...input, position: await nextPosition(tx, 'automation') })
@@ -360,7 +352,7 @@ export async function updateAutomation(
         conditions: input.conditions ?? before.conditions,
         actions: input.actions ?? before.actions,
       });
-      await assertCalendar(tx, input.timing?.calendarId);
+      await assertCalendarExists(tx, input.timing?.calendarId, 'timing.calendarId');
       const [row] = await tx
         .update(automations)
         .set({ ...input, updatedAt: deps.now() })

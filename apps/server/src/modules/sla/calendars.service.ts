@@ -319,3 +319,22 @@ export async function calendarOrDefault(
   }
   return id ? loadBusinessCalendar(deps, id, [year - 1, year + 3]) : ALWAYS_OPEN;
 }
+
+/** A calendar a rule names must exist; the error names the rule's field that names it. */
+export async function assertCalendarExists(
+  executor: Executor,
+  calendarId: string | null | undefined,
+  field: string,
+): Promise<void> {
+  if (!calendarId) return;
+  const [row] = await executor
+    .select({ id: businessCalendars.id })
+    .from(businessCalendars)
+    .where(eq(businessCalendars.id, calendarId));
+  if (!row) {
+    throw new AppError('VALIDATION_FAILED', {
+      message: `calendar ${calendarId} does not exist`,
+      errors: [{ field, message: 'no such calendar' }],
+    });
+  }
+}

@@ -10,7 +10,7 @@ import type {
   User,
 } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { bearerFor, eventually, startTestServer, type TestServer, uniq } from '../../../test/harness';
 import { type SmtpSink, startSmtpSink } from '../../../test/smtp';
 import { sweepSla } from './escalations.service';
 
@@ -44,27 +44,12 @@ function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: o
   return server.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, payload });
 }
 
-async function ticketWhen(id: string, ok: (ticket: Ticket) => boolean): Promise<Ticket> {
-  const started = Date.now();
-  for (;;) {
-    const ticket = (await call('GET', `/tickets/${id}`)).json<Ticket>();
-    if (ok(ticket) || Date.now() - started > 15_000) return ticket;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function ticketWhen(id: string, ok: (ticket: Ticket) => boolean): Promise<Ticket> {
+  return eventually(async () => (await call('GET', `/tickets/${id}`)).json<Ticket>(), ok);
 }
 
 const kinds = async (who: Who) =>
   (await call('GET', '/notifications', undefined, who)).json<NotificationPage>().items.map((n) => n.kind);
-
-/** The sweep records; a job per escalation carries it out a moment later. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() - started > 15_000) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The sweep as it would run at a later time. */
 const sweepAt = (at: Date) => sweepSla({ ...server.deps, now: () => at });

@@ -16,9 +16,9 @@ import { stableUuid } from '../../platform/jobs';
 import { contacts } from '../customers';
 import { matchesView, setSlaSummary, tickets, ticketTimeline } from '../tickets';
 import type { BusinessCalendar } from './calendar.domain';
-import { calendarOrDefault } from './calendars.service';
+import { assertCalendarExists, calendarOrDefault } from './calendars.service';
 import { type Clock, clockState, type Metric, replayClocks, type Targets } from './sla.domain';
-import { businessCalendars, type StoredClock, slaPolicies, ticketSlas } from './sla.tables';
+import { type StoredClock, slaPolicies, ticketSlas } from './sla.tables';
 
 export const RECOMPUTE_SLA = 'sla.recompute';
 export const REAPPLY_SLA = 'sla.reapply';
@@ -66,20 +66,6 @@ function assertValid(input: { conditions?: ViewFilter; targets?: CreateSlaPolicy
   }
 }
 
-async function assertCalendar(executor: Executor, calendarId: string | null | undefined): Promise<void> {
-  if (!calendarId) return;
-  const [row] = await executor
-    .select({ id: businessCalendars.id })
-    .from(businessCalendars)
-    .where(eq(businessCalendars.id, calendarId));
-  if (!row) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: `calendar ${calendarId} does not exist`,
-      errors: [{ field: 'calendarId', message: 'no such calendar' }],
-    });
-  }
-}
-
 function nameTaken(name: string): AppError {
   return new AppError('CONFLICT', {
     message: `a policy named ${name} exists already`,
@@ -109,7 +95,7 @@ export async function createPolicy(
   assertValid(input);
   try {
     const created = await withTransaction(deps.database, async (tx) => {
-      await assertCalendar(tx, input.calendarId);
+      await assertCalendarExists(tx, input.calendarId, 'calendarId');
       const [last] = await tx
         .select({ position: sql<number>`coalesce(max(${slaPolicies.position}), 0)` })
         .from(slaPolicies);
@@ -142,7 +128,7 @@ export async function updatePolicy(
   assertValid(input);
   try {
     const updated = await withTransaction(deps.database, async (tx) => {
-      await assertCalendar(tx, input.calendarId);
+      await assertCalendarExists(tx, input.calendarId, 'calendarId');
       const [row] = await tx
         .update(slaPolicies)
         .set({ ...input, updatedAt: deps.now() })
