@@ -2,6 +2,7 @@ import {
   type BuiltInRoleKey,
   CreateAutomationBody,
   CreateMailboxBody,
+  CreateSurveyBody,
   type CreateTicketFieldBody,
   CreateTriggerBody,
   type FieldValue,
@@ -17,6 +18,7 @@ import {
 } from './modules/automations';
 import { createOrganization } from './modules/customers';
 import { createMailbox, listMailboxes } from './modules/email';
+import { createSurvey, listSurveys, surveyTexts } from './modules/feedback';
 import { createTeam, putTeamMember, teams } from './modules/teams';
 import { addMessage, createField, createTicket, listFields, updateTicket } from './modules/tickets';
 import type { Deps } from './platform/context';
@@ -60,7 +62,40 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const tickets = await seedTickets(deps);
   const mailbox = await seedMailbox(deps);
   const rules = await seedRules(deps);
-  return { created: people || fields || tickets || mailbox || rules };
+  const surveys = await seedSurveys(deps);
+  return { created: people || fields || tickets || mailbox || rules || surveys };
+}
+
+/**
+ * CSAT after every solved ticket (an hour later, good/bad, follow-up on a bad answer) and a relationship NPS
+ * that is switched off until someone chooses its audience.
+ */
+async function seedSurveys(deps: Deps): Promise<boolean> {
+  if ((await listSurveys(deps)).items.length > 0) return false;
+  await createSurvey(
+    deps,
+    SYSTEM_ACTOR,
+    CreateSurveyBody.parse({
+      name: 'Satisfaction after a solved ticket',
+      kind: 'csat',
+      scale: 'good-bad',
+      delayMinutes: 60,
+      followUp: true,
+      texts: surveyTexts('csat'),
+    }),
+  );
+  await createSurvey(
+    deps,
+    SYSTEM_ACTOR,
+    CreateSurveyBody.parse({
+      name: 'Quarterly NPS',
+      kind: 'nps',
+      active: false,
+      everyDays: 90,
+      texts: surveyTexts('nps'),
+    }),
+  );
+  return true;
 }
 
 /** A trigger and two automations of the kind every help desk starts with, so Settings shows them at work. */

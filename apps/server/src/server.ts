@@ -33,6 +33,16 @@ import {
   type SmtpListener,
   startSmtpListener,
 } from './modules/email';
+import {
+  FOLLOW_UP,
+  feedbackRoutes,
+  followUpJob,
+  sendSurveyJob,
+  surveyPages,
+  surveyRoundsJob,
+  TICKET_STATUS,
+  ticketStatusJob,
+} from './modules/feedback';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
 import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
@@ -96,6 +106,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   live.expose('ticket', 'tickets:read');
   live.expose('contact', 'customers:read');
   live.expose('organization', 'customers:read');
+  live.expose('survey_response', 'tickets:read');
   live.forwardToUser(CALL_TOPIC);
   const storage = createStorage(config, database);
   const deps: Deps = {
@@ -138,6 +149,14 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(ruleEmailJob(deps));
   for (const event of Object.keys(TRIGGER_EVENT_OF)) outbox.route(event, TICKET_EVENT);
   outbox.route('rule.email_requested', RULE_EMAIL);
+  await jobs.define(ticketStatusJob(deps));
+  await jobs.define(sendSurveyJob(deps));
+  await jobs.define(surveyRoundsJob(deps));
+  await jobs.define(followUpJob(deps));
+  outbox.route('ticket.created', TICKET_STATUS);
+  outbox.route('ticket.updated', TICKET_STATUS);
+  outbox.route('survey.answered', FOLLOW_UP);
+  outbox.route('survey.commented', FOLLOW_UP);
   await bus.start();
   live.start();
   watchAccessChanges(deps);
@@ -175,9 +194,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(slaRoutes(deps));
       await api.register(routingRoutes(deps));
       await api.register(automationRoutes(deps));
+      await api.register(feedbackRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
+  await app.register(surveyPages(deps));
   await app.ready();
   let smtp: SmtpListener | undefined;
 

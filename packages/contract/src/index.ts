@@ -3,6 +3,7 @@ export * from './automations';
 export * from './common';
 export * from './customers';
 export * from './email';
+export * from './feedback';
 export * from './fields';
 export * from './health';
 export * from './notifications';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ces, csat, nps, responseRate, tCritical95, wilson } from './feedback';
+import { ces, cesOfMoments, csat, nps, npsOfCounts, responseRate, tCritical95, wilson } from './feedback';
 
 // Every expected value below was worked out by hand from the formula cited in feedback.ts (z = 1.959964).
 
@@ -86,6 +86,23 @@ describe('ces', () => {
   it('has no interval for a single answer', () => {
     expect(ces([3])).toMatchObject({ answers: 1, mean: 3, low: null, high: null });
     expect(() => ces([8])).toThrow(RangeError);
+  });
+});
+
+describe('from aggregates', () => {
+  it('npsOfCounts gives what nps gives for the same answers', () => {
+    const scores = [...Array(50).fill(10), ...Array(30).fill(8), ...Array(20).fill(3)];
+    expect(npsOfCounts({ promoters: 50, passives: 30, detractors: 20 })).toEqual(nps(scores));
+    expect(() => npsOfCounts({ promoters: -1, passives: 0, detractors: 0 })).toThrow(RangeError);
+  });
+
+  it('cesOfMoments gives what ces gives for the same answers', () => {
+    // mean 5.6, sample sd √1.3 (hand-checked above).
+    const fromMoments = cesOfMoments({ n: 5, mean: 5.6, sd: Math.sqrt(1.3) });
+    expect(fromMoments.low).toBeCloseTo(ces([5, 6, 7, 4, 6]).low!, 10);
+    expect(fromMoments.high).toBe(7);
+    expect(cesOfMoments({ n: 1, mean: 3, sd: null })).toMatchObject({ answers: 1, low: null });
+    expect(cesOfMoments({ n: 0, mean: 0, sd: null })).toMatchObject({ answers: 0, mean: null });
   });
 });
 

@@ -83,7 +83,21 @@ export function nps(scores: readonly number[]) {
     else if (score >= 7) passives++;
     else detractors++;
   }
-  const n = scores.length;
+  return npsOfCounts({ promoters, passives, detractors });
+}
+
+export interface NpsCounts {
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** NPS and its adjusted-Wald interval from the counts of promoters, passives and detractors (as SQL sums them). */
+export function npsOfCounts({ promoters, passives, detractors }: NpsCounts) {
+  assertCount(promoters, 'promoters');
+  assertCount(passives, 'passives');
+  assertCount(detractors, 'detractors');
+  const n = promoters + passives + detractors;
   const counts = { answers: n, promoters, passives, detractors };
   if (n === 0) return { ...counts, nps: null, low: null, high: null };
   const adjusted = n + 3;
@@ -165,11 +179,23 @@ export function ces(scores: readonly number[], scale: { min: number; max: number
     }
   }
   const n = scores.length;
+  const mean = n === 0 ? 0 : scores.reduce((sum, s) => sum + s, 0) / n;
+  const variance = n < 2 ? 0 : scores.reduce((sum, s) => sum + (s - mean) ** 2, 0) / (n - 1);
+  return cesOfMoments({ n, mean, sd: Math.sqrt(variance) }, scale);
+}
+
+/**
+ * CES from its count, mean and sample standard deviation (n − 1), as SQL's `avg` and `stddev_samp` give them.
+ */
+export function cesOfMoments(
+  moments: { n: number; mean: number; sd: number | null },
+  scale: { min: number; max: number } = { min: 1, max: 7 },
+) {
+  const { n, mean } = moments;
+  assertCount(n, 'n');
   if (n === 0) return { answers: 0, mean: null, low: null, high: null };
-  const mean = scores.reduce((sum, s) => sum + s, 0) / n;
-  if (n === 1) return { answers: 1, mean, low: null, high: null };
-  const variance = scores.reduce((sum, s) => sum + (s - mean) ** 2, 0) / (n - 1);
-  const half = tCritical95(n - 1) * Math.sqrt(variance / n);
+  if (n === 1 || moments.sd === null) return { answers: n, mean, low: null, high: null };
+  const half = tCritical95(n - 1) * (moments.sd / Math.sqrt(n));
   return { answers: n, mean, low: Math.max(scale.min, mean - half), high: Math.min(scale.max, mean + half) };
 }
 

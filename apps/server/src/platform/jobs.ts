@@ -130,15 +130,20 @@ export class JobQueue {
   }
 
   /** Many jobs of one queue in one statement; ids already there are skipped, as with `send`. */
-  async sendMany(name: string, jobs: readonly { payload: unknown; id?: string }[]): Promise<void> {
+  async sendMany(
+    name: string,
+    jobs: readonly { payload: unknown; id?: string; startAfterSeconds?: number }[],
+  ): Promise<void> {
     if (jobs.length === 0) return;
     const definition = this.definitions.get(name);
     if (!definition) throw new Error(`job ${name} is not defined`);
+    const now = Date.now();
     await this.boss.insert(
       jobs.map((job) => ({
         name,
         data: definition.payload.parse(job.payload) as object,
         ...(job.id ? { id: job.id } : {}),
+        ...(job.startAfterSeconds ? { startAfter: new Date(now + job.startAfterSeconds * 1000) } : {}),
       })),
     );
     const workerId = this.workerIds.get(name);

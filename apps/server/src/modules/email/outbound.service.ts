@@ -23,23 +23,33 @@ export const AUTOMATIC_PER_HOUR = 5;
 type OutboundRow = typeof outboundEmails.$inferSelect;
 type MailboxRow = typeof mailboxes.$inferSelect;
 
-const secrets = new WeakMap<object, Promise<string>>();
+const secrets = new WeakMap<object, Map<string, Promise<string>>>();
 
 /** This installation's key for reply tokens, made on first use and kept in the database. */
 export function replySecret(deps: Deps): Promise<string> {
-  let secret = secrets.get(deps.database);
+  return installationSecret(deps, 'reply-token');
+}
+
+/** A key of this installation (for signing links and tokens), made on first use and kept in the database. */
+export function installationSecret(deps: Deps, name: string): Promise<string> {
+  let known = secrets.get(deps.database);
+  if (!known) {
+    known = new Map();
+    secrets.set(deps.database, known);
+  }
+  let secret = known.get(name);
   if (!secret) {
     secret = (async () => {
       const db = deps.database.db;
       await db
         .insert(emailSecrets)
-        .values({ name: 'reply-token', value: randomBytes(32).toString('hex') })
+        .values({ name, value: randomBytes(32).toString('hex') })
         .onConflictDoNothing();
-      const [row] = await db.select().from(emailSecrets).where(eq(emailSecrets.name, 'reply-token'));
+      const [row] = await db.select().from(emailSecrets).where(eq(emailSecrets.name, name));
       return row!.value;
     })();
-    secret.catch(() => secrets.delete(deps.database));
-    secrets.set(deps.database, secret);
+    secret.catch(() => known.delete(name));
+    known.set(name, secret);
   }
   return secret;
 }
@@ -58,6 +68,11 @@ async function mailboxForTicket(
     .orderBy(desc(inboundEmails.receivedAt))
     .limit(1);
   if (inbound) return inbound.mailbox;
+  return mailboxForTeam(executor, teamId);
+}
+
+/** The team's active mailbox, else the first one. */
+async function mailboxForTeam(executor: Executor, teamId: string | null): Promise<MailboxRow | null> {
   const [fallback] = await executor
     .select()
     .from(mailboxes)
@@ -281,6 +296,39 @@ export async function queueRuleEmail(
   if (!row) return null;
   await startDelivery(deps, row);
   return row.id;
+}
+
+/**
+ * Sends a mail no person wrote (a survey, a digest) right away, from the mailbox that answers for the ticket
+ * (or the first one, or the installation's sender), marked as automatic (RFC 3834). Throws when it cannot be
+ * handed over; the caller's job retries.
+ */
+export async function sendAutomaticMail(
+  deps: Deps,
+  input: {
+    ticketId: string | null;
+    teamId: string | null;
+    to: string;
+    subject: string;
+    html: string;
+    text: string;
+    headers?: Record<string, string>;
+  },
+): Promise<void> {
+  const db = deps.database.db;
+  const mailbox = input.ticketId
+    ? await mailboxForTicket(db, input.ticketId, input.teamId)
+    : await mailboxForTeam(db, input.teamId);
+  const from = senderOf(deps, mailbox);
+  const body = withSignature(input.html, input.text, mailbox?.signature ?? '');
+  await send(deps, mailbox, {
+    from,
+    replyTo: addressOf(from),
+    to: [input.to],
+    subject: input.subject,
+    ...body,
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', ...input.headers },
+  });
 }
 
 /** Hands the message to the delivery job; the same attempt is never enqueued twice. */

@@ -23,3 +23,5 @@ export {
 } from './tickets.service';
 export { ticketStatuses, tickets } from './tickets.tables';
 export { matchesView } from './views.domain';
+export { fieldCondition } from './views.service';
+export { linkTickets } from './work.service';

@@ -116,7 +116,7 @@ function slaCondition(state: SlaFilterState, now: Date): SQL {
  * One condition on a JSON object column (custom fields, a contact's attributes) in SQL: containment (`@>`) and
  * key existence (`?`) use a GIN index where there is one.
  */
-function fieldCondition(condition: FieldCondition, column: SQL | AnyColumn): SQL {
+export function fieldCondition(condition: FieldCondition, column: SQL | AnyColumn): SQL {
   const { key } = condition;
   const value = sql`(${column} -> ${key})`;
   const contains = (object: object) => sql`${column} @> ${JSON.stringify(object)}::jsonb`;

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Deps } from '../../platform/context';
+import type { JobDefinition } from '../../platform/jobs';
+import { followUpAnswer } from './followups.service';
+import { runDueRounds, SEND_SURVEY, scheduleTicketSurveys, sendInvitation } from './surveys.service';
+
+export const TICKET_STATUS = 'feedback.ticket-status';
+export const FOLLOW_UP = 'feedback.follow-up';
+const SURVEY_ROUNDS = 'feedback.survey-rounds';
+
+const TicketEvent = z.object({
+  type: z.string(),
+  entityId: z.uuid(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** A ticket was created or changed: when its status changed to solved, its CSAT and CES surveys are scheduled. */
+export function ticketStatusJob(deps: Deps): JobDefinition<typeof TicketEvent> {
+  return {
+    name: TICKET_STATUS,
+    payload: TicketEvent,
+    handle: async (event) => {
+      if (event.type === 'ticket.updated' && !('status' in event.data)) return;
+      await scheduleTicketSurveys(deps, event.entityId);
+    },
+  };
+}
+
+const Invitation = z.object({ invitationId: z.uuid() });
+
+/** When a survey is due: it is sent (or skipped, with the reason), retried when the mail server refuses. */
+export function sendSurveyJob(deps: Deps): JobDefinition<typeof Invitation> {
+  return {
+    name: SEND_SURVEY,
+    payload: Invitation,
+    retryLimit: 5,
+    handle: async ({ invitationId }) => {
+      await sendInvitation(deps, invitationId);
+    },
+  };
+}
+
+/** Every five minutes: relationship surveys whose round is due send their next batch of invitations. */
+export function surveyRoundsJob(deps: Deps): JobDefinition<z.ZodObject<Record<string, never>>> {
+  return {
+    name: SURVEY_ROUNDS,
+    payload: z.object({}),
+    cron: '*/5 * * * *',
+    retryLimit: 0,
+    handle: async () => {
+      const created = await runDueRounds(deps);
+      if (created > 0) deps.log.info({ created }, 'surveys: relationship invitations');
+    },
+  };
+}
+
+const AnswerEvent = z.object({ entityId: z.uuid() });
+
+/** After an answer or its comment: a follow-up ticket when the survey asks for one and the answer is bad. */
+export function followUpJob(deps: Deps): JobDefinition<typeof AnswerEvent> {
+  return {
+    name: FOLLOW_UP,
+    payload: AnswerEvent,
+    handle: async ({ entityId }) => {
+      await followUpAnswer(deps, entityId);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+import {
+  CreateSurveyBody,
+  FeedbackSettings,
+  NoContent,
+  PublicSurvey,
+  ScoreQuery,
+  ScoreReport,
+  SurveyAnswerBody,
+  SurveyCommentBody,
+  SurveyInvitationList,
+  SurveyInvitationQuery,
+  SurveyKind,
+  SurveyList,
+  SurveyResponsePage,
+  SurveyResponseQuery,
+  Survey as SurveySchema,
+  SurveyTexts,
+  SurveyTokenParams,
+  UpdateSurveyBody,
+} from '@keepdesk/contract';
+import { z } from 'zod';
+import type { Deps } from '../../platform/context';
+import { type App, actorOf } from '../../platform/http';
+import { listResponses, scoreReport } from './scores.service';
+import { defaultTexts } from './surveys.domain';
+import {
+  answerSurvey,
+  commentOnAnswer,
+  createSurvey,
+  deleteSurvey,
+  getFeedbackSettings,
+  getSurvey,
+  listInvitations,
+  listSurveys,
+  optOutByToken,
+  optOutOf,
+  publicSurvey,
+  putFeedbackSettings,
+  setOptOut,
+  updateSurvey,
+} from './surveys.service';
+
+const tags = ['feedback'];
+const admin = { access: { permission: 'tickets:admin' } };
+const read = { access: { permission: 'tickets:read' } };
+const id = z.object({ id: z.uuid() });
+const OptOut = z.object({ optedOut: z.boolean(), since: z.string().nullable() }).meta({ id: 'SurveyOptOut' });
+/** Survey links are answered by customers without an account: limited per address, beyond the general limit. */
+const PUBLIC = { access: { public: true } } as const;
+
+/** Surveys, their answers and scores; the public answer endpoints behind survey links. */
+export function feedbackRoutes(deps: Deps) {
+  return async (app: App) => {
+    app.get(
+      '/surveys',
+      {
+        schema: {
+          tags,
+          description: 'All surveys with how many were sent and answered.',
+          response: { 200: SurveyList },
+        },
+        config: read,
+      },
+      async () => listSurveys(deps),
+    );
+    app.get(
+      '/surveys/defaults',
+      {
+        schema: {
+          tags,
+          description: 'The German and English texts a new survey of a kind starts with.',
+          querystring: z.object({ kind: SurveyKind }),
+          response: { 200: z.object({ en: SurveyTexts, de: SurveyTexts }) },
+        },
+        config: read,
+      },
+      async (req) => defaultTexts(req.query.kind),
+    );
+    app.post(
+      '/surveys',
+      {
+        schema: {
+          tags,
+          description:
+            'Creates a survey: CSAT or CES after a solved ticket (after `delayMinutes`), or relationship NPS to an audience every `everyDays`.',
+          body: CreateSurveyBody,
+          response: { 201: SurveySchema },
+        },
+        config: admin,
+      },
+      async (req, reply) => reply.code(201).send(await createSurvey(deps, actorOf(req), req.body)),
+    );
+    app.get(
+      '/surveys/:id',
+      { schema: { tags, params: id, response: { 200: SurveySchema } }, config: read },
+      async (req) => getSurvey(deps, req.params.id),
+    );
+    app.patch(
+      '/surveys/:id',
+      {
+        schema: {
+          tags,
+          params: id,
+          body: UpdateSurveyBody.extend({
+            nextRunAt: z.iso
+              .datetime({ offset: true })
+              .nullable()
+              .optional()
+              .meta({ description: 'NPS: when the next round starts' }),
+          }),
+          response: { 200: SurveySchema },
+        },
+        config: admin,
+      },
+      async (req) => updateSurvey(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.delete(
+      '/surveys/:id',
+      {
+        schema: {
+          tags,
+          description: 'Deletes a survey with its invitations and answers.',
+          params: id,
+          response: { 204: NoContent },
+        },
+        config: admin,
+      },
+      async (req, reply) => {
+        await deleteSurvey(deps, actorOf(req), req.params.id);
+        return reply.code(204).send();
+      },
+    );
+    app.get(
+      '/feedback/settings',
+      { schema: { tags, response: { 200: FeedbackSettings } }, config: read },
+      async () => getFeedbackSettings(deps),
+    );
+    app.put(
+      '/feedback/settings',
+      {
+        schema: { tags, body: FeedbackSettings, response: { 200: FeedbackSettings } },
+        config: admin,
+      },
+      async (req) => putFeedbackSettings(deps, actorOf(req), req.body),
+    );
+    app.get(
+      '/feedback/responses',
+      {
+        schema: {
+          tags,
+          description:
+            'Survey answers, newest first, with the contact, organisation, ticket, agent, team and channel.',
+          querystring: SurveyResponseQuery,
+          response: { 200: SurveyResponsePage },
+        },
+        config: read,
+      },
+      async (req) => listResponses(deps, req.query),
+    );
+    app.get(
+      '/feedback/invitations',
+      {
+        schema: {
+          tags,
+          description: 'The surveys of a ticket or a contact: scheduled, sent, answered, or skipped and why.',
+          querystring: SurveyInvitationQuery,
+          response: { 200: SurveyInvitationList },
+        },
+        config: read,
+      },
+      async (req) => listInvitations(deps, req.query),
+    );
+    app.get(
+      '/feedback/scores',
+      {
+        schema: {
+          tags,
+          description:
+            'CSAT (% satisfied), NPS or CES with 95 % intervals and the response rate, overall or by agent, team, channel, organisation, day, week or month (docs/metrics.md).',
+          querystring: ScoreQuery,
+          response: { 200: ScoreReport },
+        },
+        config: read,
+      },
+      async (req) => scoreReport(deps, req.query),
+    );
+    app.get(
+      '/contacts/:id/survey-opt-out',
+      { schema: { tags, params: id, response: { 200: OptOut } }, config: read },
+      async (req) => optOutOf(deps.database.db, req.params.id),
+    );
+    app.put(
+      '/contacts/:id/survey-opt-out',
+      {
+        schema: {
+          tags,
+          description: 'Records or withdraws the contact’s objection to surveys.',
+          params: id,
+          body: z.object({ optedOut: z.boolean() }),
+          response: { 200: OptOut },
+        },
+        config: { access: { permission: 'customers:write' } },
+      },
+      async (req) => setOptOut(deps, actorOf(req), req.params.id, req.body.optedOut, 'agent'),
+    );
+
+    app.get(
+      '/public/surveys/:token',
+      {
+        schema: {
+          tags,
+          description: 'What a survey link shows (no account needed; the token is the link’s).',
+          params: SurveyTokenParams,
+          response: { 200: PublicSurvey },
+        },
+        config: PUBLIC,
+      },
+      async (req) => publicSurvey(deps, req.params.token),
+    );
+    app.post(
+      '/public/surveys/:token/answers',
+      {
+        schema: {
+          tags,
+          description:
+            'Answers a survey link, once: 409 when it was answered, 410 when it expired, 400 for a score outside the scale.',
+          params: SurveyTokenParams,
+          body: SurveyAnswerBody,
+          response: { 201: PublicSurvey },
+        },
+        config: PUBLIC,
+      },
+      async (req, reply) => reply.code(201).send(await answerSurvey(deps, req.params.token, req.body)),
+    );
+    app.post(
+      '/public/surveys/:token/comment',
+      {
+        schema: {
+          tags,
+          description: 'Adds a comment to an answer given with one click; once.',
+          params: SurveyTokenParams,
+          body: SurveyCommentBody,
+          response: { 200: PublicSurvey },
+        },
+        config: PUBLIC,
+      },
+      async (req) => commentOnAnswer(deps, req.params.token, req.body.comment),
+    );
+    app.post(
+      '/public/surveys/:token/opt-out',
+      {
+        schema: {
+          tags,
+          description: 'The contact behind the link receives no more surveys.',
+          params: SurveyTokenParams,
+          response: { 204: NoContent },
+        },
+        config: PUBLIC,
+      },
+      async (req, reply) => {
+        await optOutByToken(deps, req.params.token);
+        return reply.code(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,142 @@
+import type { Rating, SurveyAudience, SurveyKind, SurveyTexts } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.tables';
+import { contacts, organizations } from '../customers/customers.tables';
+import { teams } from '../teams/teams.tables';
+import { tickets } from '../tickets/tickets.tables';
+
+export type SurveyScale = '1-5' | 'good-bad' | '0-10' | '1-7';
+
+/** CSAT and CES go out after a ticket is solved; NPS goes to an audience of contacts every `every_days`. */
+export const surveys = pgTable('surveys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<SurveyKind>().notNull(),
+  active: boolean('active').notNull().default(true),
+  /** CSAT: 1-5 or good-bad; the others have a fixed scale. */
+  scale: text('scale').$type<'1-5' | 'good-bad'>(),
+  delayMinutes: integer('delay_minutes').notNull().default(60),
+  channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+  everyDays: integer('every_days'),
+  nextRunAt: timestamp('next_run_at', { withTimezone: true }),
+  audience: jsonb('audience').$type<SurveyAudience>().notNull(),
+  askComment: boolean('ask_comment').notNull().default(true),
+  expiresAfterDays: integer('expires_after_days').notNull().default(14),
+  followUp: boolean('follow_up').notNull().default(false),
+  texts: jsonb('texts').$type<{ en: SurveyTexts; de: SurveyTexts }>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The installation's survey settings: one row. */
+export const feedbackSettings = pgTable('feedback_settings', {
+  id: smallint('id').primaryKey().default(1),
+  throttleDays: integer('throttle_days').notNull().default(30),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type InvitationStatus = 'scheduled' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * One survey for one contact: scheduled, then sent by e-mail (or skipped: opted out, throttled, no address,
+ * ticket reopened), answered at most once through its signed link. It carries what the answer concerns.
+ */
+export const surveyInvitations = pgTable(
+  'survey_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    agentId: uuid('agent_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    channel: text('channel'),
+    language: text('language').$type<'de' | 'en'>().notNull(),
+    toAddress: text('to_address'),
+    status: text('status').$type<InvitationStatus>().notNull().default('scheduled'),
+    skipReason: text('skip_reason'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('survey_invitations_ticket_idx')
+      .on(t.surveyId, t.ticketId)
+      .where(sql`${t.ticketId} is not null`),
+    index('survey_invitations_contact_idx').on(t.contactId, t.sentAt),
+    index('survey_invitations_due_idx').on(t.sendAt).where(sql`${t.status} in ('scheduled', 'sending')`),
+    index('survey_invitations_sent_idx').on(t.sentAt),
+  ],
+);
+
+/**
+ * An answer, once per invitation, with copies of what it concerns (contact, organisation, ticket, agent, team,
+ * channel) so that scores by any of them read one table.
+ */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .unique()
+      .references(() => surveyInvitations.id, { onDelete: 'cascade' }),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<SurveyKind>().notNull(),
+    scale: text('scale').$type<SurveyScale>().notNull(),
+    /** On its scale; good/bad is 1/0. */
+    score: smallint('score').notNull(),
+    rating: text('rating').$type<Rating>(),
+    comment: text('comment').notNull().default(''),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    agentId: uuid('agent_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    channel: text('channel'),
+    language: text('language').$type<'de' | 'en'>().notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull().defaultNow(),
+    commentedAt: timestamp('commented_at', { withTimezone: true }),
+    followUpTicketId: uuid('follow_up_ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('survey_responses_answered_idx').on(t.kind, t.answeredAt),
+    index('survey_responses_ticket_idx').on(t.ticketId),
+    index('survey_responses_agent_idx').on(t.agentId, t.answeredAt),
+    index('survey_responses_team_idx').on(t.teamId, t.answeredAt),
+    index('survey_responses_organization_idx').on(t.organizationId, t.answeredAt),
+    index('survey_responses_contact_idx').on(t.contactId),
+  ],
+);
+
+/** Contacts who asked never to be surveyed again. */
+export const surveyOptOuts = pgTable('survey_opt_outs', {
+  contactId: uuid('contact_id')
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  source: text('source').$type<'link' | 'agent' | 'api'>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

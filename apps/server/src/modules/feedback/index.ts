@@ -1,0 +1,13 @@
+/** Feedback: CSAT, CES and NPS surveys, their answers and scores. */
+export {
+  FOLLOW_UP,
+  followUpJob,
+  sendSurveyJob,
+  surveyRoundsJob,
+  TICKET_STATUS,
+  ticketStatusJob,
+} from './feedback.jobs';
+export { feedbackRoutes } from './feedback.routes';
+export { surveyPages } from './survey.page';
+export { defaultTexts as surveyTexts } from './surveys.domain';
+export { createSurvey, listSurveys } from './surveys.service';

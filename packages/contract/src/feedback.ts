@@ -1,0 +1,272 @@
+import { z } from 'zod';
+import { patchOf, TimeZone } from './common';
+import { OrganizationRef } from './customers';
+import { AttributeCondition } from './fields';
+import { Channel, TeamRef, UserRef } from './tickets';
+
+/** CSAT after a solved ticket, CES ("how easy was it") after a solved ticket, relationship NPS on a schedule. */
+export const SURVEY_KINDS = ['csat', 'ces', 'nps'] as const;
+export const SurveyKind = z.enum(SURVEY_KINDS);
+export type SurveyKind = z.infer<typeof SurveyKind>;
+
+export const CSAT_SCALES = ['1-5', 'good-bad'] as const;
+export const CsatScaleSchema = z.enum(CSAT_SCALES);
+
+/** How an answer counts: satisfied or not (CSAT), promoter, passive or detractor (NPS); CES has none. */
+export const RATINGS = ['satisfied', 'unsatisfied', 'promoter', 'passive', 'detractor'] as const;
+export const Rating = z.enum(RATINGS);
+export type Rating = z.infer<typeof Rating>;
+
+/** The texts of a survey in one language; `{{name}}`, `{{number}}` and `{{subject}}` are filled in. */
+export const SurveyTexts = z
+  .object({
+    subject: z.string().trim().min(1).max(200),
+    intro: z.string().max(2000).default(''),
+    question: z.string().trim().min(1).max(300),
+    commentPrompt: z.string().max(300).default(''),
+    thanks: z.string().trim().min(1).max(1000),
+  })
+  .meta({ id: 'SurveyTexts' });
+export type SurveyTexts = z.infer<typeof SurveyTexts>;
+
+/** Who a relationship survey goes to: contacts of these organisations and/or with these attributes. */
+export const SurveyAudience = z
+  .object({
+    organizationIds: z.array(z.uuid()).max(200).default([]),
+    customer: z.array(AttributeCondition).max(10).default([]),
+  })
+  .meta({ id: 'SurveyAudience' });
+export type SurveyAudience = z.infer<typeof SurveyAudience>;
+
+const SurveyShape = z.object({
+  name: z.string().trim().min(1).max(200),
+  kind: SurveyKind,
+  active: z.boolean().default(true),
+  scale: CsatScaleSchema.nullable()
+    .default(null)
+    .meta({ description: 'CSAT only: 1-5 or good-bad (the default for CSAT)' }),
+  delayMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 30)
+    .default(60)
+    .meta({ description: 'CSAT and CES: minutes after a ticket is solved before the survey goes out' }),
+  channels: z
+    .array(Channel)
+    .max(10)
+    .default([])
+    .meta({ description: 'CSAT and CES: only tickets from these channels (none: every channel)' }),
+  everyDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(730)
+    .nullable()
+    .default(null)
+    .meta({ description: 'NPS: days between two rounds' }),
+  audience: SurveyAudience.default({ organizationIds: [], customer: [] }),
+  askComment: z.boolean().default(true),
+  expiresAfterDays: z.number().int().min(1).max(365).default(14),
+  followUp: z.boolean().default(false).meta({
+    description:
+      'A bad CSAT, an NPS detractor or a hard CES (1–3) opens a follow-up ticket for the team or account owner',
+  }),
+  texts: z.object({ en: SurveyTexts, de: SurveyTexts }),
+});
+
+export const CreateSurveyBody = SurveyShape.superRefine((survey, ctx) => {
+  if (survey.kind === 'csat' && survey.scale === null) return;
+  if (survey.kind !== 'csat' && survey.scale !== null) {
+    ctx.addIssue({ code: 'custom', path: ['scale'], message: 'only CSAT surveys have a scale' });
+  }
+  if (survey.kind === 'nps' && survey.everyDays === null) {
+    ctx.addIssue({ code: 'custom', path: ['everyDays'], message: 'an NPS survey needs everyDays' });
+  }
+});
+export type CreateSurveyBody = z.infer<typeof CreateSurveyBody>;
+export const UpdateSurveyBody = patchOf(SurveyShape).omit({ kind: true });
+export type UpdateSurveyBody = z.infer<typeof UpdateSurveyBody>;
+
+export const Survey = SurveyShape.extend({
+  id: z.uuid(),
+  scale: CsatScaleSchema.nullable(),
+  nextRunAt: z.string().nullable().meta({ description: 'NPS: when the next round starts' }),
+  sent: z.number().int(),
+  answered: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'Survey' });
+export type Survey = z.infer<typeof Survey>;
+export const SurveyList = z.object({ items: z.array(Survey) }).meta({ id: 'SurveyList' });
+export type SurveyList = z.infer<typeof SurveyList>;
+
+export const FeedbackSettings = z
+  .object({
+    throttleDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(365)
+      .meta({ description: 'No contact is surveyed more than once in this many days, across all surveys' }),
+  })
+  .meta({ id: 'FeedbackSettings' });
+export type FeedbackSettings = z.infer<typeof FeedbackSettings>;
+
+/** An answer through a survey link: a score on the survey's scale (good or bad for good/bad) and a comment. */
+export const SurveyAnswerBody = z.object({
+  score: z.union([z.number().int(), z.enum(['good', 'bad'])]),
+  comment: z.string().trim().max(5000).optional(),
+});
+export type SurveyAnswerBody = z.infer<typeof SurveyAnswerBody>;
+export const SurveyCommentBody = z.object({ comment: z.string().trim().min(1).max(5000) });
+export const SurveyTokenParams = z.object({ token: z.string().min(10).max(200) });
+
+/** What a survey link shows: the question and its scale, or why it can no longer be answered. */
+export const PublicSurvey = z
+  .object({
+    state: z.enum(['open', 'answered', 'expired']),
+    kind: SurveyKind,
+    scale: z.enum(['1-5', 'good-bad', '0-10', '1-7']),
+    language: z.enum(['de', 'en']),
+    question: z.string(),
+    intro: z.string(),
+    commentPrompt: z.string(),
+    askComment: z.boolean(),
+    thanks: z.string(),
+    score: z.number().int().nullable(),
+    commentOpen: z.boolean().meta({ description: 'Whether a comment can still be added to the answer' }),
+  })
+  .meta({ id: 'PublicSurvey' });
+export type PublicSurvey = z.infer<typeof PublicSurvey>;
+
+export const SurveyResponse = z
+  .object({
+    id: z.uuid(),
+    surveyId: z.uuid(),
+    surveyName: z.string(),
+    kind: SurveyKind,
+    score: z.number().int(),
+    scale: z.enum(['1-5', 'good-bad', '0-10', '1-7']),
+    rating: Rating.nullable(),
+    comment: z.string(),
+    language: z.enum(['de', 'en']),
+    answeredAt: z.string(),
+    contact: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    organization: OrganizationRef.nullable(),
+    ticket: z.object({ id: z.uuid(), number: z.number().int(), subject: z.string() }).nullable(),
+    agent: UserRef.nullable(),
+    team: TeamRef.nullable(),
+    channel: z.string().nullable(),
+    followUpTicketId: z.uuid().nullable(),
+  })
+  .meta({ id: 'SurveyResponse' });
+export type SurveyResponse = z.infer<typeof SurveyResponse>;
+export const SurveyResponsePage = z
+  .object({ items: z.array(SurveyResponse), nextCursor: z.string().nullable() })
+  .meta({ id: 'SurveyResponsePage' });
+export type SurveyResponsePage = z.infer<typeof SurveyResponsePage>;
+
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+const FeedbackFilter = {
+  surveyId: z.uuid().optional(),
+  agentId: z.uuid().optional(),
+  teamId: z.uuid().optional(),
+  organizationId: z.uuid().optional(),
+  channel: Channel.optional(),
+  from: IsoDay.optional().meta({ description: 'First day (in the time zone), inclusive' }),
+  to: IsoDay.optional().meta({ description: 'Last day (in the time zone), inclusive' }),
+};
+
+export const SurveyResponseQuery = z.object({
+  ...FeedbackFilter,
+  kind: SurveyKind.optional(),
+  ticketId: z.uuid().optional(),
+  contactId: z.uuid().optional(),
+  rating: Rating.optional(),
+  withComment: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type SurveyResponseQuery = z.infer<typeof SurveyResponseQuery>;
+
+export const SCORE_GROUPS = [
+  'none',
+  'agent',
+  'team',
+  'channel',
+  'organization',
+  'day',
+  'week',
+  'month',
+] as const;
+export const ScoreQuery = z.object({
+  ...FeedbackFilter,
+  kind: SurveyKind,
+  groupBy: z.enum(SCORE_GROUPS).default('none'),
+  timeZone: TimeZone.default('UTC'),
+});
+export type ScoreQuery = z.infer<typeof ScoreQuery>;
+
+/** A score with its 95 % interval: CSAT in %, NPS from −100 to 100, CES the mean on 1–7. */
+export const ScoreGroup = z
+  .object({
+    key: z.string().nullable().meta({ description: 'The id, channel or first day of the group' }),
+    label: z.string(),
+    answers: z.number().int(),
+    sent: z.number().int(),
+    score: z.number().nullable(),
+    low: z.number().nullable(),
+    high: z.number().nullable(),
+    responseRate: z.object({
+      estimate: z.number().nullable(),
+      low: z.number().nullable(),
+      high: z.number().nullable(),
+    }),
+    satisfied: z.number().int().optional(),
+    promoters: z.number().int().optional(),
+    passives: z.number().int().optional(),
+    detractors: z.number().int().optional(),
+  })
+  .meta({ id: 'ScoreGroup' });
+export type ScoreGroup = z.infer<typeof ScoreGroup>;
+export const ScoreReport = z
+  .object({ kind: SurveyKind, groupBy: z.enum(SCORE_GROUPS), groups: z.array(ScoreGroup) })
+  .meta({ id: 'ScoreReport' });
+export type ScoreReport = z.infer<typeof ScoreReport>;
+
+/** A survey sent (or to be sent, or skipped) to a contact, as the ticket and the contact page show it. */
+export const SurveyInvitation = z
+  .object({
+    id: z.uuid(),
+    surveyId: z.uuid(),
+    surveyName: z.string(),
+    kind: SurveyKind,
+    status: z.enum(['scheduled', 'sending', 'sent', 'failed', 'skipped']),
+    skipReason: z
+      .string()
+      .nullable()
+      .meta({ description: 'opted_out, throttled, no_address, reopened or survey_inactive' }),
+    ticketId: z.uuid().nullable(),
+    sendAt: z.string(),
+    sentAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: 'SurveyInvitation' });
+export type SurveyInvitation = z.infer<typeof SurveyInvitation>;
+export const SurveyInvitationList = z
+  .object({ items: z.array(SurveyInvitation) })
+  .meta({ id: 'SurveyInvitationList' });
+export type SurveyInvitationList = z.infer<typeof SurveyInvitationList>;
+export const SurveyInvitationQuery = z
+  .object({ ticketId: z.uuid().optional(), contactId: z.uuid().optional() })
+  .refine((q) => q.ticketId || q.contactId, {
+    message: 'ticketId or contactId is required',
+    path: ['ticketId'],
+  });
