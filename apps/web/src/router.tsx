@@ -9,6 +9,8 @@ import {
 import { AppLayout } from './components/AppLayout';
 import { NotFound } from './components/NotFound';
 import { ContactPage } from './customers/ContactPage';
+import { FeedbackPage } from './feedback/FeedbackPage';
+import { SurveysPage } from './feedback/SurveysPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -172,6 +174,18 @@ const triggersRoute = createRoute({
   component: () => <RulesPage kind="trigger" />,
 });
 
+const feedbackRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/feedback',
+  component: FeedbackPage,
+});
+
+const surveysRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/surveys',
+  component: SurveysPage,
+});
+
 const automationsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/automations',
@@ -187,6 +201,8 @@ const routeTree = rootRoute.addChildren([
     ticketsRoute,
     ticketRoute,
     searchRoute,
+    feedbackRoute,
+    surveysRoute,
     contactRoute,
     profileRoute,
     usersRoute,

@@ -258,6 +258,7 @@ export const ChangeLogQuery = z.object({
       'user',
       'mailbox',
       'ticket_field',
+      'survey',
     ])
     .meta({ description: 'Which kind of rule' }),
   entityId: z.string().max(100).optional(),

@@ -26,6 +26,8 @@ import {
   IconLogout,
   IconMail,
   IconMailOff,
+  IconMessageStar,
+  IconMoodSmile,
   IconSearch,
   IconShieldLock,
   IconTemplate,
@@ -59,6 +61,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
     main: [
       { to: '/', label: t('nav.home'), icon: <IconHome size={18} /> },
       { to: '/tickets', label: t('nav.tickets'), icon: <IconInbox size={18} />, permission: 'tickets:read' },
+      {
+        to: '/feedback',
+        label: t('nav.feedback'),
+        icon: <IconMoodSmile size={18} />,
+        permission: 'tickets:read',
+      },
     ],
     settings: [
       { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
@@ -126,6 +134,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         to: '/settings/automations',
         label: t('nav.automations'),
         icon: <IconClockPlay size={18} />,
+        permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/surveys',
+        label: t('nav.surveys'),
+        icon: <IconMessageStar size={18} />,
         permission: 'tickets:admin',
       },
       {

@@ -6,6 +6,7 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { SurveyConsent } from '../feedback/SatisfactionCard';
 import { relativeTime, STATUS_COLOR } from '../tickets/format';
 
 const route = getRouteApi('/app/contacts/$contactId');
@@ -99,6 +100,7 @@ export function ContactPage() {
             {t('fields.language')}: {data.language === 'de' ? 'Deutsch' : 'English'}
           </Text>
           {data.notes && <Text size="sm">{data.notes}</Text>}
+          <SurveyConsent contactId={data.id} />
           {attributes.length > 0 && (
             <>
               <Text size="xs" fw={600} c="dimmed" tt="uppercase" mt="sm">
