@@ -2,6 +2,7 @@
 import { apiRead } from './api-read';
 import { authLogin } from './auth-login';
 import { emailIngest, emailThreading } from './email';
+import { surveyAnswer } from './feedback';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
 import { type BenchResult, writeResults } from './lib';
 import { routingAssign } from './routing';
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'search.p95': { run: searchLatency, needsVolume: true },
   'sla.sweep': { run: slaSweep },
   'trigger.eval': { run: triggerEval },
+  'survey.answer.http': { run: surveyAnswer },
   'server.rss': { run: serverMemory },
 };
 
@@ -41,6 +43,7 @@ const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> 
   'search.p95': { text: '≤ 100 ms', met: (r) => r.value <= 100 },
   'sla.sweep': { text: '≤ 2 s', met: (r) => r.value <= 2000 },
   'trigger.eval': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
+  'survey.answer.http': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'server.rss': { text: '≤ 400 MB', met: (r) => r.value <= 400 },
 };
 

@@ -35,6 +35,7 @@ import {
 } from './modules/email';
 import {
   FOLLOW_UP,
+  FOLLOW_UP_REQUESTED,
   feedbackRoutes,
   followUpJob,
   sendSurveyJob,
@@ -155,7 +156,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(followUpJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
   outbox.route('ticket.updated', TICKET_STATUS);
-  outbox.route('survey.answered', FOLLOW_UP);
+  outbox.route(FOLLOW_UP_REQUESTED, FOLLOW_UP);
   outbox.route('survey.commented', FOLLOW_UP);
   await bus.start();
   live.start();

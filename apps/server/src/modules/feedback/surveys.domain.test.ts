@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerChoices,
   choicesOf,
   defaultTexts,
   invitationOfToken,
@@ -50,6 +51,20 @@ describe('scales and scores', () => {
     expect(needsFollowUp('nps', 'passive', 7)).toBe(false);
     expect(needsFollowUp('ces', null, 3)).toBe(true);
     expect(needsFollowUp('ces', null, 4)).toBe(false);
+  });
+
+  it('reads one answer on every scale it fits, for the store to pick the survey’s own', () => {
+    expect(answerChoices('good')).toEqual({
+      'csat:good-bad': { score: 1, rating: 'satisfied', negative: false },
+    });
+    expect(answerChoices(1)).toEqual({
+      'csat:good-bad': { score: 1, rating: 'satisfied', negative: false },
+      'csat:1-5': { score: 1, rating: 'unsatisfied', negative: true },
+      'nps:0-10': { score: 1, rating: 'detractor', negative: true },
+      'ces:1-7': { score: 1, rating: null, negative: true },
+    });
+    expect(Object.keys(answerChoices(9))).toEqual(['nps:0-10']);
+    expect(answerChoices(11)).toEqual({});
   });
 
   it('labels the ends of numeric scales in both languages', () => {

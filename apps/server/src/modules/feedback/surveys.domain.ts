@@ -42,6 +42,31 @@ export function ratingOf(kind: SurveyKind, scale: Scale, score: number): Rating 
   return null;
 }
 
+/** How one answer would count on each survey scale it fits (`csat:good-bad`, `nps:0-10`, …): the store can
+ * then take the entry of the survey's own scale without asking first which scale that is. */
+export function answerChoices(
+  answer: number | string,
+): Record<string, { score: number; rating: Rating | null; negative: boolean }> {
+  const choices: Record<string, { score: number; rating: Rating | null; negative: boolean }> = {};
+  const combos: [SurveyKind, Scale][] = [
+    ['csat', 'good-bad'],
+    ['csat', '1-5'],
+    ['nps', '0-10'],
+    ['ces', '1-7'],
+  ];
+  for (const [kind, scale] of combos) {
+    const parsed = parseScore(scale, answer);
+    if (parsed.error !== undefined) continue;
+    const rating = ratingOf(kind, scale, parsed.score);
+    choices[`${kind}:${scale}`] = {
+      score: parsed.score,
+      rating,
+      negative: needsFollowUp(kind, rating, parsed.score),
+    };
+  }
+  return choices;
+}
+
 /** Whether an answer calls for a follow-up: a bad CSAT, an NPS detractor, or a hard CES (1–3 of 7). */
 export function needsFollowUp(kind: SurveyKind, rating: Rating | null, score: number): boolean {
   if (kind === 'ces') return score <= 3;

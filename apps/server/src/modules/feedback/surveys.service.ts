@@ -6,6 +6,7 @@ import type {
   SurveyAnswerBody,
   SurveyInvitationList,
   SurveyList,
+  SurveyTexts,
   UpdateSurveyBody,
 } from '@keepdesk/contract';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
@@ -27,9 +28,18 @@ import {
   surveyResponses,
   surveys,
 } from './feedback.tables';
-import { choicesOf, invitationOfToken, parseScore, ratingOf, scaleOf, surveyToken } from './surveys.domain';
+import {
+  answerChoices,
+  choicesOf,
+  invitationOfToken,
+  parseScore,
+  scaleOf,
+  surveyToken,
+} from './surveys.domain';
 
 export const SEND_SURVEY = 'feedback.send-survey';
+/** The event of an answer that calls for a follow-up ticket. */
+export const FOLLOW_UP_REQUESTED = 'survey.follow_up_requested';
 /** Attempts to hand a survey e-mail over before it counts as failed. */
 export const SURVEY_SEND_ATTEMPTS = 5;
 /** Invitations a relationship round creates per step; the sweep continues the round until all are made. */
@@ -540,20 +550,29 @@ async function deliverInvitation(deps: Deps, invitation: InvitationRow): Promise
 interface LoadedInvitation {
   invitation: InvitationRow;
   survey: SurveyRow;
-  response: typeof surveyResponses.$inferSelect | null;
+  response: Pick<typeof surveyResponses.$inferSelect, 'id' | 'score' | 'comment'> | null;
+}
+
+function invalidLink(): AppError {
+  return new AppError('NOT_FOUND', { message: 'this survey link is not valid' });
+}
+
+/** The invitation a link's token names, when its signature holds. */
+async function invitationIdOf(deps: Deps, token: string): Promise<string> {
+  const id = invitationOfToken(await installationSecret(deps, 'survey-token'), token);
+  if (!id) throw invalidLink();
+  return id;
 }
 
 async function invitationOf(deps: Deps, token: string): Promise<LoadedInvitation> {
-  const id = invitationOfToken(await installationSecret(deps, 'survey-token'), token);
-  const missing = new AppError('NOT_FOUND', { message: 'this survey link is not valid' });
-  if (!id) throw missing;
+  const id = await invitationIdOf(deps, token);
   const [row] = await deps.database.db
     .select({ invitation: surveyInvitations, survey: surveys, response: surveyResponses })
     .from(surveyInvitations)
     .innerJoin(surveys, eq(surveys.id, surveyInvitations.surveyId))
     .leftJoin(surveyResponses, eq(surveyResponses.invitationId, surveyInvitations.id))
     .where(eq(surveyInvitations.id, id));
-  if (!row || (row.invitation.status !== 'sent' && row.invitation.status !== 'sending')) throw missing;
+  if (!row || (row.invitation.status !== 'sent' && row.invitation.status !== 'sending')) throw invalidLink();
   return row;
 }
 
@@ -586,52 +605,98 @@ export async function publicSurvey(deps: Deps, token: string): Promise<PublicSur
 }
 
 /**
- * Records the answer of a survey link: once. The invitation is marked answered and the answer written in one
- * statement, so two clicks at once record one answer; a reused or expired link changes nothing.
+ * The answer's statement: reads the invitation and its survey, marks the invitation answered (once, while the
+ * link is valid, when the answer fits the survey's scale), writes the answer with its copies of the links and
+ * its outbox events, and returns what the page shows next. One round trip; a failure reads the same row to
+ * say why. It does not wake the outbox dispatcher (NOTIFY): PostgreSQL serialises the commits of transactions
+ * that notify, which cost a fifth of the answers per second; the dispatcher's poll takes the events within
+ * two seconds (ADR 0027).
+ */
+const ANSWER_SQL = `
+  with inv as (
+    select i.id, i.answered_at, i.expires_at, i.language, s.id as survey_id, s.kind, s.ask_comment,
+           s.texts -> i.language as texts,
+           case s.kind when 'nps' then '0-10' when 'ces' then '1-7' else coalesce(s.scale, 'good-bad') end as scale,
+           s.follow_up
+      from survey_invitations i join surveys s on s.id = i.survey_id
+     where i.id = $1 and i.status in ('sent', 'sending')
+  ), pick as (
+    select inv.*, $3::jsonb -> (inv.kind || ':' || inv.scale) as choice from inv
+  ), answered as (
+    update survey_invitations i set answered_at = $2
+      from pick
+     where i.id = pick.id and i.answered_at is null and i.expires_at > $2 and pick.choice is not null
+    returning i.*
+  ), response as (
+    insert into survey_responses (invitation_id, survey_id, kind, scale, score, rating, comment, commented_at,
+                                  contact_id, organization_id, ticket_id, agent_id, team_id, channel, language,
+                                  answered_at)
+    select a.id, a.survey_id, p.kind, p.scale, (p.choice ->> 'score')::smallint, p.choice ->> 'rating',
+           case when p.ask_comment then $4 else '' end,
+           case when p.ask_comment and $4 <> '' then $2::timestamptz end,
+           a.contact_id, a.organization_id, a.ticket_id, a.agent_id, a.team_id, a.channel, a.language, $2
+      from answered a, pick p
+    returning id, ticket_id, score, rating, comment
+  ), event as (
+    insert into outbox_events (type, payload)
+    select e.type, jsonb_build_object('entityType', 'survey_response', 'entityId', r.id::text, 'actorUserId', null,
+           'data', jsonb_build_object('ticketId', r.ticket_id, 'surveyId', p.survey_id, 'rating', r.rating,
+           'score', r.score))
+      from response r, pick p,
+           lateral (values ('survey.answered'),
+                           (case when p.follow_up and (p.choice ->> 'negative')::boolean then $5 end)) as e(type)
+     where e.type is not null
+  )
+  select p.*, r.id as response_id, r.score as response_score, r.comment as response_comment
+    from pick p left join response r on true`;
+
+/**
+ * Records the answer of a survey link: once. Two clicks at once record one answer; a reused or expired link
+ * or a score outside the survey's scale changes nothing and says why.
  */
 export async function answerSurvey(deps: Deps, token: string, body: SurveyAnswerBody): Promise<PublicSurvey> {
-  const loaded = await invitationOf(deps, token);
-  const { invitation, survey } = loaded;
-  if (loaded.response) throw answeredError();
-  if (isExpired(deps, invitation)) throw expiredError();
-  const scale: SurveyScale = scaleOf(survey.kind, survey.scale);
-  const parsed = parseScore(scale, body.score);
-  if (parsed.error !== undefined) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: parsed.error,
-      errors: [{ field: 'score', message: parsed.error }],
-    });
-  }
-  const rating = ratingOf(survey.kind, scale, parsed.score);
-  const comment = survey.askComment ? (body.comment ?? '') : '';
+  const id = await invitationIdOf(deps, token);
   const now = deps.now();
-  const result = await deps.database.db.execute(sql`
-    with answered as (
-      update ${surveyInvitations} set answered_at = ${now.toISOString()}::timestamptz
-       where id = ${invitation.id} and answered_at is null and expires_at > ${now.toISOString()}::timestamptz
-      returning *
-    ), response as (
-      insert into ${surveyResponses} (invitation_id, survey_id, kind, scale, score, rating, comment, commented_at,
-                                      contact_id, organization_id, ticket_id, agent_id, team_id, channel, language,
-                                      answered_at)
-      select a.id, a.survey_id, ${survey.kind}, ${scale}, ${parsed.score}, ${rating}, ${comment},
-             ${comment ? now.toISOString() : null}::timestamptz, a.contact_id, a.organization_id, a.ticket_id,
-             a.agent_id, a.team_id, a.channel, a.language, ${now.toISOString()}::timestamptz
-        from answered a
-      returning id, ticket_id
-    ), event as (
-      insert into ${outboxEvents} (type, payload)
-      select 'survey.answered', jsonb_build_object('entityType', 'survey_response', 'entityId', r.id::text,
-             'actorUserId', null, 'data', jsonb_build_object('ticketId', r.ticket_id, 'surveyId',
-             ${survey.id}::text, 'rating', ${rating}::text, 'score', ${parsed.score}::int))
-        from response r
-    )
-    select id, ${NOTIFY_OUTBOX} from response`);
-  if (rowsOf(result).length === 0) {
-    // Someone answered in between (a double click), or the link expired this very moment.
-    throw isExpired(deps, invitation) ? expiredError() : answeredError();
+  const result = await deps.database.query(ANSWER_SQL, [
+    id,
+    now.toISOString(),
+    JSON.stringify(answerChoices(body.score)),
+    body.comment ?? '',
+    FOLLOW_UP_REQUESTED,
+  ]);
+  const row = result.rows[0];
+  if (!row) throw invalidLink();
+  const kind = row.kind as Survey['kind'];
+  const scale = row.scale as SurveyScale;
+  const texts = row.texts as SurveyTexts;
+  if (row.response_id === null) {
+    if (row.answered_at !== null) throw answeredError();
+    const expiresAt = row.expires_at === null ? null : new Date(row.expires_at as string);
+    if (!expiresAt || expiresAt.getTime() <= now.getTime()) throw expiredError();
+    const parsed = parseScore(scale, body.score);
+    if (parsed.error !== undefined) {
+      throw new AppError('VALIDATION_FAILED', {
+        message: parsed.error,
+        errors: [{ field: 'score', message: parsed.error }],
+      });
+    }
+    // Someone answered in between: a double click.
+    throw answeredError();
   }
-  return presentPublic(deps, await invitationOf(deps, token));
+  const comment = String(row.response_comment);
+  return {
+    state: 'answered',
+    kind,
+    scale,
+    language: row.language as 'de' | 'en',
+    question: texts.question,
+    intro: texts.intro,
+    commentPrompt: texts.commentPrompt,
+    askComment: Boolean(row.ask_comment),
+    thanks: texts.thanks,
+    score: Number(row.response_score),
+    commentOpen: Boolean(row.ask_comment) && comment === '',
+  };
 }
 
 function answeredError(): AppError {
