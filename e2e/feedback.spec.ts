@@ -81,3 +81,50 @@ test('a solved ticket is rated good from the e-mail with a comment; agent and te
   await expect(answer.getByTestId('rating')).toHaveText('CSAT · Gut');
   await expect(lead.getByTestId('score-groups')).toContainText('Aaron Agent');
 });
+
+test('a one-star review from the webhook becomes a complaint that lands in the register', async ({
+  page,
+}) => {
+  const id = unique();
+  await signIn(page, 'agent@demo.keepdesk.test');
+  const csrf = await page.evaluate(
+    async () => ((await (await fetch('/api/v1/me')).json()) as { csrfToken: string }).csrfToken,
+  );
+  const res = await page.request.post('/api/v1/channels/mentions', {
+    headers: { 'x-csrf-token': csrf },
+    data: {
+      source: 'trustpilot',
+      externalId: `tp-${id}`,
+      author: `Rolf Review ${id}`,
+      rating: 1,
+      text: 'The parcel arrived broken and nobody answers my e-mails. Very disappointing.',
+      url: `https://reviews.example/tp-${id}`,
+    },
+  });
+  expect(await res.json()).toMatchObject({ imported: 1, complaints: 1 });
+
+  await page.locator('nav').getByRole('link', { name: 'Feedback' }).click();
+  await page.getByRole('tab', { name: 'Reviews & social' }).click();
+  const mention = page.getByTestId('mention').filter({ hasText: `Rolf Review ${id}` });
+  await expect(mention).toContainText('Negative');
+  await expect(mention.getByRole('combobox')).toHaveValue('Triaged');
+  await mention.getByRole('link', { name: /Complaint #\d+/ }).click();
+
+  const card = page.getByTestId('complaint-card');
+  await expect(card).toBeVisible();
+  await card.getByRole('combobox', { name: 'Category' }).fill('Shipping damage');
+  await card.getByRole('textbox', { name: 'Root cause' }).fill('Carrier dropped the parcel');
+  await card.getByRole('combobox', { name: 'Compensation' }).click();
+  await page.getByRole('option', { name: 'Voucher' }).click();
+  await card.getByRole('textbox', { name: 'Value (EUR)' }).fill('15');
+  await card.getByRole('combobox', { name: 'Outcome' }).click();
+  await page.getByRole('option', { name: 'Upheld', exact: true }).click();
+  await card.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved')).toBeVisible();
+
+  await page.goto('/feedback/complaints');
+  const row = page.getByTestId('complaint').filter({ hasText: `Rolf Review ${id}` });
+  await expect(row).toContainText('Shipping damage');
+  await expect(row).toContainText('Upheld');
+  await expect(row).toContainText('Voucher €15.00');
+});

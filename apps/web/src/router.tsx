@@ -9,7 +9,9 @@ import {
 import { AppLayout } from './components/AppLayout';
 import { NotFound } from './components/NotFound';
 import { ContactPage } from './customers/ContactPage';
+import { ComplaintsPage } from './feedback/ComplaintsPage';
 import { FeedbackPage } from './feedback/FeedbackPage';
+import { MentionsPage } from './feedback/MentionsPage';
 import { SurveysPage } from './feedback/SurveysPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
@@ -180,6 +182,18 @@ const feedbackRoute = createRoute({
   component: FeedbackPage,
 });
 
+const mentionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/feedback/mentions',
+  component: MentionsPage,
+});
+
+const complaintsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/feedback/complaints',
+  component: ComplaintsPage,
+});
+
 const surveysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/surveys',
@@ -202,6 +216,8 @@ const routeTree = rootRoute.addChildren([
     ticketRoute,
     searchRoute,
     feedbackRoute,
+    mentionsRoute,
+    complaintsRoute,
     surveysRoute,
     contactRoute,
     profileRoute,

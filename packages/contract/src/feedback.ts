@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Email } from './auth';
 import { patchOf, TimeZone } from './common';
 import { OrganizationRef } from './customers';
 import { AttributeCondition } from './fields';
@@ -109,6 +110,13 @@ export const FeedbackSettings = z
       .min(0)
       .max(365)
       .meta({ description: 'No contact is surveyed more than once in this many days, across all surveys' }),
+    complaintRatingMax: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .default(2)
+      .meta({ description: 'A review rated this many stars or fewer opens a complaint ticket (0: none)' }),
   })
   .meta({ id: 'FeedbackSettings' });
 export type FeedbackSettings = z.infer<typeof FeedbackSettings>;
@@ -270,3 +278,177 @@ export const SurveyInvitationQuery = z
     message: 'ticketId or contactId is required',
     path: ['ticketId'],
   });
+
+/** A review or a social-media post about the company, from a review site, a social network or a shop. */
+export const MENTION_KINDS = ['review', 'social'] as const;
+export const MENTION_STATUSES = ['new', 'triaged', 'replied', 'ignored'] as const;
+
+export const MentionInput = z.object({
+  source: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .meta({ description: 'Where it was posted: google, trustpilot, app-store, x, facebook, …' }),
+  kind: z.enum(MENTION_KINDS).default('review'),
+  externalId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Its id at the source; a second delivery with the same source and id is ignored' }),
+  author: z.string().trim().min(1).max(200),
+  authorEmail: Email.optional().meta({ description: 'When the source knows it: finds the customer' }),
+  rating: z.number().int().min(1).max(5).nullable().optional().meta({ description: 'Stars, 1–5' }),
+  text: z.string().max(10_000).default(''),
+  url: z.url().max(2000).optional(),
+  postedAt: z.iso.datetime({ offset: true }).optional(),
+  language: z.enum(['de', 'en']).optional().meta({ description: 'Detected from the text when not given' }),
+});
+export type MentionInput = z.infer<typeof MentionInput>;
+/** One mention, or `{items: [...]}`; a single one is read as a list of one, so errors name `items.0.<field>`. */
+export const MentionIngestBody = z.preprocess(
+  (value) => (value && typeof value === 'object' && !('items' in value) ? { items: [value] } : value),
+  z.object({ items: z.array(MentionInput).min(1).max(1000) }),
+);
+export type MentionIngestBody = z.infer<typeof MentionIngestBody>;
+
+export const IngestResult = z
+  .object({
+    imported: z.number().int(),
+    duplicates: z.number().int(),
+    complaints: z
+      .number()
+      .int()
+      .meta({ description: 'Complaint tickets opened for low ratings or negative posts' }),
+    errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  })
+  .meta({ id: 'IngestResult' });
+export type IngestResult = z.infer<typeof IngestResult>;
+
+export const Mention = z
+  .object({
+    id: z.uuid(),
+    source: z.string(),
+    kind: z.enum(MENTION_KINDS),
+    externalId: z.string(),
+    author: z.string(),
+    authorEmail: z.string().nullable(),
+    rating: z.number().int().nullable(),
+    text: z.string(),
+    url: z.string().nullable(),
+    postedAt: z.string(),
+    language: z.enum(['de', 'en']).nullable(),
+    sentiment: z.enum(['positive', 'neutral', 'negative']),
+    sentimentScore: z.number(),
+    status: z.enum(MENTION_STATUSES),
+    contact: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    ticket: z.object({ id: z.uuid(), number: z.number().int(), statusCategory: z.string() }).nullable(),
+    replies: z.array(
+      z.object({
+        id: z.uuid(),
+        text: z.string(),
+        url: z.string().nullable(),
+        by: UserRef.nullable(),
+        at: z.string(),
+      }),
+    ),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Mention' });
+export type Mention = z.infer<typeof Mention>;
+export const MentionPage = z
+  .object({ items: z.array(Mention), nextCursor: z.string().nullable() })
+  .meta({ id: 'MentionPage' });
+export type MentionPage = z.infer<typeof MentionPage>;
+export const MentionQuery = z.object({
+  status: z.enum(MENTION_STATUSES).optional(),
+  kind: z.enum(MENTION_KINDS).optional(),
+  source: z.string().max(40).optional(),
+  sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
+  maxRating: z.coerce.number().int().min(1).max(5).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type MentionQuery = z.infer<typeof MentionQuery>;
+export const UpdateMentionBody = z.object({
+  status: z.enum(MENTION_STATUSES).optional(),
+  contactId: z.uuid().nullable().optional(),
+});
+export type UpdateMentionBody = z.infer<typeof UpdateMentionBody>;
+export const MentionReplyBody = z.object({
+  text: z.string().trim().min(1).max(10_000).meta({ description: 'What was answered in public, as posted' }),
+  url: z.url().max(2000).optional(),
+});
+export type MentionReplyBody = z.infer<typeof MentionReplyBody>;
+
+/** What a complaint is about, why it happened, how it ended and what the customer was offered. */
+export const COMPENSATION_KINDS = [
+  'none',
+  'refund',
+  'credit',
+  'voucher',
+  'discount',
+  'gift',
+  'replacement',
+  'other',
+] as const;
+export const COMPLAINT_OUTCOMES = ['upheld', 'partly_upheld', 'rejected', 'withdrawn'] as const;
+export const ComplaintBody = z
+  .object({
+    category: z.string().trim().max(80).default(''),
+    rootCause: z.string().trim().max(5000).default(''),
+    resolution: z.string().trim().max(5000).default(''),
+    compensationKind: z.enum(COMPENSATION_KINDS).default('none'),
+    compensationValue: z.number().min(0).max(10_000_000).nullable().default(null),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR')
+      .default('EUR'),
+    outcome: z.enum(COMPLAINT_OUTCOMES).nullable().default(null),
+  })
+  .meta({ id: 'ComplaintBody' });
+export type ComplaintBody = z.infer<typeof ComplaintBody>;
+export const Complaint = ComplaintBody.extend({
+  ticketId: z.uuid(),
+  number: z.number().int(),
+  subject: z.string(),
+  statusCategory: z.string(),
+  channel: z.string(),
+  requester: z.object({ id: z.uuid(), name: z.string() }),
+  organization: OrganizationRef.nullable(),
+  assignee: UserRef.nullable(),
+  createdAt: z.string(),
+  solvedAt: z.string().nullable(),
+  hoursToResolution: z.number().nullable(),
+}).meta({ id: 'Complaint' });
+export type Complaint = z.infer<typeof Complaint>;
+export const ComplaintQuery = z.object({
+  category: z.string().max(80).optional(),
+  outcome: z.enum(COMPLAINT_OUTCOMES).optional(),
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  from: IsoDay.optional(),
+  to: IsoDay.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ComplaintQuery = z.infer<typeof ComplaintQuery>;
+export const ComplaintRegister = z
+  .object({
+    items: z.array(Complaint),
+    nextCursor: z.string().nullable(),
+    summary: z.object({
+      total: z.number().int(),
+      open: z.number().int(),
+      medianHoursToResolution: z.number().nullable(),
+      byCategory: z.array(z.object({ category: z.string(), count: z.number().int() })),
+      byOutcome: z.array(z.object({ outcome: z.string().nullable(), count: z.number().int() })),
+      compensation: z.array(z.object({ currency: z.string(), total: z.number() })),
+    }),
+  })
+  .meta({ id: 'ComplaintRegister' });
+export type ComplaintRegister = z.infer<typeof ComplaintRegister>;

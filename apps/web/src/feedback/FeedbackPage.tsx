@@ -34,6 +34,7 @@ import { EmptyState } from '../components/EmptyState';
 import { PageHeader } from '../components/PageHeader';
 import { useMe } from '../session';
 import { relativeTime } from '../tickets/format';
+import { FeedbackTabs } from './FeedbackTabs';
 
 const RATING_COLOR: Record<Rating, string> = {
   satisfied: 'teal',
@@ -110,6 +111,7 @@ export function FeedbackPage() {
   return (
     <>
       <PageHeader title={t('feedbackReport.title')} text={t('feedbackReport.text')} />
+      <FeedbackTabs active="surveys" />
       <Group mb="md" gap="md">
         <SegmentedControl
           value={kind}

@@ -150,11 +150,19 @@ function ThrottleCard() {
     queryFn: () => api.get<FeedbackSettings>('/feedback/settings'),
   });
   const [days, setDays] = useState<number | string>('');
+  const [stars, setStars] = useState<number | string>('');
   useEffect(() => {
-    if (settings.data) setDays(settings.data.throttleDays);
+    if (settings.data) {
+      setDays(settings.data.throttleDays);
+      setStars(settings.data.complaintRatingMax);
+    }
   }, [settings.data]);
   const save = useMutation({
-    mutationFn: () => api.put<FeedbackSettings>('/feedback/settings', { throttleDays: Number(days) }),
+    mutationFn: () =>
+      api.put<FeedbackSettings>('/feedback/settings', {
+        throttleDays: Number(days),
+        complaintRatingMax: Number(stars),
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['feedback', 'settings'] });
       notifySaved(t);
@@ -172,6 +180,15 @@ function ThrottleCard() {
           w={320}
           value={days}
           onChange={setDays}
+        />
+        <NumberInput
+          label={t('surveys.complaintRatingMax')}
+          description={t('surveys.complaintRatingMaxHelp')}
+          min={0}
+          max={5}
+          w={320}
+          value={stars}
+          onChange={setStars}
         />
         <Button variant="light" loading={save.isPending} onClick={() => save.mutate()}>
           {t('common.save')}

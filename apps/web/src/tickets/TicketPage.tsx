@@ -58,6 +58,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
+import { ComplaintCard } from '../feedback/ComplaintsPage';
 import { SatisfactionCard } from '../feedback/SatisfactionCard';
 import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
@@ -269,6 +270,7 @@ export function TicketPage() {
         <LinksCard ticket={data} disabled={!mayWrite || closed} />
         <SlaCard ticket={data} disabled={!mayWrite || closed} />
         <PhoneCard ticket={data} disabled={!mayWrite || closed} />
+        <ComplaintCard ticket={data} disabled={!mayWrite || closed} />
         <SatisfactionCard ticketId={ticketId} />
         <RequesterCard ticket={data} />
       </Stack>

@@ -4,6 +4,7 @@ export { normalizeEmail, normalizePhone } from './customers.domain';
 export { customerRoutes, IDEMPOTENT } from './customers.routes';
 export {
   contactByPhone,
+  createContact,
   createOrganization,
   findOrCreateContactByPhone,
   markEmailBouncing,

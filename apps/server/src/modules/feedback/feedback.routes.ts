@@ -1,6 +1,16 @@
 import {
+  ComplaintBody,
+  ComplaintQuery,
+  ComplaintRegister,
+  Complaint as ComplaintSchema,
   CreateSurveyBody,
   FeedbackSettings,
+  IngestResult,
+  Mention,
+  MentionIngestBody,
+  MentionPage,
+  MentionQuery,
+  MentionReplyBody,
   NoContent,
   PublicSurvey,
   ScoreQuery,
@@ -16,11 +26,21 @@ import {
   Survey as SurveySchema,
   SurveyTexts,
   SurveyTokenParams,
+  UpdateMentionBody,
   UpdateSurveyBody,
 } from '@keepdesk/contract';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf } from '../../platform/http';
+import { getComplaint, listComplaints, putComplaint } from './complaints.service';
+import {
+  getMention,
+  importMentionsCsv,
+  ingestMentions,
+  listMentions,
+  replyToMention,
+  updateMention,
+} from './mentions.service';
 import { listResponses, scoreReport } from './scores.service';
 import { defaultTexts } from './surveys.domain';
 import {
@@ -43,6 +63,7 @@ import {
 const tags = ['feedback'];
 const admin = { access: { permission: 'tickets:admin' } };
 const read = { access: { permission: 'tickets:read' } };
+const write = { access: { permission: 'tickets:write' } };
 const id = z.object({ id: z.uuid() });
 const OptOut = z.object({ optedOut: z.boolean(), since: z.string().nullable() }).meta({ id: 'SurveyOptOut' });
 /** Survey links are answered by customers without an account: limited per address, beyond the general limit. */
@@ -51,6 +72,11 @@ const PUBLIC = { access: { public: true } } as const;
 /** Surveys, their answers and scores; the public answer endpoints behind survey links. */
 export function feedbackRoutes(deps: Deps) {
   return async (app: App) => {
+    app.addContentTypeParser(
+      'text/csv',
+      { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
     app.get(
       '/surveys',
       {
@@ -202,6 +228,114 @@ export function feedbackRoutes(deps: Deps) {
         config: { access: { permission: 'customers:write' } },
       },
       async (req) => setOptOut(deps, actorOf(req), req.params.id, req.body.optedOut, 'agent'),
+    );
+
+    app.post(
+      '/channels/mentions',
+      {
+        schema: {
+          tags,
+          description:
+            'The review and social-media webhook: one mention or `{items: [...]}` (up to 1,000). Each is taken once per source and id; a rating at or below `complaintRatingMax` or a negative post without a rating opens a complaint ticket.',
+          body: MentionIngestBody,
+          response: { 200: IngestResult },
+        },
+        config: write,
+      },
+      async (req) => ingestMentions(deps, actorOf(req), req.body.items),
+    );
+    app.post(
+      '/mentions/import',
+      {
+        schema: {
+          tags,
+          description:
+            'A CSV of reviews (`text/csv`; columns source, author, rating, text, url, date, language; optional kind, id, email). The good rows are taken in; each bad one is reported with its line number.',
+          response: { 200: IngestResult },
+        },
+        config: write,
+      },
+      async (req) => importMentionsCsv(deps, actorOf(req), String(req.body ?? '')),
+    );
+    app.get(
+      '/mentions',
+      {
+        schema: {
+          tags,
+          description: 'Reviews and social posts to triage, newest first.',
+          querystring: MentionQuery,
+          response: { 200: MentionPage },
+        },
+        config: read,
+      },
+      async (req) => listMentions(deps, req.query),
+    );
+    app.get(
+      '/mentions/:id',
+      { schema: { tags, params: id, response: { 200: Mention } }, config: read },
+      async (req) => getMention(deps, req.params.id),
+    );
+    app.patch(
+      '/mentions/:id',
+      {
+        schema: {
+          tags,
+          description: 'Triage: status and customer.',
+          params: id,
+          body: UpdateMentionBody,
+          response: { 200: Mention },
+        },
+        config: write,
+      },
+      async (req) => updateMention(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.post(
+      '/mentions/:id/replies',
+      {
+        schema: {
+          tags,
+          description: 'Records the public answer given at the source; the mention counts as replied.',
+          params: id,
+          body: MentionReplyBody,
+          response: { 201: Mention },
+        },
+        config: write,
+      },
+      async (req, reply) =>
+        reply.code(201).send(await replyToMention(deps, actorOf(req), req.params.id, req.body)),
+    );
+    app.get(
+      '/complaints',
+      {
+        schema: {
+          tags,
+          description:
+            'The complaints register: complaint tickets with category, root cause, resolution, compensation, outcome and time to resolution, and a summary.',
+          querystring: ComplaintQuery,
+          response: { 200: ComplaintRegister },
+        },
+        config: read,
+      },
+      async (req) => listComplaints(deps, req.query),
+    );
+    app.get(
+      '/tickets/:id/complaint',
+      { schema: { tags, params: id, response: { 200: ComplaintSchema } }, config: read },
+      async (req) => getComplaint(deps, req.params.id),
+    );
+    app.put(
+      '/tickets/:id/complaint',
+      {
+        schema: {
+          tags,
+          description: 'The register entry of a complaint ticket (its type must be complaint).',
+          params: id,
+          body: ComplaintBody,
+          response: { 200: ComplaintSchema },
+        },
+        config: write,
+      },
+      async (req) => putComplaint(deps, actorOf(req), req.params.id, req.body),
     );
 
     app.get(

@@ -5,7 +5,9 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
+  real,
   smallint,
   text,
   timestamp,
@@ -44,6 +46,7 @@ export const surveys = pgTable('surveys', {
 export const feedbackSettings = pgTable('feedback_settings', {
   id: smallint('id').primaryKey().default(1),
   throttleDays: integer('throttle_days').notNull().default(30),
+  complaintRatingMax: smallint('complaint_rating_max').notNull().default(2),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -140,3 +143,68 @@ export const surveyOptOuts = pgTable('survey_opt_outs', {
   source: text('source').$type<'link' | 'agent' | 'api'>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Reviews and social posts about the company, from the webhook or a CSV import, to triage and answer. */
+export const mentions = pgTable(
+  'mentions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    source: text('source').notNull(),
+    kind: text('kind').$type<'review' | 'social'>().notNull(),
+    externalId: text('external_id').notNull(),
+    author: text('author').notNull(),
+    authorEmail: text('author_email'),
+    rating: smallint('rating'),
+    text: text('text').notNull(),
+    url: text('url'),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull(),
+    language: text('language').$type<'de' | 'en'>(),
+    sentiment: text('sentiment').$type<'positive' | 'neutral' | 'negative'>().notNull(),
+    sentimentScore: real('sentiment_score').notNull(),
+    status: text('status').$type<'new' | 'triaged' | 'replied' | 'ignored'>().notNull().default('new'),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('mentions_source_external_idx').on(t.source, t.externalId),
+    index('mentions_status_idx').on(t.status, t.postedAt),
+    index('mentions_posted_idx').on(t.postedAt),
+  ],
+);
+
+/** What was answered to a mention in public, by whom and where. */
+export const mentionReplies = pgTable(
+  'mention_replies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    mentionId: uuid('mention_id')
+      .notNull()
+      .references(() => mentions.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    url: text('url'),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('mention_replies_mention_idx').on(t.mentionId, t.createdAt)],
+);
+
+/** The register entry of a complaint ticket: category, root cause, resolution, compensation and outcome. */
+export const complaints = pgTable(
+  'complaints',
+  {
+    ticketId: uuid('ticket_id')
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    category: text('category').notNull().default(''),
+    rootCause: text('root_cause').notNull().default(''),
+    resolution: text('resolution').notNull().default(''),
+    compensationKind: text('compensation_kind').notNull().default('none'),
+    compensationValue: numeric('compensation_value', { precision: 12, scale: 2, mode: 'number' }),
+    currency: text('currency').notNull().default('EUR'),
+    outcome: text('outcome'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('complaints_category_idx').on(t.category)],
+);

@@ -202,9 +202,9 @@ export function getFeedbackSettings(deps: Deps): Promise<FeedbackSettings> {
   return settingsWith(deps.database.db);
 }
 
-async function settingsWith(executor: Executor): Promise<FeedbackSettings> {
+export async function settingsWith(executor: Executor): Promise<FeedbackSettings> {
   const [row] = await executor.select().from(feedbackSettings).where(eq(feedbackSettings.id, 1));
-  return { throttleDays: row?.throttleDays ?? 30 };
+  return { throttleDays: row?.throttleDays ?? 30, complaintRatingMax: row?.complaintRatingMax ?? 2 };
 }
 
 export async function putFeedbackSettings(
@@ -213,13 +213,11 @@ export async function putFeedbackSettings(
   body: FeedbackSettings,
 ): Promise<FeedbackSettings> {
   await withTransaction(deps.database, async (tx) => {
+    const values = { throttleDays: body.throttleDays, complaintRatingMax: body.complaintRatingMax };
     await tx
       .insert(feedbackSettings)
-      .values({ id: 1, throttleDays: body.throttleDays })
-      .onConflictDoUpdate({
-        target: feedbackSettings.id,
-        set: { throttleDays: body.throttleDays, updatedAt: deps.now() },
-      });
+      .values({ id: 1, ...values })
+      .onConflictDoUpdate({ target: feedbackSettings.id, set: { ...values, updatedAt: deps.now() } });
     await recordChange(tx, actor, {
       action: 'feedback_settings.updated',
       entityType: 'feedback_settings',
