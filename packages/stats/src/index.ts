@@ -13,3 +13,5 @@ export {
   wilson,
 } from './feedback';
 export { quantile, type Summary, summarize } from './summary';
+export { type Sentiment, sentimentOf, tokens } from './text/sentiment';
+export { findThemes, type Theme, type ThemeDocument, type ThemeOptions } from './text/themes';

@@ -17,11 +17,12 @@ import { notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import { decodeCursor, toPage } from '../../platform/pagination';
+import { sentimentOf } from '@keepdesk/stats';
 import { users } from '../auth';
 import { contactIdentities, contacts, createContact, normalizeEmail } from '../customers';
 import { createTicket, detectLanguage, tickets } from '../tickets';
 import { complaints, mentionReplies, mentions } from './feedback.tables';
-import { sentimentOf } from './sentiment.domain';
+
 import { settingsWith } from './surveys.service';
 
 type MentionRow = typeof mentions.$inferSelect;

@@ -155,7 +155,7 @@ const EN: Record<string, number> = {
   damaged: -2,
   defective: -2,
   unreliable: -2,
-  unusable: -3,
+  unusable: -3, pointless: -2,
   unanswered: -2,
   unresolved: -2,
   worse: -2,
@@ -309,7 +309,7 @@ const DE: Record<string, number> = {
   verloren: -2,
   fehlt: -1,
   unbrauchbar: -3,
-  unzuverlässig: -2,
+  unzuverlässig: -2, nutzlos: -3,
   unbeantwortet: -2,
   ungelöst: -2,
   schlechteste: -3,
@@ -404,6 +404,8 @@ const BOOSTERS: Record<string, number> = {
   eher: 0.8,
 };
 
+const GERMAN_ENDINGS = ['en', 'er', 'es', 'em', 'e'];
+
 const BUT = new Set(['but', 'however', 'aber', 'jedoch', 'allerdings', 'trotzdem']);
 /** Words that end the reach of a negation: "nicht schnell und freundlich" is not unfriendly. */
 const CLAUSE = new Set(['and', 'or', 'und', 'oder', 'but', 'aber', 'because', 'weil', 'denn', 'also']);
@@ -430,6 +432,15 @@ export function sentimentOf(text: string, language: 'de' | 'en' | null): { score
       const value = lexicon[word];
       if (value !== undefined) return value;
     }
+    // German adjectives inflect ("tolle", "nutzlosen"): the word without its ending, when that is known.
+    if (language !== 'en') {
+      for (const ending of GERMAN_ENDINGS) {
+        if (word.length > ending.length + 3 && word.endsWith(ending)) {
+          const value = DE[word.slice(0, -ending.length)];
+          if (value !== undefined) return value;
+        }
+      }
+    }
     return 0;
   };
   const butAt = words.findIndex((w) => BUT.has(w));
@@ -438,6 +449,8 @@ export function sentimentOf(text: string, language: 'de' | 'en' | null): { score
     const word = words[i]!;
     let valence = valenceOf(word);
     if (valence === 0) continue;
+    // "I would like to …" asks for something; it likes nothing.
+    if (word === 'like' && (words[i - 1] === 'would' || words[i - 1] === 'd')) continue;
     // "super" before a word that carries the feeling only strengthens it ("super freundlich").
     const next = words[i + 1];
     if (BOOSTERS[word] !== undefined && next !== undefined && valenceOf(next) !== 0) continue;
