@@ -34,10 +34,12 @@ import {
   startSmtpListener,
 } from './modules/email';
 import {
+  computeThemesJob,
   FOLLOW_UP,
   FOLLOW_UP_REQUESTED,
   feedbackRoutes,
   followUpJob,
+  nightlyThemesJob,
   sendSurveyJob,
   surveyPages,
   surveyRoundsJob,
@@ -154,6 +156,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(sendSurveyJob(deps));
   await jobs.define(surveyRoundsJob(deps));
   await jobs.define(followUpJob(deps));
+  await jobs.define(computeThemesJob(deps));
+  await jobs.define(nightlyThemesJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
   outbox.route('ticket.updated', TICKET_STATUS);
   outbox.route(FOLLOW_UP_REQUESTED, FOLLOW_UP);

@@ -452,3 +452,54 @@ export const ComplaintRegister = z
   })
   .meta({ id: 'ComplaintRegister' });
 export type ComplaintRegister = z.infer<typeof ComplaintRegister>;
+
+export const ThemeSummary = z
+  .object({
+    index: z.number().int(),
+    label: z.string(),
+    keywords: z.array(z.string()),
+    size: z.number().int(),
+    negative: z.number().meta({ description: 'Share of its texts with negative sentiment (0–1)' }),
+    positive: z.number(),
+    weekly: z.array(z.object({ week: z.string(), count: z.number().int() })),
+  })
+  .meta({ id: 'ThemeSummary' });
+export type ThemeSummary = z.infer<typeof ThemeSummary>;
+export const ThemeRun = z
+  .object({
+    id: z.uuid(),
+    from: z.string(),
+    to: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    documents: z.number().int(),
+    unassigned: z.number().int(),
+    seconds: z.number().nullable(),
+    error: z.string().nullable(),
+    themes: z.array(ThemeSummary),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ThemeRun' });
+export type ThemeRun = z.infer<typeof ThemeRun>;
+export const ThemeRunBody = z
+  .object({ from: IsoDay.optional(), to: IsoDay.optional() })
+  .meta({ description: 'The period of texts (default: the last 90 days)' });
+export const ThemeDocument = z
+  .object({
+    source: z.enum(['survey', 'mention', 'ticket']),
+    sourceId: z.uuid(),
+    ticketId: z.uuid().nullable(),
+    at: z.string(),
+    sentiment: z.enum(['positive', 'neutral', 'negative']),
+    excerpt: z.string(),
+  })
+  .meta({ id: 'ThemeDocument' });
+export const ThemeDocumentPage = z
+  .object({ items: z.array(ThemeDocument), nextCursor: z.string().nullable() })
+  .meta({ id: 'ThemeDocumentPage' });
+export type ThemeDocumentPage = z.infer<typeof ThemeDocumentPage>;
+export const ThemeDocumentQuery = z.object({
+  sentiment: z.enum(['positive', 'neutral', 'negative']).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
 import { followUpAnswer } from './followups.service';
+import { COMPUTE_THEMES, computeThemes, requestThemes } from './themes.service';
 import { runDueRounds, SEND_SURVEY, scheduleTicketSurveys, sendInvitation } from './surveys.service';
 
 export const TICKET_STATUS = 'feedback.ticket-status';
@@ -63,6 +64,33 @@ export function followUpJob(deps: Deps): JobDefinition<typeof AnswerEvent> {
     payload: AnswerEvent,
     handle: async ({ entityId }) => {
       await followUpAnswer(deps, entityId);
+    },
+  };
+}
+
+const Run = z.object({ runId: z.uuid() });
+
+/** A requested theme run: the period's texts read, themes found and stored. */
+export function computeThemesJob(deps: Deps): JobDefinition<typeof Run> {
+  return {
+    name: COMPUTE_THEMES,
+    payload: Run,
+    retryLimit: 1,
+    handle: async ({ runId }) => {
+      await computeThemes(deps, runId);
+    },
+  };
+}
+
+/** Every night at 02:30 UTC: themes of the last 90 days, so the page is current each morning. */
+export function nightlyThemesJob(deps: Deps): JobDefinition<z.ZodObject<Record<string, never>>> {
+  return {
+    name: 'feedback.nightly-themes',
+    payload: z.object({}),
+    cron: '30 2 * * *',
+    retryLimit: 0,
+    handle: async () => {
+      await requestThemes(deps, {});
     },
   };
 }

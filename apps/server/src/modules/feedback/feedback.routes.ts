@@ -26,6 +26,10 @@ import {
   Survey as SurveySchema,
   SurveyTexts,
   SurveyTokenParams,
+  ThemeDocumentPage,
+  ThemeDocumentQuery,
+  ThemeRun,
+  ThemeRunBody,
   UpdateMentionBody,
   UpdateSurveyBody,
 } from '@keepdesk/contract';
@@ -42,6 +46,7 @@ import {
   updateMention,
 } from './mentions.service';
 import { listResponses, scoreReport } from './scores.service';
+import { getThemeRun, latestThemes, requestThemes, themeTexts } from './themes.service';
 import { defaultTexts } from './surveys.domain';
 import {
   answerSurvey,
@@ -303,6 +308,50 @@ export function feedbackRoutes(deps: Deps) {
       },
       async (req, reply) =>
         reply.code(201).send(await replyToMention(deps, actorOf(req), req.params.id, req.body)),
+    );
+    app.post(
+      '/feedback/themes/runs',
+      {
+        schema: {
+          tags,
+          description:
+            'Computes the themes of a period’s survey comments, reviews, social posts and ticket texts in the background (nightly for the last 90 days anyway).',
+          body: ThemeRunBody,
+          response: { 202: ThemeRun },
+        },
+        config: read,
+      },
+      async (req, reply) => reply.code(202).send(await requestThemes(deps, req.body)),
+    );
+    app.get(
+      '/feedback/themes/latest',
+      {
+        schema: { tags, description: 'The newest theme run (204 before the first).', response: { 200: ThemeRun, 204: NoContent } },
+        config: read,
+      },
+      async (_req, reply) => {
+        const run = await latestThemes(deps);
+        return run ? run : reply.code(204).send();
+      },
+    );
+    app.get(
+      '/feedback/themes/runs/:id',
+      { schema: { tags, params: id, response: { 200: ThemeRun } }, config: read },
+      async (req) => getThemeRun(deps, req.params.id),
+    );
+    app.get(
+      '/feedback/themes/runs/:id/themes/:theme/texts',
+      {
+        schema: {
+          tags,
+          description: 'The texts of one theme of a run, newest first: the drill-down from a theme to what customers wrote.',
+          params: z.object({ id: z.uuid(), theme: z.coerce.number().int().min(0).max(100) }),
+          querystring: ThemeDocumentQuery,
+          response: { 200: ThemeDocumentPage },
+        },
+        config: read,
+      },
+      async (req) => themeTexts(deps, req.params.id, req.params.theme, req.query),
     );
     app.get(
       '/complaints',

@@ -5,7 +5,9 @@ import {
   index,
   integer,
   jsonb,
+  date,
   numeric,
+  primaryKey,
   pgTable,
   real,
   smallint,
@@ -207,4 +209,51 @@ export const complaints = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('complaints_category_idx').on(t.category)],
+);
+
+export interface StoredTheme {
+  index: number;
+  label: string;
+  keywords: string[];
+  size: number;
+  negative: number;
+  positive: number;
+  /** Documents per week (the Monday the week starts on). */
+  weekly: { week: string; count: number }[];
+}
+
+/** One computation of themes over a period's comments, reviews and ticket texts. */
+export const themeRuns = pgTable('theme_runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  fromDay: date('from_day').notNull(),
+  toDay: date('to_day').notNull(),
+  status: text('status').$type<'running' | 'done' | 'failed'>().notNull().default('running'),
+  documents: integer('documents').notNull().default(0),
+  unassigned: integer('unassigned').notNull().default(0),
+  themes: jsonb('themes').$type<StoredTheme[]>().notNull().default([]),
+  seconds: real('seconds'),
+  error: text('error'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** The texts of a run's themes, for the drill-down from a theme to what customers wrote. */
+export const themeDocuments = pgTable(
+  'theme_documents',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => themeRuns.id, { onDelete: 'cascade' }),
+    theme: smallint('theme').notNull(),
+    source: text('source').$type<'survey' | 'mention' | 'ticket'>().notNull(),
+    sourceId: uuid('source_id').notNull(),
+    ticketId: uuid('ticket_id'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    sentiment: text('sentiment').$type<'positive' | 'neutral' | 'negative'>().notNull(),
+    excerpt: text('excerpt').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.source, t.sourceId] }),
+    index('theme_documents_theme_idx').on(t.runId, t.theme, t.at),
+  ],
 );

@@ -1,7 +1,9 @@
 /** Feedback: CSAT, CES and NPS surveys, their answers and scores. */
 export {
+  computeThemesJob,
   FOLLOW_UP,
   followUpJob,
+  nightlyThemesJob,
   sendSurveyJob,
   surveyRoundsJob,
   TICKET_STATUS,

@@ -9,7 +9,7 @@ import type {
   User,
 } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { bearerFor, eventually, startTestServer, type TestServer, uniq } from '../../../test/harness';
 
 let server: TestServer;
 let agent: { user: User; headers: { authorization: string } };
@@ -242,5 +242,59 @@ describe('complaints register', () => {
     const badCurrency = await call('PUT', `/tickets/${ticket.id}/complaint`, { currency: 'euro' });
     expect(badCurrency.statusCode).toBe(400);
     expect(badCurrency.json<Problem>().errors?.[0]?.field).toBe('currency');
+  });
+});
+
+describe('themes', () => {
+  it('groups what customers wrote into themes with a weekly trend and a drill-down to the texts', async () => {
+    const source = `themes-${uniq()}`;
+    const subjects = [
+      ['Die Rechnung wurde doppelt abgebucht', 'Rechnung doppelt bezahlt, bitte erstatten', 'Falscher Betrag auf der Rechnung'],
+      ['The parcel arrived damaged', 'Parcel delivery was late again', 'My parcel never arrived'],
+      ['Password reset link does not work', 'Cannot login after the password reset', 'Login fails since the password change'],
+    ];
+    const items = subjects.flatMap((texts, s) =>
+      Array.from({ length: 12 }, (_, i) => ({
+        source,
+        externalId: `${s}-${i}`,
+        author: `Kunde ${s}-${i}`,
+        rating: 3,
+        text: texts[i % texts.length]!,
+        // Two weeks apart: 2026-11-09 (a Monday) and 2026-11-23.
+        postedAt: i % 2 === 0 ? '2026-11-10T10:00:00Z' : '2026-11-24T10:00:00Z',
+      })),
+    );
+    expect((await ingest({ items })).imported).toBe(36);
+
+    const started = await call('POST', '/feedback/themes/runs', { from: '2026-11-01', to: '2026-11-30' });
+    expect(started.statusCode, started.body).toBe(202);
+    const run = await eventually(
+      async () => (await call('GET', `/feedback/themes/runs/${started.json<ThemeRun>().id}`)).json<ThemeRun>(),
+      (r) => r.status !== 'running',
+    );
+    expect(run.status).toBe('done');
+    expect(run.documents).toBeGreaterThanOrEqual(36);
+    const invoice = run.themes.find((t) => t.keywords.includes('rechnung'));
+    const parcel = run.themes.find((t) => t.keywords.includes('parcel'));
+    const login = run.themes.find((t) => t.keywords.some((k) => k.includes('password')));
+    expect(invoice?.size).toBe(12);
+    expect(parcel?.size).toBe(12);
+    expect(login?.size).toBe(12);
+    expect(invoice!.weekly).toEqual([
+      { week: '2026-11-09', count: 6 },
+      { week: '2026-11-23', count: 6 },
+    ]);
+    expect(parcel!.negative).toBeGreaterThan(0.5);
+
+    const texts = (
+      await call('GET', `/feedback/themes/runs/${run.id}/themes/${invoice!.index}/texts?limit=5`)
+    ).json<ThemeDocumentPage>();
+    expect(texts.items).toHaveLength(5);
+    expect(texts.items.every((t) => t.source === 'mention' && /Rechnung/.test(t.excerpt))).toBe(true);
+    expect(texts.nextCursor).not.toBeNull();
+    const latest = (await call('GET', '/feedback/themes/latest')).json<ThemeRun>();
+    expect(latest.id).toBe(run.id);
+    const backwards = await call('POST', '/feedback/themes/runs', { from: '2026-12-01', to: '2026-11-01' });
+    expect(backwards.statusCode).toBe(400);
   });
 });
