@@ -2,7 +2,7 @@
 import { apiRead } from './api-read';
 import { authLogin } from './auth-login';
 import { emailIngest, emailThreading } from './email';
-import { surveyAnswer } from './feedback';
+import { feedbackThemes, surveyAnswer } from './feedback';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
 import { type BenchResult, writeResults } from './lib';
 import { routingAssign } from './routing';
@@ -29,6 +29,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'sla.sweep': { run: slaSweep },
   'trigger.eval': { run: triggerEval },
   'survey.answer.http': { run: surveyAnswer },
+  'feedback.themes': { run: feedbackThemes },
   'server.rss': { run: serverMemory },
 };
 
@@ -44,6 +45,7 @@ const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> 
   'sla.sweep': { text: '≤ 2 s', met: (r) => r.value <= 2000 },
   'trigger.eval': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'survey.answer.http': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
+  'feedback.themes': { text: '≤ 30 s', met: (r) => r.value <= 30 },
   'server.rss': { text: '≤ 400 MB', met: (r) => r.value <= 400 },
 };
 

@@ -122,6 +122,11 @@ test('a one-star review from the webhook becomes a complaint that lands in the r
   await card.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
 
+  // What customers talk about is computed on request (and every night).
+  await page.goto('/feedback/themes');
+  await page.getByRole('button', { name: 'Recompute' }).click();
+  await expect(page.getByTestId('theme-run')).toContainText('texts from', { timeout: 20_000 });
+
   await page.goto('/feedback/complaints');
   const row = page.getByTestId('complaint').filter({ hasText: `Rolf Review ${id}` });
   await expect(row).toContainText('Shipping damage');

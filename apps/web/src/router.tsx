@@ -13,6 +13,7 @@ import { ComplaintsPage } from './feedback/ComplaintsPage';
 import { FeedbackPage } from './feedback/FeedbackPage';
 import { MentionsPage } from './feedback/MentionsPage';
 import { SurveysPage } from './feedback/SurveysPage';
+import { ThemesPage } from './feedback/ThemesPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -188,6 +189,12 @@ const mentionsRoute = createRoute({
   component: MentionsPage,
 });
 
+const themesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/feedback/themes',
+  component: ThemesPage,
+});
+
 const complaintsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/feedback/complaints',
@@ -217,6 +224,7 @@ const routeTree = rootRoute.addChildren([
     searchRoute,
     feedbackRoute,
     mentionsRoute,
+    themesRoute,
     complaintsRoute,
     surveysRoute,
     contactRoute,

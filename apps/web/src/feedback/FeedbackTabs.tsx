@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 
 const TABS = {
   surveys: '/feedback',
+  themes: '/feedback/themes',
   mentions: '/feedback/mentions',
   complaints: '/feedback/complaints',
 } as const;
 
-/** The three views of customer feedback: survey scores, reviews and social posts, the complaints register. */
+/** The views of customer feedback: survey scores, themes, reviews and social posts, the complaints register. */
 export function FeedbackTabs({ active }: { active: keyof typeof TABS }) {
   const { t } = useTranslation();
   const navigate = useNavigate();

@@ -38,7 +38,10 @@ describe('sentimentOf', () => {
 });
 
 describe('on the labelled evaluation set (fixtures/sentiment-labelled.tsv, reported in docs/metrics.md)', () => {
-  const rows = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/sentiment-labelled.tsv'), 'utf8')
+  const rows = readFileSync(
+    path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/sentiment-labelled.tsv'),
+    'utf8',
+  )
     .split('\n')
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => {
@@ -63,7 +66,9 @@ describe('on the labelled evaluation set (fixtures/sentiment-labelled.tsv, repor
     expect(rows).toHaveLength(100);
     for (const language of ['de', 'en'] as const) {
       for (const label of labels) {
-        expect(rows.filter((r) => r.language === language && r.label === label).length).toBeGreaterThanOrEqual(16);
+        expect(
+          rows.filter((r) => r.language === language && r.label === label).length,
+        ).toBeGreaterThanOrEqual(16);
       }
     }
   });

@@ -48,7 +48,9 @@ describe('findThemes', () => {
     expect(textsOf(invoice).every((t) => INVOICE.includes(t))).toBe(true);
     expect(textsOf(delivery).every((t) => DELIVERY.includes(t))).toBe(true);
     expect(textsOf(login).every((t) => LOGIN.includes(t))).toBe(true);
-    expect(textsOf(invoice).length + textsOf(delivery).length + textsOf(login).length).toBeGreaterThanOrEqual(50);
+    expect(textsOf(invoice).length + textsOf(delivery).length + textsOf(login).length).toBeGreaterThanOrEqual(
+      50,
+    );
     expect(unassigned).toBeGreaterThanOrEqual(ODD.length);
     expect(login!.label).toMatch(/login|password/);
   });
@@ -60,7 +62,8 @@ describe('findThemes', () => {
     const { themes } = findThemes(corpus(3), { minDocuments: 3 });
     const words = themes.flatMap((t) => t.keywords.flatMap((k) => k.split(' ')));
     expect(words).toContain('rechnung');
-    for (const stop of ['die', 'the', 'and', 'und', 'after', 'auf', 'wurde', 'does']) expect(words).not.toContain(stop);
+    for (const stop of ['die', 'the', 'and', 'und', 'after', 'auf', 'wurde', 'does'])
+      expect(words).not.toContain(stop);
   });
 
   it('returns nothing for no texts', () => {

@@ -25,7 +25,9 @@ const STOP = new Set(
   sind so soll sollte sondern sonst über um und uns unser unsere unter vom von vor wann war waren warum was weil
   welche welchem welchen welcher wenn wer werde werden wie wieder will wir wird wo wurde wurden zu zum zur zwar
   zwischen danke dank hallo guten tag gruß grüße freundlichen mfg liebe lieber sehr geehrte geehrter herr frau
-  heute gestern morgen woche wochen tage tagen mal immer gibt geht gerne gern ja einfach bereits`.split(/\s+/),
+  heute gestern morgen woche wochen tage tagen mal immer gibt geht gerne gern ja einfach bereits`.split(
+    /\s+/,
+  ),
 );
 
 /** A light stem: plural and inflection endings off, so that forms of one word count as one. */
@@ -179,7 +181,8 @@ export function findThemes(
     for (const keyword of found) {
       const theme = themeOf[keyword]!;
       score[theme] = score[theme]! + candidates[keyword]!.weight;
-      if (best === -1 || score[theme]! > score[best]! || (score[theme] === score[best] && theme < best)) best = theme;
+      if (best === -1 || score[theme]! > score[best]! || (score[theme] === score[best] && theme < best))
+        best = theme;
     }
     members[best]!.push(d);
     for (const keyword of found) score[themeOf[keyword]!] = 0;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
 import { followUpAnswer } from './followups.service';
-import { COMPUTE_THEMES, computeThemes, requestThemes } from './themes.service';
 import { runDueRounds, SEND_SURVEY, scheduleTicketSurveys, sendInvitation } from './surveys.service';
+import { COMPUTE_THEMES, computeThemes, requestThemes } from './themes.service';
 
 export const TICKET_STATUS = 'feedback.ticket-status';
 export const FOLLOW_UP = 'feedback.follow-up';

@@ -46,7 +46,6 @@ import {
   updateMention,
 } from './mentions.service';
 import { listResponses, scoreReport } from './scores.service';
-import { getThemeRun, latestThemes, requestThemes, themeTexts } from './themes.service';
 import { defaultTexts } from './surveys.domain';
 import {
   answerSurvey,
@@ -64,6 +63,7 @@ import {
   setOptOut,
   updateSurvey,
 } from './surveys.service';
+import { getThemeRun, latestThemes, requestThemes, themeTexts } from './themes.service';
 
 const tags = ['feedback'];
 const admin = { access: { permission: 'tickets:admin' } };
@@ -326,7 +326,11 @@ export function feedbackRoutes(deps: Deps) {
     app.get(
       '/feedback/themes/latest',
       {
-        schema: { tags, description: 'The newest theme run (204 before the first).', response: { 200: ThemeRun, 204: NoContent } },
+        schema: {
+          tags,
+          description: 'The newest theme run (204 before the first).',
+          response: { 200: ThemeRun, 204: NoContent },
+        },
         config: read,
       },
       async (_req, reply) => {
@@ -344,7 +348,8 @@ export function feedbackRoutes(deps: Deps) {
       {
         schema: {
           tags,
-          description: 'The texts of one theme of a run, newest first: the drill-down from a theme to what customers wrote.',
+          description:
+            'The texts of one theme of a run, newest first: the drill-down from a theme to what customers wrote.',
           params: z.object({ id: z.uuid(), theme: z.coerce.number().int().min(0).max(100) }),
           querystring: ThemeDocumentQuery,
           response: { 200: ThemeDocumentPage },

@@ -2,13 +2,13 @@ import type { Rating, SurveyAudience, SurveyKind, SurveyTexts } from '@keepdesk/
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  date,
   index,
   integer,
   jsonb,
-  date,
   numeric,
-  primaryKey,
   pgTable,
+  primaryKey,
   real,
   smallint,
   text,

@@ -5,6 +5,8 @@ import type {
   Mention,
   MentionPage,
   Problem,
+  ThemeDocumentPage,
+  ThemeRun,
   Ticket,
   User,
 } from '@keepdesk/contract';
@@ -249,9 +251,17 @@ describe('themes', () => {
   it('groups what customers wrote into themes with a weekly trend and a drill-down to the texts', async () => {
     const source = `themes-${uniq()}`;
     const subjects = [
-      ['Die Rechnung wurde doppelt abgebucht', 'Rechnung doppelt bezahlt, bitte erstatten', 'Falscher Betrag auf der Rechnung'],
+      [
+        'Die Rechnung wurde doppelt abgebucht',
+        'Rechnung doppelt bezahlt, bitte erstatten',
+        'Falscher Betrag auf der Rechnung',
+      ],
       ['The parcel arrived damaged', 'Parcel delivery was late again', 'My parcel never arrived'],
-      ['Password reset link does not work', 'Cannot login after the password reset', 'Login fails since the password change'],
+      [
+        'Password reset link does not work',
+        'Cannot login after the password reset',
+        'Login fails since the password change',
+      ],
     ];
     const items = subjects.flatMap((texts, s) =>
       Array.from({ length: 12 }, (_, i) => ({
@@ -269,7 +279,8 @@ describe('themes', () => {
     const started = await call('POST', '/feedback/themes/runs', { from: '2026-11-01', to: '2026-11-30' });
     expect(started.statusCode, started.body).toBe(202);
     const run = await eventually(
-      async () => (await call('GET', `/feedback/themes/runs/${started.json<ThemeRun>().id}`)).json<ThemeRun>(),
+      async () =>
+        (await call('GET', `/feedback/themes/runs/${started.json<ThemeRun>().id}`)).json<ThemeRun>(),
       (r) => r.status !== 'running',
     );
     expect(run.status).toBe('done');

@@ -9,6 +9,7 @@ import {
   type MentionReplyBody,
   type UpdateMentionBody,
 } from '@keepdesk/contract';
+import { sentimentOf } from '@keepdesk/stats';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { parseCsv } from '../../platform/csv';
@@ -17,7 +18,6 @@ import { notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import { decodeCursor, toPage } from '../../platform/pagination';
-import { sentimentOf } from '@keepdesk/stats';
 import { users } from '../auth';
 import { contactIdentities, contacts, createContact, normalizeEmail } from '../customers';
 import { createTicket, detectLanguage, tickets } from '../tickets';

@@ -59,7 +59,7 @@ h1{font-size:1.35rem;margin:0 0 1rem}
 fieldset{border:0;margin:0 0 1rem;padding:0}
 legend{font-weight:600;margin-bottom:.75rem}
 .choices{display:flex;flex-wrap:wrap;gap:.5rem}
-.choices label{flex:1 1 3rem;min-height:3rem;display:flex;align-items:center;justify-content:center;text-align:center;
+.choices label{flex:1 1 2.4rem;min-height:3rem;display:flex;align-items:center;justify-content:center;text-align:center;
   border:2px solid #1864ab;border-radius:8px;padding:.5rem;cursor:pointer;color:#1864ab;font-weight:600}
 .choices.wide label{flex-basis:100%}
 .choices input{position:absolute;opacity:0;width:1px;height:1px}
@@ -72,6 +72,8 @@ button{font:inherit;font-weight:600;background:#1864ab;color:#fff;border:0;borde
   min-height:3rem;cursor:pointer;margin-top:.75rem}
 button:focus-visible{outline:3px solid #f08c00;outline-offset:2px}
 .status{color:#495057}
+.ends{display:flex;justify-content:space-between;gap:1rem;font-size:.85rem;color:#495057;margin-top:.4rem}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
 function page(language: Language, title: string, body: string): string {
@@ -120,15 +122,23 @@ function surveyPage(token: string, survey: PublicSurvey, preset: string | null, 
   }
   const choices = choicesOf(survey.scale, survey.language);
   const valid = preset !== null && choices.some((c) => c.value === preset) ? preset : null;
-  const options = choices
-    .map(
-      (choice) =>
-        `<label><input type="radio" name="score" value="${escapeHtml(choice.value)}"${
-          choice.value === valid ? ' checked' : ''
-        } required><span>${escapeHtml(choice.label)}</span></label>`,
-    )
-    .join('');
   const wide = survey.scale === 'good-bad';
+  // Numbers in the buttons, the meaning of the ends beneath them (and read out with the number).
+  const options = choices
+    .map((choice) => {
+      const text = wide
+        ? escapeHtml(choice.label)
+        : `${escapeHtml(choice.value)}${choice.label === choice.value ? '' : `<span class="sr">${escapeHtml(choice.label.slice(choice.value.length))}</span>`}`;
+      return `<label><input type="radio" name="score" value="${escapeHtml(choice.value)}"${
+        choice.value === valid ? ' checked' : ''
+      } required><span>${text}</span></label>`;
+    })
+    .join('');
+  const ends = wide
+    ? ''
+    : `<div class="ends" aria-hidden="true"><span>${escapeHtml(choices[0]!.label.split(' – ')[1] ?? '')}</span><span>${escapeHtml(
+        choices[choices.length - 1]!.label.split(' – ')[1] ?? '',
+      )}</span></div>`;
   const comment = survey.askComment
     ? `<label class="block" for="comment">${escapeHtml(survey.commentPrompt || words.comment)}</label>
 <textarea id="comment" name="comment" maxlength="5000"></textarea>`
@@ -141,7 +151,7 @@ function surveyPage(token: string, survey: PublicSurvey, preset: string | null, 
       valid === null ? '' : ` data-preset="${escapeHtml(valid)}"`
     }>
 <fieldset><legend><h1>${escapeHtml(survey.question)}</h1></legend>
-<div class="choices${wide ? ' wide' : ''}">${options}</div></fieldset>
+<div class="choices${wide ? ' wide' : ''}">${options}</div>${ends}</fieldset>
 ${comment}
 <p class="status" role="status" aria-live="polite" data-status hidden>${words.saving}</p>
 <button type="submit">${words.send}</button>

@@ -122,6 +122,9 @@ describe('CSAT after a solved ticket', () => {
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toMatch(/value="good" checked/);
     expect(page.body).toContain('data-preset="good"');
+    // The texts' placeholders are filled in on the page as in the mail.
+    expect(page.body).toContain(ticket.subject);
+    expect(page.body).not.toContain('{{');
     expect(
       (
         await server.app.inject({ method: 'GET', url: `/api/v1/public/surveys/${token}` })

@@ -485,6 +485,31 @@ export function surveyUrl(deps: Deps, token: string, score?: string): string {
   return `${deps.config.baseUrl}/survey/${token}${score === undefined ? '' : `?score=${encodeURIComponent(score)}`}`;
 }
 
+/** What `{{name}}`, `{{number}}` and `{{subject}}` stand for in a survey's texts. */
+function placeholderValues(
+  language: 'de' | 'en',
+  name: string | null,
+  ticket: { number: number | string; subject: string } | null,
+): Record<string, string | number> {
+  return {
+    name: name || (language === 'de' ? 'Kundin, Kunde' : 'there'),
+    number: ticket ? Number(ticket.number) : '',
+    subject: ticket?.subject ?? '',
+  };
+}
+
+/** The page's texts with their placeholders filled in. */
+function pageTexts(texts: SurveyTexts, values: Record<string, string | number>): SurveyTexts {
+  const fill = (text: string) => fillTemplate(text, values);
+  return {
+    subject: fill(texts.subject),
+    intro: fill(texts.intro),
+    question: fill(texts.question),
+    commentPrompt: fill(texts.commentPrompt),
+    thanks: fill(texts.thanks),
+  };
+}
+
 /** The survey e-mail: intro, question, one link per answer (one click answers), and a way to opt out. */
 async function deliverInvitation(deps: Deps, invitation: InvitationRow): Promise<void> {
   const db = deps.database.db;
@@ -503,11 +528,7 @@ async function deliverInvitation(deps: Deps, invitation: InvitationRow): Promise
   const language = invitation.language;
   const german = language === 'de';
   const texts = survey.texts[language];
-  const values = {
-    name: contact?.name || (german ? 'Kundin, Kunde' : 'there'),
-    number: ticket ? Number(ticket.number) : '',
-    subject: ticket?.subject ?? '',
-  };
+  const values = placeholderValues(language, contact?.name ?? null, ticket ?? null);
   const fill = (text: string) => fillTemplate(text, values);
   const token = surveyToken(await installationSecret(deps, 'survey-token'), invitation.id);
   const choices = choicesOf(scaleOf(survey.kind, survey.scale), language);
@@ -549,6 +570,8 @@ interface LoadedInvitation {
   invitation: InvitationRow;
   survey: SurveyRow;
   response: Pick<typeof surveyResponses.$inferSelect, 'id' | 'score' | 'comment'> | null;
+  contactName: string | null;
+  ticket: { number: number; subject: string } | null;
 }
 
 function invalidLink(): AppError {
@@ -565,13 +588,29 @@ async function invitationIdOf(deps: Deps, token: string): Promise<string> {
 async function invitationOf(deps: Deps, token: string): Promise<LoadedInvitation> {
   const id = await invitationIdOf(deps, token);
   const [row] = await deps.database.db
-    .select({ invitation: surveyInvitations, survey: surveys, response: surveyResponses })
+    .select({
+      invitation: surveyInvitations,
+      survey: surveys,
+      response: surveyResponses,
+      contactName: contacts.name,
+      ticketNumber: tickets.number,
+      ticketSubject: tickets.subject,
+    })
     .from(surveyInvitations)
     .innerJoin(surveys, eq(surveys.id, surveyInvitations.surveyId))
     .leftJoin(surveyResponses, eq(surveyResponses.invitationId, surveyInvitations.id))
+    .leftJoin(contacts, eq(contacts.id, surveyInvitations.contactId))
+    .leftJoin(tickets, eq(tickets.id, surveyInvitations.ticketId))
     .where(eq(surveyInvitations.id, id));
   if (!row || (row.invitation.status !== 'sent' && row.invitation.status !== 'sending')) throw invalidLink();
-  return row;
+  const { ticketNumber, ticketSubject, ...rest } = row;
+  return {
+    ...rest,
+    ticket:
+      ticketNumber === null || ticketSubject === null
+        ? null
+        : { number: Number(ticketNumber), subject: ticketSubject },
+  };
 }
 
 function isExpired(deps: Deps, invitation: InvitationRow): boolean {
@@ -580,7 +619,10 @@ function isExpired(deps: Deps, invitation: InvitationRow): boolean {
 
 function presentPublic(deps: Deps, loaded: LoadedInvitation): PublicSurvey {
   const { invitation, survey, response } = loaded;
-  const texts = survey.texts[invitation.language];
+  const texts = pageTexts(
+    survey.texts[invitation.language],
+    placeholderValues(invitation.language, loaded.contactName, loaded.ticket),
+  );
   const expired = isExpired(deps, invitation);
   return {
     state: response ? 'answered' : expired ? 'expired' : 'open',
@@ -614,6 +656,9 @@ const ANSWER_SQL = `
   with inv as (
     select i.id, i.answered_at, i.expires_at, i.language, s.id as survey_id, s.kind, s.ask_comment,
            s.texts -> i.language as texts,
+           (select name from contacts where id = i.contact_id) as contact_name,
+           (select jsonb_build_object('number', number, 'subject', subject) from tickets where id = i.ticket_id)
+             as ticket,
            case s.kind when 'nps' then '0-10' when 'ces' then '1-7' else coalesce(s.scale, 'good-bad') end as scale,
            s.follow_up
       from survey_invitations i join surveys s on s.id = i.survey_id
@@ -666,7 +711,14 @@ export async function answerSurvey(deps: Deps, token: string, body: SurveyAnswer
   if (!row) throw invalidLink();
   const kind = row.kind as Survey['kind'];
   const scale = row.scale as SurveyScale;
-  const texts = row.texts as SurveyTexts;
+  const texts = pageTexts(
+    row.texts as SurveyTexts,
+    placeholderValues(
+      row.language as 'de' | 'en',
+      (row.contact_name as string | null) ?? null,
+      (row.ticket as { number: number; subject: string } | null) ?? null,
+    ),
+  );
   if (row.response_id === null) {
     if (row.answered_at !== null) throw answeredError();
     const expiresAt = row.expires_at === null ? null : new Date(row.expires_at as string);

@@ -31,7 +31,8 @@ const language = (value: unknown): 'de' | 'en' | null => (value === 'de' || valu
 /** Survey comments, reviews and social posts, and the customer's first message of each ticket, in a period. */
 async function textsOf(deps: Deps, from: string, to: string): Promise<Text[]> {
   const db = deps.database.db;
-  const range = (column: string) => sql`${sql.raw(column)} >= ${from}::date and ${sql.raw(column)} < ${to}::date + 1`;
+  const range = (column: string) =>
+    sql`${sql.raw(column)} >= ${from}::date and ${sql.raw(column)} < ${to}::date + 1`;
   const surveys = rowsOf(
     await db.execute(sql`
       select id, ticket_id, comment as text, language, answered_at as at from survey_responses
@@ -73,7 +74,9 @@ function common(row: Record<string, unknown>) {
 /** The Monday a week starts on (UTC), as YYYY-MM-DD. */
 function weekOf(at: Date): string {
   const day = (at.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - day)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - day))
+    .toISOString()
+    .slice(0, 10);
 }
 
 /** Starts a run over a period (default: the last 90 days); the job computes it. */
@@ -98,7 +101,7 @@ export async function requestThemes(deps: Deps, body: { from?: string; to?: stri
 export async function computeThemes(deps: Deps, runId: string): Promise<void> {
   const db = deps.database.db;
   const [run] = await db.select().from(themeRuns).where(eq(themeRuns.id, runId));
-  if (!run || run.status !== 'running') return;
+  if (run?.status !== 'running') return;
   const started = performance.now();
   try {
     const texts = await textsOf(deps, run.fromDay, run.toDay);
@@ -116,13 +119,23 @@ export async function computeThemes(deps: Deps, runId: string): Promise<void> {
         size: members.length,
         negative: Math.round(share('negative') * 1000) / 1000,
         positive: Math.round(share('positive') * 1000) / 1000,
-        weekly: [...weekly.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([week, count]) => ({ week, count })),
+        weekly: [...weekly.entries()]
+          .sort((a, b) => a[0].localeCompare(b[0]))
+          .map(([week, count]) => ({ week, count })),
       };
     });
     const rows = themes.flatMap((theme, index) =>
       theme.documents.map((d) => {
         const text = texts[Number(d)]!;
-        return [index, text.source, text.id, text.ticketId, text.at.toISOString(), sentiments[Number(d)]!, text.text.slice(0, 300)];
+        return [
+          index,
+          text.source,
+          text.id,
+          text.ticketId,
+          text.at.toISOString(),
+          sentiments[Number(d)]!,
+          text.text.slice(0, 300),
+        ];
       }),
     );
     for (let i = 0; i < rows.length; i += 5000) {
@@ -198,7 +211,9 @@ export async function themeTexts(
   if (query.sentiment) conditions.push(sql`sentiment = ${query.sentiment}`);
   if (query.cursor) {
     const [at, source, id] = decodeCursor(query.cursor, 3);
-    conditions.push(sql`(at, source, source_id) < (${String(at)}::timestamptz, ${String(source)}, ${String(id)}::uuid)`);
+    conditions.push(
+      sql`(at, source, source_id) < (${String(at)}::timestamptz, ${String(source)}, ${String(id)}::uuid)`,
+    );
   }
   const rows = rowsOf(
     await deps.database.db.execute(sql`
