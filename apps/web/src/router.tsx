@@ -12,6 +12,7 @@ import { ContactPage } from './customers/ContactPage';
 import { ComplaintsPage } from './feedback/ComplaintsPage';
 import { FeedbackPage } from './feedback/FeedbackPage';
 import { MentionsPage } from './feedback/MentionsPage';
+import { PulsePage } from './feedback/PulsePage';
 import { SurveysPage } from './feedback/SurveysPage';
 import { ThemesPage } from './feedback/ThemesPage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
@@ -201,6 +202,12 @@ const complaintsRoute = createRoute({
   component: ComplaintsPage,
 });
 
+const pulseRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/pulse',
+  component: PulsePage,
+});
+
 const surveysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/surveys',
@@ -227,6 +234,7 @@ const routeTree = rootRoute.addChildren([
     themesRoute,
     complaintsRoute,
     surveysRoute,
+    pulseRoute,
     contactRoute,
     profileRoute,
     usersRoute,

@@ -503,3 +503,79 @@ export const ThemeDocumentQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** Employee pulse: anonymous questions to the support team; eNPS (0–10) or agreement (1–5). */
+export const PulseQuestion = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+    kind: z.enum(['enps', 'agree']),
+    textEn: z.string().trim().min(1).max(300),
+    textDe: z.string().trim().min(1).max(300),
+  })
+  .meta({ id: 'PulseQuestion' });
+export type PulseQuestion = z.infer<typeof PulseQuestion>;
+export const CreatePulseBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    questions: z
+      .array(PulseQuestion)
+      .min(1)
+      .max(20)
+      .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, 'question ids must differ'),
+    teamIds: z
+      .array(z.uuid())
+      .max(100)
+      .default([])
+      .meta({ description: 'Members of these teams; none: every agent' }),
+    closesAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  })
+  .meta({ id: 'CreatePulseBody' });
+export type CreatePulseBody = z.infer<typeof CreatePulseBody>;
+export const Pulse = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    questions: z.array(PulseQuestion),
+    teamIds: z.array(z.uuid()),
+    status: z.enum(['open', 'closed']),
+    closesAt: z.string().nullable(),
+    invited: z.number().int(),
+    answered: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Pulse' });
+export type Pulse = z.infer<typeof Pulse>;
+export const PulseList = z.object({ items: z.array(Pulse) }).meta({ id: 'PulseList' });
+export type PulseList = z.infer<typeof PulseList>;
+export const PulseAnswerBody = z.object({
+  answers: z.record(z.string().max(40), z.number().int()).meta({ description: 'Score by question id' }),
+  comment: z.string().trim().max(5000).default(''),
+});
+export type PulseAnswerBody = z.infer<typeof PulseAnswerBody>;
+/** Results of a group, or nothing but the count when fewer than 5 answered (so nobody can be singled out). */
+export const PulseGroupResult = z.object({
+  key: z.string().nullable(),
+  label: z.string(),
+  answers: z.number().int(),
+  hidden: z.boolean().meta({ description: 'Fewer than 5 answers: no results shown' }),
+  questions: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['enps', 'agree']),
+      score: z.number().nullable().meta({ description: 'eNPS −100…100, or the mean 1–5' }),
+      low: z.number().nullable(),
+      high: z.number().nullable(),
+      favourable: z.number().nullable().meta({ description: 'agree: share answering 4 or 5' }),
+    }),
+  ),
+  comments: z.array(z.string()),
+});
+export const PulseResults = z
+  .object({
+    pulse: Pulse,
+    minimumGroup: z.number().int(),
+    overall: PulseGroupResult,
+    teams: z.array(PulseGroupResult),
+  })
+  .meta({ id: 'PulseResults' });
+export type PulseResults = z.infer<typeof PulseResults>;

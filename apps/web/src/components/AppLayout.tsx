@@ -19,6 +19,7 @@ import {
   IconClockHour4,
   IconClockPlay,
   IconForms,
+  IconHeartbeat,
   IconHome,
   IconInbox,
   IconKey,
@@ -141,6 +142,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         label: t('nav.surveys'),
         icon: <IconMessageStar size={18} />,
         permission: 'tickets:admin',
+      },
+      {
+        to: '/settings/pulse',
+        label: t('nav.pulse'),
+        icon: <IconHeartbeat size={18} />,
+        permission: 'teams:read',
       },
       {
         to: '/settings/roles',

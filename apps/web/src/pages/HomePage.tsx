@@ -2,6 +2,7 @@ import { Button, Card, SimpleGrid, Text, ThemeIcon, Title } from '@mantine/core'
 import { IconChartLine, IconHeartHandshake, IconInbox } from '@tabler/icons-react';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { MyPulse } from '../feedback/PulsePage';
 import { MyCallbacks } from '../phone/MyCallbacks';
 import { can, useMe } from '../session';
 
@@ -25,6 +26,7 @@ export function HomePage() {
         </Button>
       )}
       {can(me, 'tickets:read') && <MyCallbacks />}
+      <MyPulse />
       <Text c="dimmed" mt="xl" mb="md">
         {t('home.intro')}
       </Text>

@@ -3,6 +3,7 @@ import {
   ComplaintQuery,
   ComplaintRegister,
   Complaint as ComplaintSchema,
+  CreatePulseBody,
   CreateSurveyBody,
   FeedbackSettings,
   IngestResult,
@@ -13,6 +14,10 @@ import {
   MentionReplyBody,
   NoContent,
   PublicSurvey,
+  PulseAnswerBody,
+  PulseList,
+  PulseResults,
+  Pulse as PulseSchema,
   ScoreQuery,
   ScoreReport,
   SurveyAnswerBody,
@@ -45,6 +50,7 @@ import {
   replyToMention,
   updateMention,
 } from './mentions.service';
+import { answerPulse, closePulse, createPulse, listPulses, myPulses, pulseResults } from './pulse.service';
 import { listResponses, scoreReport } from './scores.service';
 import { defaultTexts } from './surveys.domain';
 import {
@@ -69,6 +75,8 @@ const tags = ['feedback'];
 const admin = { access: { permission: 'tickets:admin' } };
 const read = { access: { permission: 'tickets:read' } };
 const write = { access: { permission: 'tickets:write' } };
+const teamsRead = { access: { permission: 'teams:read' } };
+const anyone = { access: { permission: null } };
 const id = z.object({ id: z.uuid() });
 const OptOut = z.object({ optedOut: z.boolean(), since: z.string().nullable() }).meta({ id: 'SurveyOptOut' });
 /** Survey links are answered by customers without an account: limited per address, beyond the general limit. */
@@ -390,6 +398,77 @@ export function feedbackRoutes(deps: Deps) {
         config: write,
       },
       async (req) => putComplaint(deps, actorOf(req), req.params.id, req.body),
+    );
+
+    app.get(
+      '/pulse-surveys',
+      {
+        schema: { tags, description: 'Employee pulse surveys, newest first.', response: { 200: PulseList } },
+        config: teamsRead,
+      },
+      async () => listPulses(deps),
+    );
+    app.post(
+      '/pulse-surveys',
+      {
+        schema: {
+          tags,
+          description:
+            'Opens an anonymous pulse survey (eNPS and statements) to the members of some teams, or every agent.',
+          body: CreatePulseBody,
+          response: { 201: PulseSchema },
+        },
+        config: admin,
+      },
+      async (req, reply) => reply.code(201).send(await createPulse(deps, actorOf(req), req.body)),
+    );
+    app.get(
+      '/pulse-surveys/mine',
+      {
+        schema: {
+          tags,
+          description: 'The open pulse surveys you were asked and have not answered.',
+          response: { 200: PulseList },
+        },
+        config: anyone,
+      },
+      async (req) => myPulses(deps, actorOf(req).userId),
+    );
+    app.post(
+      '/pulse-surveys/:id/answers',
+      {
+        schema: {
+          tags,
+          description: 'Answers a pulse survey, once; the answer is stored without you (ADR 0027).',
+          params: id,
+          body: PulseAnswerBody,
+          response: { 204: NoContent },
+        },
+        config: anyone,
+      },
+      async (req, reply) => {
+        await answerPulse(deps, actorOf(req).userId, req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/pulse-surveys/:id/close',
+      { schema: { tags, params: id, response: { 200: PulseSchema } }, config: admin },
+      async (req) => closePulse(deps, actorOf(req), req.params.id),
+    );
+    app.get(
+      '/pulse-surveys/:id/results',
+      {
+        schema: {
+          tags,
+          description:
+            'Results overall and per team; a group with fewer than 5 answers shows only its count.',
+          params: id,
+          response: { 200: PulseResults },
+        },
+        config: teamsRead,
+      },
+      async (req) => pulseResults(deps, req.params.id),
     );
 
     app.get(

@@ -1,4 +1,4 @@
-import type { Rating, SurveyAudience, SurveyKind, SurveyTexts } from '@keepdesk/contract';
+import type { PulseQuestion, Rating, SurveyAudience, SurveyKind, SurveyTexts } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -256,4 +256,49 @@ export const themeDocuments = pgTable(
     primaryKey({ columns: [t.runId, t.source, t.sourceId] }),
     index('theme_documents_theme_idx').on(t.runId, t.theme, t.at),
   ],
+);
+
+/** An employee pulse survey to the members of some teams (or every agent). */
+export const pulseSurveys = pgTable('pulse_surveys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  questions: jsonb('questions').$type<PulseQuestion[]>().notNull(),
+  teamIds: uuid('team_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
+  closesAt: timestamp('closes_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Who was asked and whether they answered; never which answer is theirs. */
+export const pulseInvitations = pgTable(
+  'pulse_invitations',
+  {
+    pulseId: uuid('pulse_id')
+      .notNull()
+      .references(() => pulseSurveys.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    answered: boolean('answered').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.pulseId, t.userId] })],
+);
+
+/**
+ * Anonymous answers: no user, random ids, only the day (not the time) and the teams of the person who answered,
+ * so that an answer cannot be traced back by its moment.
+ */
+export const pulseAnswers = pgTable(
+  'pulse_answers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    pulseId: uuid('pulse_id')
+      .notNull()
+      .references(() => pulseSurveys.id, { onDelete: 'cascade' }),
+    teamIds: uuid('team_ids').array().notNull(),
+    answers: jsonb('answers').$type<Record<string, number>>().notNull(),
+    comment: text('comment').notNull().default(''),
+    day: date('day').notNull(),
+  },
+  (t) => [index('pulse_answers_pulse_idx').on(t.pulseId)],
 );
