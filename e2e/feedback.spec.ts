@@ -122,6 +122,21 @@ test('a one-star review from the webhook becomes a complaint that lands in the r
   await card.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved')).toBeVisible();
 
+  // The agent passes it on to the product team as feedback.
+  await page.getByTestId('ticket-feedback').getByRole('button', { name: 'Tag feedback' }).click();
+  const tag = page.getByRole('dialog', { name: 'Tag feedback' });
+  await tag.getByRole('combobox', { name: 'Kind' }).click();
+  await page.getByRole('option', { name: 'Usability' }).click();
+  await tag.getByRole('textbox', { name: 'Title of the new item' }).fill(`Sturdier packaging ${id}`);
+  await tag.getByRole('textbox', { name: /In the customer's words/ }).fill('The parcel arrived broken');
+  await tag.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('ticket-feedback')).toContainText(`Sturdier packaging ${id}`);
+  await page.goto('/feedback/items');
+  const item = page.getByTestId('feedback-item').filter({ hasText: `Sturdier packaging ${id}` });
+  await expect(item).toContainText('Usability');
+  await item.click();
+  await expect(page.getByTestId('feedback-item-detail')).toContainText('The parcel arrived broken');
+
   // What customers talk about is computed on request (and every night).
   await page.goto('/feedback/themes');
   await page.getByRole('button', { name: 'Recompute' }).click();

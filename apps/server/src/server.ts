@@ -37,6 +37,7 @@ import {
   computeThemesJob,
   FOLLOW_UP,
   FOLLOW_UP_REQUESTED,
+  feedbackDigestJob,
   feedbackRoutes,
   followUpJob,
   nightlyThemesJob,
@@ -158,6 +159,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(followUpJob(deps));
   await jobs.define(computeThemesJob(deps));
   await jobs.define(nightlyThemesJob(deps));
+  await jobs.define(feedbackDigestJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
   outbox.route('ticket.updated', TICKET_STATUS);
   outbox.route(FOLLOW_UP_REQUESTED, FOLLOW_UP);

@@ -10,6 +10,7 @@ import { AppLayout } from './components/AppLayout';
 import { NotFound } from './components/NotFound';
 import { ContactPage } from './customers/ContactPage';
 import { ComplaintsPage } from './feedback/ComplaintsPage';
+import { FeedbackItemsPage } from './feedback/FeedbackItemsPage';
 import { FeedbackPage } from './feedback/FeedbackPage';
 import { MentionsPage } from './feedback/MentionsPage';
 import { PulsePage } from './feedback/PulsePage';
@@ -196,6 +197,12 @@ const themesRoute = createRoute({
   component: ThemesPage,
 });
 
+const feedbackItemsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/feedback/items',
+  component: FeedbackItemsPage,
+});
+
 const complaintsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/feedback/complaints',
@@ -232,6 +239,7 @@ const routeTree = rootRoute.addChildren([
     feedbackRoute,
     mentionsRoute,
     themesRoute,
+    feedbackItemsRoute,
     complaintsRoute,
     surveysRoute,
     pulseRoute,

@@ -117,6 +117,18 @@ export const FeedbackSettings = z
       .max(5)
       .default(2)
       .meta({ description: 'A review rated this many stars or fewer opens a complaint ticket (0: none)' }),
+    revenueAttribute: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .default('mrr')
+      .meta({ description: 'The organisation (or contact) attribute that holds a customer’s revenue' }),
+    digestRecipients: z
+      .array(Email)
+      .max(50)
+      .default([])
+      .meta({ description: 'Who gets the weekly feedback digest, besides the items’ collaborators' }),
   })
   .meta({ id: 'FeedbackSettings' });
 export type FeedbackSettings = z.infer<typeof FeedbackSettings>;
@@ -579,3 +591,101 @@ export const PulseResults = z
   })
   .meta({ id: 'PulseResults' });
 export type PulseResults = z.infer<typeof PulseResults>;
+
+/** Feedback for other teams: what customers ask for or complain about, grouped into items with their weight. */
+export const FEEDBACK_CATEGORIES = [
+  'feature_request',
+  'bug',
+  'pricing',
+  'usability',
+  'praise',
+  'other',
+] as const;
+export const FEEDBACK_ITEM_STATUSES = ['new', 'planned', 'in_progress', 'done', 'declined'] as const;
+export const CreateFeedbackItemBody = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    category: z.enum(FEEDBACK_CATEGORIES),
+    description: z.string().trim().max(5000).default(''),
+  })
+  .meta({ id: 'CreateFeedbackItemBody' });
+export type CreateFeedbackItemBody = z.infer<typeof CreateFeedbackItemBody>;
+export const UpdateFeedbackItemBody = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  category: z.enum(FEEDBACK_CATEGORIES).optional(),
+  description: z.string().trim().max(5000).optional(),
+  status: z.enum(FEEDBACK_ITEM_STATUSES).optional(),
+  trackerUrl: z
+    .url()
+    .max(2000)
+    .nullable()
+    .optional()
+    .meta({ description: 'The issue in the product team’s tracker' }),
+  trackerStatus: z.string().trim().max(60).nullable().optional(),
+  collaboratorIds: z
+    .array(z.uuid())
+    .max(50)
+    .optional()
+    .meta({ description: 'Colleagues in product, sales, marketing' }),
+});
+export type UpdateFeedbackItemBody = z.infer<typeof UpdateFeedbackItemBody>;
+export const FeedbackLink = z
+  .object({
+    id: z.uuid(),
+    source: z.enum(['ticket', 'survey_response']),
+    sourceId: z.uuid(),
+    ticketId: z.uuid().nullable(),
+    contact: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+    organization: OrganizationRef.nullable(),
+    note: z.string(),
+    by: UserRef.nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'FeedbackLink' });
+export const FeedbackItem = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    category: z.enum(FEEDBACK_CATEGORIES),
+    description: z.string(),
+    status: z.enum(FEEDBACK_ITEM_STATUSES),
+    trackerUrl: z.string().nullable(),
+    trackerStatus: z.string().nullable(),
+    collaborators: z.array(UserRef),
+    customers: z.number().int().meta({ description: 'Distinct customers (contacts) who asked' }),
+    organizations: z.number().int(),
+    revenue: z
+      .number()
+      .meta({ description: 'Sum of the revenue attribute over the distinct customers’ organisations' }),
+    links: z.number().int(),
+    lastLinkedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'FeedbackItem' });
+export type FeedbackItem = z.infer<typeof FeedbackItem>;
+export const FeedbackItemDetail = FeedbackItem.extend({ recentLinks: z.array(FeedbackLink) }).meta({
+  id: 'FeedbackItemDetail',
+});
+export type FeedbackItemDetail = z.infer<typeof FeedbackItemDetail>;
+export const FeedbackItemList = z.object({ items: z.array(FeedbackItem) }).meta({ id: 'FeedbackItemList' });
+export type FeedbackItemList = z.infer<typeof FeedbackItemList>;
+export const FeedbackItemQuery = z.object({
+  status: z.enum(FEEDBACK_ITEM_STATUSES).optional(),
+  category: z.enum(FEEDBACK_CATEGORIES).optional(),
+  q: z.string().max(200).optional(),
+  shared: z.enum(['me']).optional().meta({ description: 'Only items shared with you' }),
+  ticketId: z.uuid().optional(),
+  sort: z.enum(['customers', 'revenue', 'recent']).default('customers'),
+});
+export type FeedbackItemQuery = z.infer<typeof FeedbackItemQuery>;
+export const FeedbackLinkBody = z.object({
+  source: z.enum(['ticket', 'survey_response']),
+  sourceId: z.uuid(),
+  note: z
+    .string()
+    .trim()
+    .max(2000)
+    .default('')
+    .meta({ description: 'What the customer said, in their words' }),
+});
+export type FeedbackLinkBody = z.infer<typeof FeedbackLinkBody>;

@@ -34,6 +34,7 @@ import { EmptyState } from '../components/EmptyState';
 import { PageHeader } from '../components/PageHeader';
 import { useMe } from '../session';
 import { relativeTime } from '../tickets/format';
+import { TagFeedbackButton } from './FeedbackItemsPage';
 import { FeedbackTabs } from './FeedbackTabs';
 
 const RATING_COLOR: Record<Rating, string> = {
@@ -368,6 +369,7 @@ export function AnswerRow({ answer, language }: { answer: SurveyResponse; langua
             · {answer.team.name}
           </Text>
         )}
+        <TagFeedbackButton source="survey_response" sourceId={answer.id} />
         {answer.followUpTicketId && (
           <Anchor component={Link} to={`/tickets/${answer.followUpTicketId}`} size="xs">
             {t('feedbackReport.followUp')}

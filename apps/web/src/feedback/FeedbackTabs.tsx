@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 const TABS = {
   surveys: '/feedback',
   themes: '/feedback/themes',
+  items: '/feedback/items',
   mentions: '/feedback/mentions',
   complaints: '/feedback/complaints',
 } as const;

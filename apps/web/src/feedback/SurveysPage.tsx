@@ -21,6 +21,7 @@ import {
   Switch,
   Table,
   Tabs,
+  TagsInput,
   Text,
   Textarea,
   TextInput,
@@ -157,11 +158,21 @@ function ThrottleCard() {
       setStars(settings.data.complaintRatingMax);
     }
   }, [settings.data]);
+  const [revenueAttribute, setRevenueAttribute] = useState('mrr');
+  const [recipients, setRecipients] = useState<string[]>([]);
+  useEffect(() => {
+    if (settings.data) {
+      setRevenueAttribute(settings.data.revenueAttribute);
+      setRecipients(settings.data.digestRecipients);
+    }
+  }, [settings.data]);
   const save = useMutation({
     mutationFn: () =>
       api.put<FeedbackSettings>('/feedback/settings', {
         throttleDays: Number(days),
         complaintRatingMax: Number(stars),
+        revenueAttribute,
+        digestRecipients: recipients,
       }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['feedback', 'settings'] });
@@ -189,6 +200,20 @@ function ThrottleCard() {
           w={320}
           value={stars}
           onChange={setStars}
+        />
+        <TextInput
+          label={t('surveys.revenueAttribute')}
+          description={t('surveys.revenueAttributeHelp')}
+          w={320}
+          value={revenueAttribute}
+          onChange={(e) => setRevenueAttribute(e.currentTarget.value)}
+        />
+        <TagsInput
+          label={t('surveys.digestRecipients')}
+          description={t('surveys.digestRecipientsHelp')}
+          w={420}
+          value={recipients}
+          onChange={setRecipients}
         />
         <Button variant="light" loading={save.isPending} onClick={() => save.mutate()}>
           {t('common.save')}

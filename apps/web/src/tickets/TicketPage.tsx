@@ -59,6 +59,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
 import { ComplaintCard } from '../feedback/ComplaintsPage';
+import { TicketFeedbackCard } from '../feedback/FeedbackItemsPage';
 import { SatisfactionCard } from '../feedback/SatisfactionCard';
 import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
@@ -272,6 +273,7 @@ export function TicketPage() {
         <PhoneCard ticket={data} disabled={!mayWrite || closed} />
         <ComplaintCard ticket={data} disabled={!mayWrite || closed} />
         <SatisfactionCard ticketId={ticketId} />
+        {mayWrite && <TicketFeedbackCard ticketId={ticketId} />}
         <RequesterCard ticket={data} />
       </Stack>
       {macroOpen && (

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
 import { followUpAnswer } from './followups.service';
+import { sendFeedbackDigest } from './items.service';
 import { runDueRounds, SEND_SURVEY, scheduleTicketSurveys, sendInvitation } from './surveys.service';
 import { COMPUTE_THEMES, computeThemes, requestThemes } from './themes.service';
 
@@ -91,6 +92,20 @@ export function nightlyThemesJob(deps: Deps): JobDefinition<z.ZodObject<Record<s
     retryLimit: 0,
     handle: async () => {
       await requestThemes(deps, {});
+    },
+  };
+}
+
+/** Every Monday at 07:00 UTC: "Feedback-Auswertung, wöchentlich" to its recipients and the items' collaborators. */
+export function feedbackDigestJob(deps: Deps): JobDefinition<z.ZodObject<Record<string, never>>> {
+  return {
+    name: 'feedback.weekly-digest',
+    payload: z.object({}),
+    cron: '0 7 * * 1',
+    retryLimit: 2,
+    handle: async () => {
+      const sentTo = await sendFeedbackDigest(deps);
+      deps.log.info({ recipients: sentTo.length }, 'feedback digest sent');
     },
   };
 }

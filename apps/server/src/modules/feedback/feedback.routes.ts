@@ -3,8 +3,13 @@ import {
   ComplaintQuery,
   ComplaintRegister,
   Complaint as ComplaintSchema,
+  CreateFeedbackItemBody,
   CreatePulseBody,
   CreateSurveyBody,
+  FeedbackItemDetail,
+  FeedbackItemList,
+  FeedbackItemQuery,
+  FeedbackLinkBody,
   FeedbackSettings,
   IngestResult,
   Mention,
@@ -35,6 +40,7 @@ import {
   ThemeDocumentQuery,
   ThemeRun,
   ThemeRunBody,
+  UpdateFeedbackItemBody,
   UpdateMentionBody,
   UpdateSurveyBody,
 } from '@keepdesk/contract';
@@ -42,6 +48,15 @@ import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf } from '../../platform/http';
 import { getComplaint, listComplaints, putComplaint } from './complaints.service';
+import {
+  createFeedbackItem,
+  getFeedbackItem,
+  linkFeedback,
+  listFeedbackItems,
+  sendFeedbackDigest,
+  unlinkFeedback,
+  updateFeedbackItem,
+} from './items.service';
 import {
   getMention,
   importMentionsCsv,
@@ -400,6 +415,85 @@ export function feedbackRoutes(deps: Deps) {
       async (req) => putComplaint(deps, actorOf(req), req.params.id, req.body),
     );
 
+    app.get(
+      '/feedback-items',
+      {
+        schema: {
+          tags,
+          description:
+            'Feedback for other teams (feature requests, bugs, pricing, …) with the number of customers who asked and their revenue.',
+          querystring: FeedbackItemQuery,
+          response: { 200: FeedbackItemList },
+        },
+        config: read,
+      },
+      async (req) => listFeedbackItems(deps, actorOf(req).userId, req.query),
+    );
+    app.post(
+      '/feedback-items',
+      {
+        schema: { tags, body: CreateFeedbackItemBody, response: { 201: FeedbackItemDetail } },
+        config: write,
+      },
+      async (req, reply) => reply.code(201).send(await createFeedbackItem(deps, actorOf(req), req.body)),
+    );
+    app.get(
+      '/feedback-items/:id',
+      { schema: { tags, params: id, response: { 200: FeedbackItemDetail } }, config: read },
+      async (req) => getFeedbackItem(deps, req.params.id),
+    );
+    app.patch(
+      '/feedback-items/:id',
+      {
+        schema: {
+          tags,
+          description: 'Status, tracker issue (URL and status), collaborators and texts of an item.',
+          params: id,
+          body: UpdateFeedbackItemBody,
+          response: { 200: FeedbackItemDetail },
+        },
+        config: write,
+      },
+      async (req) => updateFeedbackItem(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.post(
+      '/feedback-items/:id/links',
+      {
+        schema: {
+          tags,
+          description: 'Tags a ticket or a survey answer as feedback for the item (409 when it already is).',
+          params: id,
+          body: FeedbackLinkBody,
+          response: { 201: FeedbackItemDetail },
+        },
+        config: write,
+      },
+      async (req, reply) =>
+        reply.code(201).send(await linkFeedback(deps, actorOf(req), req.params.id, req.body)),
+    );
+    app.delete(
+      '/feedback-items/:id/links/:linkId',
+      {
+        schema: { tags, params: z.object({ id: z.uuid(), linkId: z.uuid() }), response: { 204: NoContent } },
+        config: write,
+      },
+      async (req, reply) => {
+        await unlinkFeedback(deps, actorOf(req), req.params.id, req.params.linkId);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/feedback/digest',
+      {
+        schema: {
+          tags,
+          description: 'Sends the weekly feedback digest now (it goes out every Monday at 07:00 UTC anyway).',
+          response: { 200: z.object({ sentTo: z.array(z.string()) }) },
+        },
+        config: admin,
+      },
+      async () => ({ sentTo: await sendFeedbackDigest(deps) }),
+    );
     app.get(
       '/pulse-surveys',
       {

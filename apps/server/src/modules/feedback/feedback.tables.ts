@@ -49,6 +49,8 @@ export const feedbackSettings = pgTable('feedback_settings', {
   id: smallint('id').primaryKey().default(1),
   throttleDays: integer('throttle_days').notNull().default(30),
   complaintRatingMax: smallint('complaint_rating_max').notNull().default(2),
+  revenueAttribute: text('revenue_attribute').notNull().default('mrr'),
+  digestRecipients: text('digest_recipients').array().notNull().default(sql`'{}'::text[]`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -301,4 +303,42 @@ export const pulseAnswers = pgTable(
     day: date('day').notNull(),
   },
   (t) => [index('pulse_answers_pulse_idx').on(t.pulseId)],
+);
+
+/** Something customers ask for or complain about, for product, sales or marketing; weighed by who asked. */
+export const feedbackItems = pgTable('feedback_items', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  category: text('category').notNull(),
+  description: text('description').notNull().default(''),
+  status: text('status').notNull().default('new'),
+  trackerUrl: text('tracker_url'),
+  trackerStatus: text('tracker_status'),
+  collaboratorIds: uuid('collaborator_ids').array().notNull().default(sql`'{}'::uuid[]`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A ticket or a survey answer tagged as feedback for an item, with the customer it came from. */
+export const feedbackLinks = pgTable(
+  'feedback_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => feedbackItems.id, { onDelete: 'cascade' }),
+    source: text('source').$type<'ticket' | 'survey_response'>().notNull(),
+    sourceId: uuid('source_id').notNull(),
+    ticketId: uuid('ticket_id').references(() => tickets.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
+    note: text('note').notNull().default(''),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('feedback_links_source_idx').on(t.itemId, t.source, t.sourceId),
+    index('feedback_links_ticket_idx').on(t.ticketId),
+    index('feedback_links_item_idx').on(t.itemId, t.createdAt),
+  ],
 );

@@ -2,6 +2,7 @@
 export {
   computeThemesJob,
   FOLLOW_UP,
+  feedbackDigestJob,
   followUpJob,
   nightlyThemesJob,
   sendSurveyJob,

@@ -204,7 +204,12 @@ export function getFeedbackSettings(deps: Deps): Promise<FeedbackSettings> {
 
 export async function settingsWith(executor: Executor): Promise<FeedbackSettings> {
   const [row] = await executor.select().from(feedbackSettings).where(eq(feedbackSettings.id, 1));
-  return { throttleDays: row?.throttleDays ?? 30, complaintRatingMax: row?.complaintRatingMax ?? 2 };
+  return {
+    throttleDays: row?.throttleDays ?? 30,
+    complaintRatingMax: row?.complaintRatingMax ?? 2,
+    revenueAttribute: row?.revenueAttribute ?? 'mrr',
+    digestRecipients: row?.digestRecipients ?? [],
+  };
 }
 
 export async function putFeedbackSettings(
@@ -213,7 +218,12 @@ export async function putFeedbackSettings(
   body: FeedbackSettings,
 ): Promise<FeedbackSettings> {
   await withTransaction(deps.database, async (tx) => {
-    const values = { throttleDays: body.throttleDays, complaintRatingMax: body.complaintRatingMax };
+    const values = {
+      throttleDays: body.throttleDays,
+      complaintRatingMax: body.complaintRatingMax,
+      revenueAttribute: body.revenueAttribute,
+      digestRecipients: body.digestRecipients,
+    };
     await tx
       .insert(feedbackSettings)
       .values({ id: 1, ...values })
