@@ -20,6 +20,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { FormActions } from '../components/FormActions';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { can, useMe } from '../session';
@@ -172,14 +173,7 @@ function CreatePulseModal({ onClose }: { onClose: () => void }) {
             ))}
           </Stack>
           <Alert color="blue">{t('pulse.anonymous')}</Alert>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('pulse.open')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} saving={save.isPending} submitLabel={t('pulse.open')} />
         </Stack>
       </form>
     </Modal>

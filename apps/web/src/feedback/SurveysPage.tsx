@@ -33,6 +33,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
+import { FormActions } from '../components/FormActions';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { relativeTime } from '../tickets/format';
@@ -455,28 +456,12 @@ function SurveyModal({
             <Text size="xs" c="dimmed">
               {t('surveys.placeholders')} {'{{name}} {{number}} {{subject}}'}
             </Text>
-            <Group justify="space-between">
-              {survey ? (
-                <Button
-                  variant="subtle"
-                  color="red"
-                  loading={remove.isPending}
-                  onClick={() => remove.mutate()}
-                >
-                  {t('common.delete')}
-                </Button>
-              ) : (
-                <span />
-              )}
-              <Group>
-                <Button variant="default" onClick={onClose}>
-                  {t('common.cancel')}
-                </Button>
-                <Button type="submit" loading={save.isPending}>
-                  {t('common.save')}
-                </Button>
-              </Group>
-            </Group>
+            <FormActions
+              onCancel={onClose}
+              saving={save.isPending}
+              onDelete={survey ? () => remove.mutate() : undefined}
+              deleting={remove.isPending}
+            />
           </Stack>
         </form>
       )}

@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { ChangeLogCard } from '../components/ChangeLogCard';
 import { EmptyState } from '../components/EmptyState';
+import { FormActions } from '../components/FormActions';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { can, useMe } from '../session';
@@ -217,23 +218,12 @@ function MacroModal({ macro, onClose }: { macro: Macro | null; onClose: () => vo
               onChange={(e) => setForm({ ...form, shared: e.currentTarget.checked })}
             />
           )}
-          <Group justify="space-between">
-            {macro ? (
-              <Button variant="subtle" color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-                {t('common.delete')}
-              </Button>
-            ) : (
-              <span />
-            )}
-            <Group>
-              <Button variant="default" onClick={onClose}>
-                {t('common.cancel')}
-              </Button>
-              <Button type="submit" loading={save.isPending}>
-                {t('common.save')}
-              </Button>
-            </Group>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            saving={save.isPending}
+            onDelete={macro ? () => remove.mutate() : undefined}
+            deleting={remove.isPending}
+          />
         </Stack>
       </form>
     </Modal>
