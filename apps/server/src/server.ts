@@ -40,6 +40,7 @@ import {
   feedbackDigestJob,
   feedbackRoutes,
   followUpJob,
+  moveSurveysToContact,
   nightlyThemesJob,
   sendSurveyJob,
   surveyPages,
@@ -168,6 +169,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   live.start();
   watchAccessChanges(deps);
   onContactMerge(moveTicketsToContact);
+  onContactMerge(moveSurveysToContact);
   const isWorker = config.role !== 'web';
   const imap = isWorker ? new ImapPoller(deps) : undefined;
   if (isWorker) {

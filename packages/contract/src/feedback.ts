@@ -209,6 +209,7 @@ export const SurveyResponseQuery = z.object({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  timeZone: TimeZone.default('UTC'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -94,6 +94,7 @@ export function FeedbackPage() {
         `/feedback/responses?${new URLSearchParams({
           kind,
           ...range,
+          timeZone: zone,
           limit: '25',
           ...(withComment ? { withComment: 'true' } : {}),
           ...(pageParam ? { cursor: pageParam } : {}),

@@ -202,6 +202,7 @@ function ResultsModal({ pulse, onClose }: { pulse: Pulse; onClose: () => void })
   return (
     <Modal opened onClose={onClose} title={pulse.name} size="xl">
       <Stack data-testid="pulse-results">
+        {data?.pulse.status === 'open' && <Alert color="blue">{t('pulse.afterClose')}</Alert>}
         {groups.map((group) => (
           <Card key={group.key ?? 'all'} withBorder padding="sm">
             <Group justify="space-between" mb="xs">

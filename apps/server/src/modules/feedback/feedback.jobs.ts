@@ -3,7 +3,13 @@ import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
 import { followUpAnswer } from './followups.service';
 import { sendFeedbackDigest } from './items.service';
-import { runDueRounds, SEND_SURVEY, scheduleTicketSurveys, sendInvitation } from './surveys.service';
+import {
+  requeueStuckInvitations,
+  runDueRounds,
+  SEND_SURVEY,
+  scheduleTicketSurveys,
+  sendInvitation,
+} from './surveys.service';
 import { COMPUTE_THEMES, computeThemes, requestThemes } from './themes.service';
 
 export const TICKET_STATUS = 'feedback.ticket-status';
@@ -42,7 +48,10 @@ export function sendSurveyJob(deps: Deps): JobDefinition<typeof Invitation> {
   };
 }
 
-/** Every five minutes: relationship surveys whose round is due send their next batch of invitations. */
+/**
+ * Every five minutes: relationship surveys whose round is due send their next batch of invitations, and
+ * invitations whose send job was lost are queued again.
+ */
 export function surveyRoundsJob(deps: Deps): JobDefinition<z.ZodObject<Record<string, never>>> {
   return {
     name: SURVEY_ROUNDS,
@@ -52,6 +61,9 @@ export function surveyRoundsJob(deps: Deps): JobDefinition<z.ZodObject<Record<st
     handle: async () => {
       const created = await runDueRounds(deps);
       if (created > 0) deps.log.info({ created }, 'surveys: relationship invitations');
+      const requeued = await requeueStuckInvitations(deps);
+      if (requeued > 0)
+        deps.log.warn({ requeued }, 'surveys: invitations whose send job was lost, queued again');
     },
   };
 }
@@ -102,7 +114,8 @@ export function feedbackDigestJob(deps: Deps): JobDefinition<z.ZodObject<Record<
     name: 'feedback.weekly-digest',
     payload: z.object({}),
     cron: '0 7 * * 1',
-    retryLimit: 2,
+    // A retry would send the digest again to those who already got it; failures are logged per recipient.
+    retryLimit: 0,
     handle: async () => {
       const sentTo = await sendFeedbackDigest(deps);
       deps.log.info({ recipients: sentTo.length }, 'feedback digest sent');

@@ -94,7 +94,7 @@ const teamsRead = { access: { permission: 'teams:read' } };
 const anyone = { access: { permission: null } };
 const id = z.object({ id: z.uuid() });
 const OptOut = z.object({ optedOut: z.boolean(), since: z.string().nullable() }).meta({ id: 'SurveyOptOut' });
-/** Survey links are answered by customers without an account: limited per address, beyond the general limit. */
+/** Survey links are answered by customers without an account; the general per-address rate limit applies. */
 const PUBLIC = { access: { public: true } } as const;
 
 /** Surveys, their answers and scores; the public answer endpoints behind survey links. */

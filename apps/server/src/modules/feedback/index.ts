@@ -13,4 +13,4 @@ export {
 export { feedbackRoutes } from './feedback.routes';
 export { surveyPages } from './survey.page';
 export { defaultTexts as surveyTexts } from './surveys.domain';
-export { createSurvey, FOLLOW_UP_REQUESTED, listSurveys } from './surveys.service';
+export { createSurvey, FOLLOW_UP_REQUESTED, listSurveys, moveSurveysToContact } from './surveys.service';

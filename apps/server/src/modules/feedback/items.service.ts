@@ -272,7 +272,8 @@ export function isoWeek(day: Date): number {
 /**
  * The weekly digest "Feedback-Auswertung, wöchentlich": the items customers asked for in the last seven days,
  * most asked first, with customers, revenue, status and tracker link, to the configured recipients and each
- * item's collaborators. Returns the addresses it was sent to.
+ * item's collaborators. Returns the addresses it reached; one that refuses it is logged and skipped, never retried
+ * (a retry would send the others a second copy).
  */
 export async function sendFeedbackDigest(deps: Deps): Promise<string[]> {
   const db = deps.database.db;
@@ -328,8 +329,16 @@ export async function sendFeedbackDigest(deps: Deps): Promise<string[]> {
     (active.length === 0
       ? '<p>Keine neuen Rückmeldungen. / No new feedback.</p>'
       : `<table cellpadding="4" style="border-collapse:collapse"><tr><th align="left">Thema / Item</th><th align="left">Art / Kind</th><th align="left">Status</th><th>Neu / New</th><th>Kunden / Customers</th><th>Umsatz / Revenue</th><th>Tracker</th></tr>${rows}</table>`);
+  const sent: string[] = [];
   for (const to of recipients) {
-    await sendAutomaticMail(deps, { ticketId: null, teamId: null, to, subject, html, text });
+    try {
+      await sendAutomaticMail(deps, { ticketId: null, teamId: null, to, subject, html, text });
+      sent.push(to);
+    } catch (error) {
+      deps.log.warn({ to, err: error }, 'feedback digest not delivered to this recipient');
+    }
   }
-  return recipients;
+  if (sent.length === 0)
+    throw new Error(`the feedback digest reached none of its ${recipients.length} recipients`);
+  return sent;
 }

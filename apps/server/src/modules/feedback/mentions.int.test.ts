@@ -178,6 +178,23 @@ describe('reviews and social mentions', () => {
     ]);
   });
 
+  it('opens the complaint on a second delivery when the first could not open it', async () => {
+    const source = `retry-${uniq()}`;
+    // As left behind by a delivery whose complaint ticket failed: the review is known, no ticket.
+    await server.deps.database.query(
+      `insert into mentions (source, kind, external_id, author, rating, text, posted_at, sentiment, sentiment_score)
+       values ($1, 'review', 'r-9', 'Rita', 1, 'Kaputt', now(), 'negative', -0.5)`,
+      [source],
+    );
+    const again = await ingest({ source, externalId: 'r-9', author: 'Rita', rating: 1, text: 'Kaputt' });
+    expect(again).toEqual({ imported: 0, duplicates: 1, complaints: 1, errors: [] });
+    const [mention] = await mentionsOf(source);
+    expect(mention!.ticket).not.toBeNull();
+    expect(
+      (await ingest({ source, externalId: 'r-9', author: 'Rita', rating: 1, text: 'Kaputt' })).complaints,
+    ).toBe(0);
+  });
+
   it('refuses a webhook body without an author, naming the field', async () => {
     const res = await call('POST', '/channels/mentions', { source: 'x', text: 'hi', rating: 2 });
     expect(res.statusCode).toBe(400);

@@ -34,21 +34,17 @@ function externalIdOf(input: MentionInput): string {
   return `sha1:${createHash('sha1').update(fingerprint).digest('hex')}`;
 }
 
-/** The customer behind a mention: by the author's address, else by a name only one contact has. */
+/**
+ * The customer behind a mention: by the author's e-mail address only. A name alone is no proof (a stranger's
+ * review would land on a real customer, who would then be surveyed about it); agents link the rest in triage.
+ */
 async function matchContact(deps: Deps, input: MentionInput): Promise<string | null> {
-  const db = deps.database.db;
-  if (input.authorEmail) {
-    const found = await db.execute(sql`
-      select c.id from ${contactIdentities} ci join ${contacts} c on c.id = ci.contact_id
-       where ci.kind = 'email' and ci.value = ${normalizeEmail(input.authorEmail)} and c.merged_into_id is null`);
-    const row = rowsOf(found)[0];
-    if (row) return String(row.id);
-  }
-  const named = rowsOf(
-    await db.execute(sql`
-      select id from ${contacts} where lower(name) = lower(${input.author}) and merged_into_id is null limit 2`),
-  );
-  return named.length === 1 ? String(named[0]!.id) : null;
+  if (!input.authorEmail) return null;
+  const found = await deps.database.db.execute(sql`
+    select c.id from ${contactIdentities} ci join ${contacts} c on c.id = ci.contact_id
+     where ci.kind = 'email' and ci.value = ${normalizeEmail(input.authorEmail)} and c.merged_into_id is null`);
+  const row = rowsOf(found)[0];
+  return row ? String(row.id) : null;
 }
 
 function needsComplaint(
@@ -99,6 +95,17 @@ export async function ingestMentions(
         .returning();
       if (!row) {
         result.duplicates++;
+        // Delivered again: a complaint that could not be opened the first time is opened now.
+        const [known] = await deps.database.db
+          .select()
+          .from(mentions)
+          .where(
+            sql`${mentions.source} = ${input.source.toLowerCase()} and ${mentions.externalId} = ${externalIdOf(input)}`,
+          );
+        if (known && known.ticketId === null && needsComplaint(input, known.sentiment, complaintRatingMax)) {
+          await openComplaint(deps, actor, known);
+          result.complaints++;
+        }
         continue;
       }
       result.imported++;
@@ -331,6 +338,13 @@ export async function updateMention(
   body: UpdateMentionBody,
 ): Promise<Mention> {
   await withTransaction(deps.database, async (tx) => {
+    if (body.contactId) {
+      const [contact] = await tx
+        .select({ id: contacts.id })
+        .from(contacts)
+        .where(sql`${contacts.id} = ${body.contactId}`);
+      if (!contact) throw notFound('contact', body.contactId);
+    }
     const updated = await tx
       .update(mentions)
       .set({

@@ -76,6 +76,10 @@ describe('employee pulse', () => {
     expect(early.teams).toEqual([expect.objectContaining({ key: team.id, answers: 4, hidden: true })]);
 
     await call(agents[4]!, 'POST', `/pulse-surveys/${pulse.id}/answers`, { answers: scores[4] });
+    // While it is open nothing shows: each look would reveal the newest answer by difference.
+    const open = (await call(manager, 'GET', `/pulse-surveys/${pulse.id}/results`)).json<PulseResults>();
+    expect(open.overall).toMatchObject({ answers: 5, hidden: true });
+    await call(manager, 'POST', `/pulse-surveys/${pulse.id}/close`);
     const results = (await call(manager, 'GET', `/pulse-surveys/${pulse.id}/results`)).json<PulseResults>();
     expect(results.pulse.answered).toBe(5);
     expect(results.overall.hidden).toBe(false);
@@ -149,5 +153,34 @@ describe('employee pulse', () => {
     expect(
       (await call(agents[1]!, 'POST', '/pulse-surveys', { name: 'x', questions: QUESTIONS })).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('pulse results by team', () => {
+  it('hides a team when everyone else would be a group of fewer than five', async () => {
+    const other = (await call(manager, 'POST', '/teams', { name: `Other ${uniq()}` })).json<Team>();
+    const outsider = await bearerFor(server, 'agent');
+    await call(manager, 'PUT', `/teams/${other.id}/members/${outsider.user.id}`, { isLead: false });
+    const pulse = (
+      await call(manager, 'POST', '/pulse-surveys', {
+        name: `Split ${uniq()}`,
+        questions: QUESTIONS,
+        teamIds: [team.id, other.id],
+      })
+    ).json<Pulse>();
+    for (const who of [...agents.slice(0, 5), outsider]) {
+      expect(
+        (await call(who, 'POST', `/pulse-surveys/${pulse.id}/answers`, { answers: { enps: 8, workload: 4 } }))
+          .statusCode,
+      ).toBe(204);
+    }
+    await call(manager, 'POST', `/pulse-surveys/${pulse.id}/close`);
+    const results = (await call(manager, 'GET', `/pulse-surveys/${pulse.id}/results`)).json<PulseResults>();
+    // Six answers: five from the team, one from the other. Showing the team beside everyone would give the
+    // outsider's answer away (6 × overall − 5 × team).
+    expect(results.overall).toMatchObject({ answers: 6, hidden: false });
+    const byTeam = Object.fromEntries(results.teams.map((t) => [t.key, t]));
+    expect(byTeam[team.id]).toMatchObject({ answers: 5, hidden: true });
+    expect(byTeam[other.id]).toMatchObject({ answers: 1, hidden: true });
   });
 });

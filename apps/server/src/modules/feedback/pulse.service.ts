@@ -161,7 +161,10 @@ export async function closePulse(deps: Deps, actor: Actor, id: string): Promise<
   });
 }
 
-/** Results overall and per team, each shown only from `MINIMUM_GROUP` answers on. */
+/**
+ * Results once the pulse is closed, overall and per team, each shown only from `MINIMUM_GROUP` answers on and
+ * only when the others (everyone minus the team) are no small group either.
+ */
 export async function pulseResults(deps: Deps, id: string): Promise<PulseResults> {
   const db = deps.database.db;
   const [row] = await db.select().from(pulseSurveys).where(eq(pulseSurveys.id, id));
@@ -178,22 +181,31 @@ export async function pulseResults(deps: Deps, id: string): Promise<PulseResults
             .where(sql`${teams.id} = any(${uuidArray(teamIds)})`)
         ).map((t) => [t.id, t.name] as const),
   );
-  const overall = pulseGroup(row.questions, answers);
+  const pulse = await present(db, row, deps.now());
+  // While it is open, each new answer would show as the difference to the last look: results wait for the close.
+  const closed = pulse.status === 'closed';
+  const group = (rows: typeof answers, visible: boolean) => {
+    const result = pulseGroup(row.questions, closed && visible ? rows : []);
+    return { ...result, answers: rows.length, hidden: result.hidden };
+  };
   return {
-    pulse: await present(db, row, deps.now()),
+    pulse,
     minimumGroup: MINIMUM_GROUP,
-    overall: { key: null, label: '', ...overall },
+    overall: { key: null, label: '', ...group(answers, true) },
     teams: teamIds
-      .map((teamId) => ({
-        key: teamId,
-        label: names.get(teamId) ?? '',
-        // Comments stay with the overall result: in a small team they would tell who wrote them.
-        ...pulseGroup(
-          row.questions,
-          answers.filter((a) => a.teamIds.includes(teamId)),
-        ),
-        comments: [],
-      }))
+      .map((teamId) => {
+        const members = answers.filter((a) => a.teamIds.includes(teamId));
+        // Everyone minus this team must not be a small group either, or subtracting would reveal it.
+        const rest = answers.length - members.length;
+        const visible = rest === 0 || rest >= MINIMUM_GROUP;
+        return {
+          key: teamId,
+          label: names.get(teamId) ?? '',
+          ...group(members, visible),
+          // Comments stay with the overall result: in a small team they would tell who wrote them.
+          comments: [],
+        };
+      })
       .sort((a, b) => a.label.localeCompare(b.label)),
   };
 }

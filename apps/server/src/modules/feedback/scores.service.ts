@@ -233,7 +233,7 @@ async function labelsOf(
 export async function listResponses(deps: Deps, query: SurveyResponseQuery): Promise<SurveyResponsePage> {
   const conditions: SQL[] = linkFilters('r', query);
   if (query.from || query.to) {
-    const { start, end } = periodOf(deps, { from: query.from, to: query.to, timeZone: 'UTC' });
+    const { start, end } = periodOf(deps, { from: query.from, to: query.to, timeZone: query.timeZone });
     conditions.push(sql`r.answered_at >= ${start}`, sql`r.answered_at < ${end}`);
   }
   if (query.kind) conditions.push(sql`r.kind = ${query.kind}`);

@@ -212,6 +212,12 @@ type Form = Record<string, string | undefined>;
 /** The public survey pages behind the links in survey e-mails: plain HTML that works on any phone. */
 export function surveyPages(deps: Deps) {
   return async (app: App) => {
+    // RFC 8058 one-click unsubscribe may arrive as multipart/form-data; its body says nothing the URL does not.
+    app.addContentTypeParser('multipart/form-data', (_req, payload, done) => {
+      payload.resume();
+      payload.on('end', () => done(null, {}));
+      payload.on('error', (error) => done(error, undefined));
+    });
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 64 * 1024 },
@@ -280,6 +286,9 @@ export function surveyPages(deps: Deps) {
             }
             if (error instanceof AppError && error.code === 'SURVEY_ANSWERED') {
               return { status: 409, html: message(survey.language, words.answeredTitle, words.answered) };
+            }
+            if (error instanceof AppError && error.code === 'SURVEY_EXPIRED') {
+              return { status: 410, html: message(survey.language, words.expiredTitle, words.expired) };
             }
             throw error;
           }

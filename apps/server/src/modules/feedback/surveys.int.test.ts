@@ -302,6 +302,61 @@ describe('consent and throttling', () => {
     );
   });
 
+  it('keeps an opt-out through a merge of contacts, and takes the one-click unsubscribe of mail clients', async () => {
+    const email = `merge-${uniq()}@example.com`;
+    const ticket = await solvedTicket(email);
+    const { token } = linksOf(await mailTo(email));
+    const duplicate = ticket.requester.id;
+    const keeper = (
+      await call('POST', '/contacts', { name: 'Keeper', emails: [`keeper-${uniq()}@example.com`] })
+    ).json<{ id: string }>();
+    // RFC 8058: the mail client posts "List-Unsubscribe=One-Click", here as multipart/form-data.
+    const boundary = 'kd-boundary';
+    const oneClick = await server.app.inject({
+      method: 'POST',
+      url: `/survey/${token}/opt-out`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+    });
+    expect(oneClick.statusCode, oneClick.body).toBe(200);
+    const merged = await call('POST', `/contacts/${keeper.id}/merge`, { sourceId: duplicate });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const kept = await call('GET', `/contacts/${keeper.id}/survey-opt-out`);
+    expect(kept.json<{ optedOut: boolean }>().optedOut).toBe(true);
+    expect((await call('GET', `/feedback/responses?contactId=${keeper.id}`)).statusCode).toBe(200);
+  });
+
+  it('queues an invitation again whose send job was lost, and surveys tickets closed right after solving', async () => {
+    const { requeueStuckInvitations } = await import('./surveys.service');
+    const email = `lost-${uniq()}@example.com`;
+    const contact = (await call('POST', '/contacts', { name: 'Lost', emails: [email] })).json<{
+      id: string;
+    }>();
+    const inserted = await server.deps.database.query(
+      `insert into survey_invitations (survey_id, contact_id, language, status, send_at)
+       values ($1, $2, 'en', 'scheduled', now() - interval '10 minutes') returning id`,
+      [csat.id, contact.id],
+    );
+    expect(await requeueStuckInvitations(server.deps)).toBeGreaterThanOrEqual(1);
+    await mailTo(email);
+    const status = await server.deps.database.query('select status from survey_invitations where id = $1', [
+      inserted.rows[0]!.id,
+    ]);
+    expect(status.rows[0]!.status).toMatch(/^(sending|sent)$/);
+
+    const closedEmail = `closed-${uniq()}@example.com`;
+    const created = (
+      await call('POST', '/tickets', {
+        subject: `Closed ${uniq()}`,
+        requester: { email: closedEmail },
+        message: { body: 'Hello' },
+        channel: 'email',
+      })
+    ).json<CreatedTicket>();
+    expect((await call('PATCH', `/tickets/${created.id}`, { status: 'closed' })).statusCode).toBe(200);
+    await mailTo(closedEmail);
+  });
+
   it('surveys a contact at most once in the throttle window, across surveys', async () => {
     const ces = await survey({ name: `CES ${uniq()}`, kind: 'ces', delayMinutes: 0, channels: ['phone'] });
     await call('PUT', '/feedback/settings', { throttleDays: 30 });

@@ -272,7 +272,8 @@ export async function scheduleTicketSurveys(deps: Deps, ticketId: string): Promi
     })
     .from(tickets)
     .where(eq(tickets.id, ticketId));
-  if (!ticket || ticket.mergedIntoId || ticket.statusCategory !== 'solved' || !ticket.solvedAt) return 0;
+  const solved = ticket?.statusCategory === 'solved' || ticket?.statusCategory === 'closed';
+  if (!ticket || ticket.mergedIntoId || !solved || !ticket.solvedAt) return 0;
   const active = await db
     .select()
     .from(surveys)
@@ -372,6 +373,47 @@ export async function runDueRounds(deps: Deps): Promise<number> {
     }
   }
   return created;
+}
+
+/**
+ * Invitations due for more than two minutes that are still scheduled: their send job was lost (the process
+ * died between writing the invitation and queueing it). Queued again, under a new job id per sweep.
+ */
+export async function requeueStuckInvitations(deps: Deps): Promise<number> {
+  const now = deps.now();
+  const rows = await deps.database.db
+    .select({ id: surveyInvitations.id, sendAt: surveyInvitations.sendAt })
+    .from(surveyInvitations)
+    .where(
+      and(
+        eq(surveyInvitations.status, 'scheduled'),
+        sql`${surveyInvitations.sendAt} < ${new Date(now.getTime() - 120_000).toISOString()}::timestamptz`,
+      ),
+    )
+    .limit(ROUND_BATCH);
+  const round = Math.floor(now.getTime() / 300_000);
+  await deps.jobs.sendMany(
+    SEND_SURVEY,
+    rows.map((row) => ({ payload: { invitationId: row.id }, id: stableUuid(`${row.id}:requeue:${round}`) })),
+  );
+  return rows.length;
+}
+
+/** Merged contacts keep one history: the duplicate's opt-out and surveys move to the contact it joined. */
+export async function moveSurveysToContact(tx: Executor, sourceId: string, targetId: string): Promise<void> {
+  await tx.execute(sql`
+    insert into ${surveyOptOuts} (contact_id, source, created_at)
+    select ${targetId}::uuid, source, created_at from ${surveyOptOuts} where contact_id = ${sourceId}
+    on conflict do nothing`);
+  await tx.delete(surveyOptOuts).where(eq(surveyOptOuts.contactId, sourceId));
+  await tx
+    .update(surveyInvitations)
+    .set({ contactId: targetId })
+    .where(eq(surveyInvitations.contactId, sourceId));
+  await tx
+    .update(surveyResponses)
+    .set({ contactId: targetId })
+    .where(eq(surveyResponses.contactId, sourceId));
 }
 
 /** Why an invitation is not sent now, or null when it may go out. Called with the contact locked. */
@@ -809,13 +851,18 @@ export async function optOutByToken(deps: Deps, token: string): Promise<'de' | '
 export async function setOptOut(
   deps: Deps,
   actor: Actor,
-  contactId: string,
+  requestedId: string,
   optedOut: boolean,
   source: 'link' | 'agent' | 'api' = 'agent',
 ): Promise<{ optedOut: boolean; since: string | null }> {
   return withTransaction(deps.database, async (tx) => {
-    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId));
-    if (!contact) throw notFound('contact', contactId);
+    const [found] = await tx
+      .select({ id: contacts.id, mergedIntoId: contacts.mergedIntoId })
+      .from(contacts)
+      .where(eq(contacts.id, requestedId));
+    if (!found) throw notFound('contact', requestedId);
+    // A link in a mail sent before a merge still reaches the contact the duplicate became.
+    const contactId = found.mergedIntoId ?? requestedId;
     if (optedOut) {
       await tx.insert(surveyOptOuts).values({ contactId, source }).onConflictDoNothing();
     } else {
