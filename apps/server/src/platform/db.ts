@@ -287,3 +287,8 @@ export function rowsOf(result: unknown): Record<string, unknown>[] {
 export function uuidArray(ids: readonly string[]): SQL {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
+
+/** A timestamp column of a raw row: a Date from both drivers, a string when it went through JSON. */
+export function dateOf(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}

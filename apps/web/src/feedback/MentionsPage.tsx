@@ -28,7 +28,8 @@ import { PageHeader } from '../components/PageHeader';
 import { relativeTime } from '../tickets/format';
 import { FeedbackTabs } from './FeedbackTabs';
 
-const SENTIMENT_COLOR = { positive: 'teal', neutral: 'gray', negative: 'red' } as const;
+/** The colour of a sentiment wherever it shows. */
+export const SENTIMENT_COLOR = { positive: 'teal', neutral: 'gray', negative: 'red' } as const;
 const STATUSES = ['new', 'triaged', 'replied', 'ignored'] as const;
 
 /** Reviews and social posts: triage them, answer them, see the complaints they opened. */

@@ -12,8 +12,8 @@ import { notifyError } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
 import { relativeTime } from '../tickets/format';
 import { FeedbackTabs } from './FeedbackTabs';
+import { SENTIMENT_COLOR } from './MentionsPage';
 
-const SENTIMENT_COLOR = { positive: 'teal', neutral: 'gray', negative: 'red' } as const;
 const LINE_COLORS = ['blue.6', 'orange.6', 'teal.6', 'grape.6', 'red.6'];
 
 /** What customers talk about: themes of comments, reviews and tickets, their trend and their texts. */

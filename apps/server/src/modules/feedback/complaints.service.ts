@@ -1,7 +1,7 @@
 import type { Complaint, ComplaintBody, ComplaintQuery, ComplaintRegister } from '@keepdesk/contract';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { rowsOf, withTransaction } from '../../platform/db';
+import { dateOf, rowsOf, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { decodeCursor, toPage } from '../../platform/pagination';
@@ -10,7 +10,7 @@ import { contacts, organizations } from '../customers';
 import { tickets } from '../tickets';
 import { complaints } from './feedback.tables';
 
-const at = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
+const at = (value: unknown) => dateOf(value).toISOString();
 
 function presentComplaint(row: Record<string, unknown>): Complaint {
   const solvedAt = row.solved_at === null ? null : at(row.solved_at);

@@ -9,7 +9,14 @@ import type {
 } from '@keepdesk/contract';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { type Executor, isUniqueViolation, rowsOf, withTransaction } from '../../platform/db';
+import {
+  dateOf,
+  type Executor,
+  isUniqueViolation,
+  rowsOf,
+  uuidArray,
+  withTransaction,
+} from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
@@ -21,7 +28,7 @@ import { tickets } from '../tickets';
 import { feedbackItems, feedbackLinks, surveyResponses } from './feedback.tables';
 import { settingsWith } from './surveys.service';
 
-const at = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
+const at = (value: unknown) => dateOf(value).toISOString();
 
 /**
  * Items with their weight: distinct customers and organisations who asked, and the revenue of those
@@ -155,7 +162,7 @@ export async function createFeedbackItem(
 async function assertUsers(executor: Executor, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   const found = rowsOf(
-    await executor.execute(sql`select id from ${users} where id = any(${`{${ids.join(',')}}`}::uuid[])`),
+    await executor.execute(sql`select id from ${users} where id = any(${uuidArray(ids)})`),
   );
   if (found.length !== new Set(ids).size) {
     throw new AppError('VALIDATION_FAILED', {
@@ -294,7 +301,7 @@ export async function sendFeedbackDigest(deps: Deps): Promise<string[]> {
   const collaboratorMails = rowsOf(
     await db.execute(sql`
       select distinct u.email from ${feedbackItems} i join ${users} u on u.id = any(i.collaborator_ids)
-       where u.is_active and i.id = any(${`{${active.map((a) => a.id).join(',')}}`}::uuid[])`),
+       where u.is_active and i.id = any(${uuidArray(active.map((a) => a.id))})`),
   ).map((r) => String(r.email));
   const recipients = [...new Set([...settings.digestRecipients, ...collaboratorMails])];
   if (recipients.length === 0) return [];

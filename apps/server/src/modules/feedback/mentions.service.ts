@@ -13,7 +13,7 @@ import { sentimentOf } from '@keepdesk/stats';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { parseCsv } from '../../platform/csv';
-import { rowsOf, withTransaction } from '../../platform/db';
+import { dateOf, rowsOf, uuidArray, withTransaction } from '../../platform/db';
 import { notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
@@ -236,7 +236,7 @@ export async function importMentionsCsv(deps: Deps, actor: Actor, csv: string): 
 }
 
 function presentMention(row: Record<string, unknown>, replies: Mention['replies']): Mention {
-  const at = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
+  const at = (value: unknown) => dateOf(value).toISOString();
   return {
     id: String(row.id),
     source: String(row.source),
@@ -283,7 +283,7 @@ async function loadMentions(deps: Deps, where: SQL, limit: number): Promise<Ment
     const found = rowsOf(
       await db.execute(sql`
         select r.*, u.name as user_name from ${mentionReplies} r left join ${users} u on u.id = r.user_id
-         where r.mention_id = any(${`{${ids.join(',')}}`}::uuid[]) order by r.created_at`),
+         where r.mention_id = any(${uuidArray(ids)}) order by r.created_at`),
     );
     for (const reply of found) {
       const list = replies.get(String(reply.mention_id)) ?? [];
@@ -292,10 +292,7 @@ async function loadMentions(deps: Deps, where: SQL, limit: number): Promise<Ment
         text: String(reply.text),
         url: (reply.url as string | null) ?? null,
         by: reply.user_id ? { id: String(reply.user_id), name: String(reply.user_name ?? '') } : null,
-        at: (reply.created_at instanceof Date
-          ? reply.created_at
-          : new Date(String(reply.created_at))
-        ).toISOString(),
+        at: dateOf(reply.created_at).toISOString(),
       });
       replies.set(String(reply.mention_id), list);
     }

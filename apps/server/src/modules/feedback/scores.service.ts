@@ -9,7 +9,7 @@ import type {
 import { cesOfMoments, npsOfCounts, responseRate, wilson } from '@keepdesk/stats';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { rowsOf, uuidArray } from '../../platform/db';
+import { dateOf, rowsOf, uuidArray } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { decodeCursor, toPage } from '../../platform/pagination';
 import { users } from '../auth';
@@ -266,7 +266,7 @@ export async function listResponses(deps: Deps, query: SurveyResponseQuery): Pro
 }
 
 function timestampOf(value: unknown): string {
-  return (value instanceof Date ? value : new Date(String(value))).toISOString();
+  return dateOf(value).toISOString();
 }
 
 function presentResponse(row: Record<string, unknown>): SurveyResponse {

@@ -128,7 +128,7 @@ function surveyPage(token: string, survey: PublicSurvey, preset: string | null, 
     .map((choice) => {
       const text = wide
         ? escapeHtml(choice.label)
-        : `${escapeHtml(choice.value)}${choice.label === choice.value ? '' : `<span class="sr">${escapeHtml(choice.label.slice(choice.value.length))}</span>`}`;
+        : `${escapeHtml(choice.value)}${choice.end ? `<span class="sr"> – ${escapeHtml(choice.end)}</span>` : ''}`;
       return `<label><input type="radio" name="score" value="${escapeHtml(choice.value)}"${
         choice.value === valid ? ' checked' : ''
       } required><span>${text}</span></label>`;
@@ -136,9 +136,7 @@ function surveyPage(token: string, survey: PublicSurvey, preset: string | null, 
     .join('');
   const ends = wide
     ? ''
-    : `<div class="ends" aria-hidden="true"><span>${escapeHtml(choices[0]!.label.split(' – ')[1] ?? '')}</span><span>${escapeHtml(
-        choices[choices.length - 1]!.label.split(' – ')[1] ?? '',
-      )}</span></div>`;
+    : `<div class="ends" aria-hidden="true"><span>${escapeHtml(choices[0]!.end ?? '')}</span><span>${escapeHtml(choices[choices.length - 1]!.end ?? '')}</span></div>`;
   const comment = survey.askComment
     ? `<label class="block" for="comment">${escapeHtml(survey.commentPrompt || words.comment)}</label>
 <textarea id="comment" name="comment" maxlength="5000"></textarea>`

@@ -73,8 +73,14 @@ export function needsFollowUp(kind: SurveyKind, rating: Rating | null, score: nu
   return rating === 'unsatisfied' || rating === 'detractor';
 }
 
-/** The choices of a scale, best last, with their labels; what the e-mail's buttons and the page show. */
-export function choicesOf(scale: Scale, language: Language): { value: string; label: string }[] {
+/**
+ * The choices of a scale, best last, with their labels (and for the ends of a numeric scale what they mean);
+ * what the e-mail's buttons and the page show.
+ */
+export function choicesOf(
+  scale: Scale,
+  language: Language,
+): { value: string; label: string; end?: string }[] {
   const german = language === 'de';
   if (scale === 'good-bad') {
     return [
@@ -95,10 +101,14 @@ export function choicesOf(scale: Scale, language: Language): { value: string; la
         '1-7': ['very difficult', 'very easy'],
       };
   const [low, high] = ends[scale];
-  const choices = [];
+  const choices: { value: string; label: string; end?: string }[] = [];
   for (let value = min; value <= max; value++) {
-    const end = value === min ? ` – ${low}` : value === max ? ` – ${high}` : '';
-    choices.push({ value: String(value), label: `${value}${end}` });
+    const end = value === min ? low : value === max ? high : undefined;
+    choices.push({
+      value: String(value),
+      label: end ? `${value} – ${end}` : String(value),
+      ...(end ? { end } : {}),
+    });
   }
   return choices;
 }

@@ -2,7 +2,7 @@ import type { ThemeDocumentPage, ThemeRun } from '@keepdesk/contract';
 import { findThemes, sentimentOf } from '@keepdesk/stats';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { rowsOf } from '../../platform/db';
+import { dateOf, rowsOf } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { stableUuid } from '../../platform/jobs';
 import { decodeCursor, toPage } from '../../platform/pagination';
@@ -25,7 +25,6 @@ interface Text {
   at: Date;
 }
 
-const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
 const language = (value: unknown): 'de' | 'en' | null => (value === 'de' || value === 'en' ? value : null);
 
 /** Survey comments, reviews and social posts, and the customer's first message of each ticket, in a period. */
@@ -67,7 +66,7 @@ function common(row: Record<string, unknown>) {
     ticketId: row.ticket_id ? String(row.ticket_id) : null,
     text: String(row.text ?? ''),
     language: language(row.language),
-    at: asDate(row.at),
+    at: dateOf(row.at),
   };
 }
 
@@ -110,7 +109,10 @@ export async function computeThemes(deps: Deps, runId: string): Promise<void> {
     const stored: StoredTheme[] = themes.map((theme, index) => {
       const members = theme.documents.map(Number);
       const weekly = new Map<string, number>();
-      for (const m of members) weekly.set(weekOf(texts[m]!.at), (weekly.get(weekOf(texts[m]!.at)) ?? 0) + 1);
+      for (const m of members) {
+        const week = weekOf(texts[m]!.at);
+        weekly.set(week, (weekly.get(week) ?? 0) + 1);
+      }
       const share = (label: string) => members.filter((m) => sentiments[m] === label).length / members.length;
       return {
         index,
@@ -227,10 +229,10 @@ export async function themeTexts(
       source: row.source as 'survey' | 'mention' | 'ticket',
       sourceId: String(row.source_id),
       ticketId: row.ticket_id ? String(row.ticket_id) : null,
-      at: asDate(row.at).toISOString(),
+      at: dateOf(row.at).toISOString(),
       sentiment: row.sentiment as 'positive' | 'neutral' | 'negative',
       excerpt: String(row.excerpt),
     }),
-    (row) => [asDate(row.at).toISOString(), String(row.source), String(row.source_id)],
+    (row) => [dateOf(row.at).toISOString(), String(row.source), String(row.source_id)],
   );
 }
