@@ -50,6 +50,7 @@ import {
 } from './modules/feedback';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
+import { ReportingWorker, reportingRoutes } from './modules/reporting';
 import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
 import {
   escalateJob,
@@ -172,10 +173,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   onContactMerge(moveSurveysToContact);
   const isWorker = config.role !== 'web';
   const imap = isWorker ? new ImapPoller(deps) : undefined;
+  const reporting = isWorker ? new ReportingWorker(deps) : undefined;
   if (isWorker) {
     await jobs.work();
     await outbox.start();
     imap!.start();
+    reporting!.start();
   }
 
   let isShuttingDown = false;
@@ -204,6 +207,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(routingRoutes(deps));
       await api.register(automationRoutes(deps));
       await api.register(feedbackRoutes(deps));
+      await api.register(reportingRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
@@ -233,6 +237,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       live.closeAll();
       await app.close();
       live.stop();
+      await reporting?.stop();
       await outbox.stop();
       await jobs.stop(config.shutdownTimeoutMs);
       await bus.stop();

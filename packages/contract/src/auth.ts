@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'tickets:read',
   'tickets:write',
   'tickets:admin',
+  'reports:read',
+  'reports:manage',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

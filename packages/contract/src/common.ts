@@ -46,6 +46,9 @@ export const TimeZone = z.string().refine(
   { message: 'unknown time zone' },
 );
 
+/** A calendar day, `YYYY-MM-DD`. */
+export const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
 /** The response schema of 202/204 answers that carry no body. */
 export const NoContent = z.undefined().meta({ description: 'No content' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Email } from './auth';
-import { patchOf, TimeZone } from './common';
+import { IsoDay, patchOf, TimeZone } from './common';
 import { OrganizationRef } from './customers';
 import { AttributeCondition } from './fields';
 import { Channel, TeamRef, UserRef } from './tickets';
@@ -186,8 +186,6 @@ export const SurveyResponsePage = z
   .object({ items: z.array(SurveyResponse), nextCursor: z.string().nullable() })
   .meta({ id: 'SurveyResponsePage' });
 export type SurveyResponsePage = z.infer<typeof SurveyResponsePage>;
-
-const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 const FeedbackFilter = {
   surveyId: z.uuid().optional(),

@@ -8,6 +8,7 @@ export * from './fields';
 export * from './health';
 export * from './notifications';
 export * from './phone';
+export * from './reports';
 export * from './sla';
 export * from './teams';
 export * from './tickets';

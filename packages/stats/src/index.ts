@@ -12,6 +12,7 @@ export {
   tCritical95,
   wilson,
 } from './feedback';
+export { addHistogram, bucketOf, bucketRange, HISTOGRAM_BUCKETS, histogramQuantile } from './histogram';
 export { quantile, type Summary, summarize } from './summary';
 export { type Sentiment, sentimentOf, tokens } from './text/sentiment';
 export { findThemes, type Theme, type ThemeDocument, type ThemeOptions } from './text/themes';

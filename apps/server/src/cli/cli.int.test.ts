@@ -1,9 +1,11 @@
 import { request } from 'node:http';
+import type { MetricReport } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeepdesk, startKeepdesk } from '../../test/cli';
 import { TEST_DB } from '../../test/harness';
 import { createDatabase, dropDatabase } from '../../test/postgres';
 import { type SmtpSink, startSmtpSink } from '../../test/smtp';
+import { openDatabase, runMigrations } from '../platform/db';
 
 // Process-level checks that do not depend on the database engine run once, in the PGlite half.
 describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
@@ -15,6 +17,8 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       ['user', 'create', '--help'],
       ['token', 'create', '--help'],
       ['seed', '--help'],
+      ['report', '--help'],
+      ['report', 'rebuild', '--help'],
     ]) {
       const { code, stdout } = await runKeepdesk(args);
       expect(code, args.join(' ')).toBe(0);
@@ -23,7 +27,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
     const { stdout } = await runKeepdesk(['start', '--help']);
     expect(stdout).toContain('Environment variables:');
     expect(stdout).toMatch(/KEEPDESK_ROLE\s+web, worker, all \(default all\)/);
-  }, 120_000); // seven process starts in a row, beside the rest of the suite on two cores
+  }, 180_000); // nine process starts in a row, beside the rest of the suite on two cores
 
   it('stops with exit code 2 naming the variable and the accepted values', async () => {
     const { code, stderr } = await runKeepdesk(['migrate'], { KEEPDESK_ROLE: 'boss' });
@@ -94,6 +98,51 @@ describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several proc
       web.child.kill('SIGTERM');
       expect(await web.exited).toBe(0);
     }
+  });
+
+  it('prints a metric from the rollups as JSON and rebuilds them with a progress line', async () => {
+    const env = { DATABASE_URL: databaseUrl };
+    const database = await openDatabase({ kind: 'postgres', url: databaseUrl });
+    try {
+      await runMigrations(database);
+      const [contact] = (await database.query(`insert into contacts (name) values ('CLI') returning id`))
+        .rows;
+      for (const createdAt of ['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z', '2026-03-03T09:00:00Z']) {
+        const [ticket] = (
+          await database.query(
+            `insert into tickets (subject, status_key, status_category, channel, requester_id, created_at)
+             values ('CLI', 'new', 'new', 'email', $1, $2) returning id`,
+            [contact!.id, createdAt],
+          )
+        ).rows;
+        await database.query(
+          `insert into ticket_events (ticket_id, kind, to_value, actor_kind, created_at)
+           values ($1, 'created', '{"status":"new"}', 'system', $2)`,
+          [ticket!.id, createdAt],
+        );
+      }
+    } finally {
+      await database.close();
+    }
+    const args = ['report', '--metric', 'tickets_created', '--from', '2026-03-02', '--to', '2026-03-03'];
+    const printed = await runKeepdesk([...args, '--json'], env);
+    expect(printed.code, printed.stderr).toBe(0);
+    const report = JSON.parse(printed.stdout) as MetricReport;
+    expect(report.total).toEqual({ value: 3, n: 3 });
+    expect(report.series[0]!.points.map((p) => [p.period, p.value])).toEqual([
+      ['2026-03-02', 2],
+      ['2026-03-03', 1],
+    ]);
+    const rebuilt = await runKeepdesk(['report', 'rebuild'], env);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toMatch(/tickets and survey invitations: \d+ in [\d.]+ s/);
+    expect(JSON.parse((await runKeepdesk([...args, '--json'], env)).stdout)).toEqual(report);
+    const bad = await runKeepdesk(['report', '--metric', 'happiness'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--metric');
+    const late = await runKeepdesk([...args.slice(0, 3), '--from', '2026-03-05', '--to', '2026-03-01'], env);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('2026-03-05 is after 2026-03-01');
   });
 
   it('hands work from a web process to a worker process through the outbox and the job queue', async () => {

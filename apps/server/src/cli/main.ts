@@ -65,6 +65,31 @@ databaseOptions(
     .requiredOption('--name <name>', 'what the token is for'),
 ).action((opts) => runCommand('token create', opts));
 
+const report = databaseOptions(
+  program
+    .command('report')
+    .description('print one metric of the catalogue from the rollups (docs/metrics.md)')
+    .option('--metric <name>', 'e.g. first_response_time, tickets_created, csat')
+    .option('--stat <stat>', "median, avg, p90, count, sum, rate or score (default: the metric's own)")
+    .option('--from <date>', 'first day, YYYY-MM-DD (default: 29 days before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--grain <grain>', 'hour, day, week, month or quarter', 'day')
+    .option('--group-by <dimension>', 'team, agent, channel, priority, type or tag')
+    .option('--filter <pairs>', 'dimension:value pairs separated by commas, e.g. channel:email')
+    .option('--time-zone <zone>', 'IANA time zone the days are counted in', 'UTC')
+    .option('--json', 'print one JSON document'),
+).action((opts) => {
+  if (!opts.metric) report.error("error: required option '--metric <name>' not specified");
+  return runCommand('report', opts);
+});
+databaseOptions(
+  report
+    .command('rebuild')
+    .description(
+      'recompute every report and rollup row from the ticket history (the incremental path gives the same)',
+    ),
+).action((opts) => runCommand('report rebuild', opts));
+
 databaseOptions(
   program
     .command('seed')

@@ -1,6 +1,7 @@
-import { CreateUserBody } from '@keepdesk/contract';
+import { CreateUserBody, MetricQuery, type MetricReport } from '@keepdesk/contract';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
 import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
+import { metricReport, rebuildReports, settleReports } from '../modules/reporting';
 import { ConfigError, type ConfigOverrides, loadConfig } from '../platform/config';
 import { openDatabase, runMigrations } from '../platform/db';
 import { AppError } from '../platform/errors';
@@ -108,6 +109,41 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     }
   },
 
+  async report(opts) {
+    const query = MetricQuery.parse({
+      metric: opts.metric,
+      stat: opts.stat,
+      from: opts.from,
+      to: opts.to,
+      grain: opts.grain,
+      groupBy: opts.groupBy,
+      filter: opts.filter,
+      timeZone: opts.timeZone,
+    });
+    await withServerDeps(
+      opts,
+      async (deps) => {
+        await settleReports(deps);
+        const report = await metricReport(deps, query, 'UTC');
+        console.log(opts.json ? JSON.stringify(report, null, 2) : reportTable(report));
+      },
+      'web',
+    );
+  },
+
+  async 'report rebuild'(opts) {
+    await withServerDeps(
+      opts,
+      async (deps) => {
+        const bar = progressBar('tickets and survey invitations');
+        const { subjects } = await rebuildReports(deps, (done, total) => bar.update(done, total));
+        bar.finish();
+        console.log(`recomputed the reports of ${subjects} tickets and survey invitations`);
+      },
+      'web',
+    );
+  },
+
   async 'token create'(opts) {
     await withServerDeps(opts, async (deps) => {
       const user = await findUserByEmail(deps.database.db, String(opts.user));
@@ -119,11 +155,27 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
   },
 };
 
+/** One line per period (and group) for people; `--json` prints the whole report instead. */
+function reportTable(report: MetricReport): string {
+  const lines = [
+    `${report.metric} (${report.stat}, ${report.unit}) ${report.from} – ${report.to}, ${report.timeZone}: ${report.total.value ?? '—'} (n = ${report.total.n})`,
+  ];
+  for (const series of report.series) {
+    if (report.groupBy)
+      lines.push('', `${series.label}: ${series.total.value ?? '—'} (n = ${series.total.n})`);
+    for (const point of series.points)
+      lines.push(`  ${point.period.padEnd(14)} ${String(point.value ?? '—').padStart(10)}  n = ${point.n}`);
+  }
+  return lines.join('\n');
+}
+
+/** A server without listening, for commands that use the services; `web` runs no background workers. */
 async function withServerDeps(
   opts: Options,
   work: (deps: Awaited<ReturnType<typeof createServer>>['deps']) => Promise<void>,
+  role: 'web' | 'worker' = 'worker',
 ) {
-  const config = configFrom(opts, { logLevel: 'warn', role: 'worker' });
+  const config = configFrom(opts, { logLevel: 'warn', role });
   const server = await createServer(config);
   try {
     await work(server.deps);

@@ -31,6 +31,7 @@ export const STATUS_OF = {
   INTERNAL: 500,
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
+  REPORT_NOT_READY: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS_OF;

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Executor } from './db';
 import { type JobQueue, stableUuid } from './jobs';
 import type { Logger } from './logging';
+import { BackgroundLoop } from './loop';
 import { auditLog, outboxEvents } from './platform.tables';
 
 /** Who did something: a signed-in user, a user through an API token, a rule (trigger or automation), or Keepdesk itself. */
@@ -142,10 +143,7 @@ export interface OutboxEvent {
 export class OutboxDispatcher {
   private readonly routes = new Map<string, string[]>();
   private unlisten: (() => Promise<void>) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private rerun = false;
-  private stopped = true;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -157,7 +155,14 @@ export class OutboxDispatcher {
       batchSize: 200,
       claimSeconds: 30,
     },
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop(
+      'outbox dispatch',
+      async () => (await this.dispatchBatch()) === this.options.batchSize,
+      this.options.pollMs,
+      log,
+    );
+  }
 
   /** Sends each event of `eventType` to the job queue `jobName`. */
   route(eventType: string, jobName: string): void {
@@ -165,33 +170,13 @@ export class OutboxDispatcher {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     this.unlisten = await this.handle.listen(OUTBOX_CHANNEL, () => void this.kick());
-    this.timer = setInterval(() => void this.kick(), this.options.pollMs);
-    this.timer.unref();
-    void this.kick();
+    this.loop.start();
   }
 
   /** Dispatches until nothing is pending; resolves when the current round ends. */
   kick(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.rerun = false;
-          while (!this.stopped && (await this.dispatchBatch()) === this.options.batchSize) {}
-        } while (this.rerun && !this.stopped);
-      } catch (err) {
-        this.log.error({ err }, 'outbox dispatch failed; will retry');
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.loop.kick();
   }
 
   private async dispatchBatch(): Promise<number> {
@@ -247,10 +232,8 @@ export class OutboxDispatcher {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     await this.unlisten?.();
-    await this.running;
+    await this.loop.stop();
   }
 }
 

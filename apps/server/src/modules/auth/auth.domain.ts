@@ -16,9 +16,14 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'audit:read',
       ...WORK,
       'tickets:admin',
+      'reports:read',
+      'reports:manage',
     ],
   },
-  team_lead: { name: 'Team lead', permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK] },
+  team_lead: {
+    name: 'Team lead',
+    permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK, 'reports:read'],
+  },
   agent: { name: 'Agent', permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK] },
   retention_specialist: {
     name: 'Retention specialist',
@@ -29,6 +34,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'customers:read',
       'customers:write',
       'tickets:read',
+      'reports:read',
     ],
   },
   collaborator: { name: 'Collaborator', permissions: ['teams:read', 'customers:read', 'tickets:read'] },

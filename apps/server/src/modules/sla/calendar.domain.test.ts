@@ -76,6 +76,15 @@ describe('businessMinutesBetween and isWorkingTime', () => {
     );
   });
 
+  it('counts spans of several years (reports on imported history), and calendar time at once', () => {
+    const days = businessMinutesBetween(berlin, at('2020-01-06T08:00:00Z'), at('2024-01-08T08:00:00Z')) / 480;
+    expect(days).toBeGreaterThan(900); // about 250 working days a year
+    expect(days).toBeLessThan(1100);
+    expect(businessMinutesBetween(ALWAYS_OPEN, at('2020-01-01T00:00:00Z'), at('2021-01-01T00:00:00Z'))).toBe(
+      366 * 24 * 60,
+    );
+  });
+
   it('knows when the office is open', () => {
     expect(isWorkingTime(berlin, at('2026-03-10T07:00:00Z'))).toBe(true); // 08:00 Berlin
     expect(isWorkingTime(berlin, at('2026-03-10T11:30:00Z'))).toBe(false); // lunch

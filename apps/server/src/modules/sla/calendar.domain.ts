@@ -80,7 +80,8 @@ function instant(day: DateTime, time: string): number {
 function* workingStretches(calendar: BusinessCalendar, from: number): Generator<[number, number]> {
   let day = DateTime.fromMillis(from, { zone: calendar.timeZone }).startOf('day');
   if (!day.isValid) throw new Error(`unknown time zone ${calendar.timeZone}`);
-  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 })) {
+  // Gives up after MAX_DAYS days in a row without working time; long spans of working days go on.
+  for (let idle = 0; idle < MAX_DAYS; idle++, day = day.plus({ days: 1 })) {
     if (calendar.isClosed(day.toISODate()!)) continue;
     const intervals = [...calendar.week[WEEKDAYS[day.weekday - 1]!]].sort(
       (a, b) => minutesOf(a.start) - minutesOf(b.start),
@@ -88,7 +89,10 @@ function* workingStretches(calendar: BusinessCalendar, from: number): Generator<
     for (const interval of intervals) {
       const start = instant(day, interval.start);
       const end = instant(day, interval.end);
-      if (end > start) yield [start, end];
+      if (end > start) {
+        idle = -1;
+        yield [start, end];
+      }
     }
   }
   throw new Error(
@@ -118,6 +122,7 @@ export function addBusinessMinutes(calendar: BusinessCalendar, from: Date, minut
 /** Working minutes in [from, to); negative when `to` is before `from`. */
 export function businessMinutesBetween(calendar: BusinessCalendar, from: Date, to: Date): number {
   if (to.getTime() < from.getTime()) return -businessMinutesBetween(calendar, to, from);
+  if (calendar === ALWAYS_OPEN) return (to.getTime() - from.getTime()) / MINUTE;
   const start = from.getTime();
   const end = to.getTime();
   let total = 0;

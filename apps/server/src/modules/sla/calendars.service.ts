@@ -15,7 +15,7 @@ import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { ALWAYS_OPEN, type BusinessCalendar, parseIcsDays, weekProblems } from './calendar.domain';
 import { isKnownRegion, publicHolidays } from './holidays';
-import { businessCalendars, calendarDays } from './sla.tables';
+import { businessCalendars, calendarDays, slaPolicies } from './sla.tables';
 
 type CalendarRow = typeof businessCalendars.$inferSelect;
 
@@ -269,8 +269,8 @@ export async function loadBusinessCalendar(
   deps: Deps,
   id: string,
   years: [number, number],
+  db: Executor = deps.database.db,
 ): Promise<BusinessCalendar> {
-  const db = deps.database.db;
   const row = await calendarRow(db, id);
   const own = await db
     .select({ date: calendarDays.date })
@@ -307,17 +307,37 @@ export async function calendarOrDefault(
   businessTime: boolean,
   calendarId: string | null,
   year: number,
+  executor: Executor = deps.database.db,
 ): Promise<BusinessCalendar> {
   if (!businessTime) return ALWAYS_OPEN;
   let id = calendarId;
   if (!id) {
-    const [fallback] = await deps.database.db
+    const [fallback] = await executor
       .select({ id: businessCalendars.id })
       .from(businessCalendars)
       .where(eq(businessCalendars.isDefault, true));
     id = fallback?.id ?? null;
   }
-  return id ? loadBusinessCalendar(deps, id, [year - 1, year + 3]) : ALWAYS_OPEN;
+  return id ? loadBusinessCalendar(deps, id, [year - 1, year + 3], executor) : ALWAYS_OPEN;
+}
+
+/**
+ * The calendar that times a ticket under the SLA policy `policyId` for reports: the policy's calendar (always
+ * open when the policy counts calendar time), or the default calendar when there is no policy.
+ */
+export async function policyCalendar(
+  deps: Deps,
+  policyId: string | null,
+  year: number,
+  executor: Executor = deps.database.db,
+): Promise<BusinessCalendar> {
+  const [policy] = policyId
+    ? await executor
+        .select({ businessTime: slaPolicies.businessTime, calendarId: slaPolicies.calendarId })
+        .from(slaPolicies)
+        .where(eq(slaPolicies.id, policyId))
+    : [];
+  return calendarOrDefault(deps, policy?.businessTime ?? true, policy?.calendarId ?? null, year, executor);
 }
 
 /** A calendar a rule names must exist; the error names the rule's field that names it. */

@@ -1,0 +1,441 @@
+/**
+ * Answers metric queries from the rollup rows (never from the raw tickets): one metric, one statistic, a range of
+ * days in the viewer's time zone, a grain, an optional grouping and filter.
+ */
+import type { MetricCatalogue, MetricQuery, MetricReport, ReportDimension } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Deps } from '../../platform/context';
+import { dateOf, rowsOf } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import {
+  addCell,
+  DIMENSIONS,
+  type Grain,
+  HOURLY_ZONE,
+  isDimension,
+  METRIC_KEYS,
+  type MetricKey,
+  metricOf,
+  nextPeriod,
+  periodStart,
+  type RollupCell,
+  type RollupDim,
+  type Stat,
+  statOf,
+} from './metrics.domain';
+
+const MAX_PERIODS = 10_000;
+const invalid = (field: string, message: string) =>
+  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
+
+/** Which rollup rows answer a query: the dimension, the values to read, and how a row's value names its group. */
+interface Plan {
+  dim: RollupDim;
+  /** Exact value, a prefix (`team|`), or every value. */
+  value: { exact: string } | { prefix: string } | null;
+  /** The group a row's value belongs to; undefined when the row does not pass the filter. */
+  groupOf: (value: string) => string | null | undefined;
+}
+
+function parseFilter(text: string | undefined): Map<ReportDimension, string> {
+  const filter = new Map<ReportDimension, string>();
+  for (const part of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const colon = part.indexOf(':');
+    const dim = (colon < 0 ? part : part.slice(0, colon)).trim();
+    if (!isDimension(dim))
+      throw invalid('filter', `unknown dimension "${dim}"; known: ${DIMENSIONS.join(', ')}`);
+    if (colon < 0) throw invalid('filter', `"${dim}" needs a value: ${dim}:VALUE`);
+    if (filter.has(dim)) throw invalid('filter', `"${dim}" is given twice`);
+    const value = part.slice(colon + 1).trim();
+    filter.set(dim, value === 'none' ? '' : value);
+  }
+  return filter;
+}
+
+/** The rollup rows for a grouping and filter; a team can be combined with one other dimension. */
+function planOf(groupBy: ReportDimension | undefined, filter: Map<ReportDimension, string>): Plan {
+  const dims = new Set<ReportDimension>([...filter.keys(), ...(groupBy ? [groupBy] : [])]);
+  const others = [...dims].filter((d) => d !== 'team');
+  if (others.length > 1 || (others.length === 1 && dims.size > 1 && !dims.has('team'))) {
+    throw invalid('filter', 'a report combines a team with at most one other dimension');
+  }
+  const whole = (value: string) => (value === '' ? null : value);
+  if (dims.size === 0) return { dim: 'all', value: { exact: '' }, groupOf: () => null };
+  if (dims.size === 1) {
+    const dim = [...dims][0]!;
+    const value = filter.get(dim);
+    return {
+      dim,
+      value: value === undefined ? null : { exact: value },
+      groupOf: groupBy ? whole : () => null,
+    };
+  }
+  const other = others[0]!;
+  const dim = `team+${other}` as RollupDim;
+  const team = filter.get('team');
+  const value = filter.get(other);
+  const split = (v: string) => {
+    const bar = v.indexOf('|');
+    return [v.slice(0, bar), v.slice(bar + 1)] as const;
+  };
+  return {
+    dim,
+    value:
+      team !== undefined && value !== undefined
+        ? { exact: `${team}|${value}` }
+        : team !== undefined
+          ? { prefix: `${team}|` }
+          : null,
+    groupOf: (v) => {
+      const [teamPart, otherPart] = split(v);
+      if (!groupBy) return value !== undefined && otherPart !== value ? undefined : null;
+      if (value !== undefined && otherPart !== value) return undefined;
+      return whole(groupBy === 'team' ? teamPart : otherPart);
+    },
+  };
+}
+
+interface Row {
+  bucket: number;
+  value: string;
+  cell: RollupCell;
+}
+
+async function readRows(
+  deps: Deps,
+  zone: string,
+  metrics: readonly MetricKey[],
+  plan: Plan,
+  from: number | null,
+  to: number,
+): Promise<Map<MetricKey, Row[]>> {
+  const valueCondition = !plan.value
+    ? sql``
+    : 'exact' in plan.value
+      ? sql`and value = ${plan.value.exact}`
+      : sql`and starts_with(value, ${plan.value.prefix})`;
+  const fromCondition =
+    from === null ? sql`` : sql`and bucket >= ${new Date(from).toISOString()}::timestamptz`;
+  const result = await deps.database.db.execute(sql`
+    select metric, bucket, value, n, total, hist from report_rollups
+     where zone = ${zone} and metric in (${sql.join(
+       metrics.map((m) => sql`${m}`),
+       sql`, `,
+     )}) and dim = ${plan.dim}
+       ${fromCondition} and bucket < ${new Date(to).toISOString()}::timestamptz ${valueCondition}`);
+  const byMetric = new Map<MetricKey, Row[]>(metrics.map((m) => [m, []]));
+  for (const r of rowsOf(result)) {
+    byMetric.get(r.metric as MetricKey)!.push({
+      bucket: dateOf(r.bucket).getTime(),
+      value: String(r.value),
+      cell: { n: Number(r.n), total: Number(r.total), hist: (r.hist as number[] | null) ?? null },
+    });
+  }
+  return byMetric;
+}
+
+function periodLabel(grain: Grain, zone: string, start: number): string {
+  const local = DateTime.fromMillis(start, { zone });
+  switch (grain) {
+    case 'hour':
+      return local.toFormat("yyyy-MM-dd'T'HH");
+    case 'day':
+      return local.toFormat('yyyy-MM-dd');
+    case 'week':
+      return local.toFormat("kkkk-'W'WW");
+    case 'month':
+      return local.toFormat('yyyy-MM');
+    case 'quarter':
+      return `${local.year}-Q${local.quarter}`;
+  }
+}
+
+function unitOf(metric: MetricKey, stat: Stat): MetricReport['unit'] {
+  const kind = metricOf(metric).kind;
+  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
+  if (stat === 'count') return 'number';
+  if (kind === 'duration') return 'minutes';
+  if (kind === 'rate') return stat === 'sum' ? 'number' : 'percent';
+  if (kind === 'score') return 'score';
+  return 'number';
+}
+
+async function labelsOf(deps: Deps, dim: ReportDimension | undefined, keys: (string | null)[]) {
+  const labels = new Map<string | null, string>(keys.map((k) => [k, k ?? '—']));
+  const ids = keys.filter((k): k is string => k !== null && /^[0-9a-f-]{36}$/i.test(k));
+  if ((dim === 'team' || dim === 'agent') && ids.length > 0) {
+    const table = dim === 'team' ? sql`teams` : sql`users`;
+    const rows = rowsOf(
+      await deps.database.db.execute(
+        sql`select id, name from ${table} where id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
+      ),
+    );
+    for (const r of rows) labels.set(String(r.id), String(r.name));
+  }
+  return labels;
+}
+
+async function readyZone(deps: Deps, zone: string): Promise<void> {
+  const rows = rowsOf(
+    await deps.database.db.execute(sql`select zone, ready_at from report_zones order by zone`),
+  );
+  const state = rows.find((r) => r.zone === zone);
+  if (!state) {
+    throw invalid(
+      'timeZone',
+      `reports are kept for the time zones of the workspace's users (${rows.map((r) => r.zone).join(', ')}); give one of them or set a user to ${zone}`,
+    );
+  }
+  if (state.ready_at === null) {
+    throw new AppError('REPORT_NOT_READY', {
+      message: `the reports for ${zone} are being built; try again in a minute`,
+    });
+  }
+}
+
+/** The metric report for a query; `viewerZone` is the caller's time zone (the default). */
+export async function metricReport(
+  deps: Deps,
+  query: MetricQuery,
+  viewerZone: string,
+): Promise<MetricReport> {
+  const metric = query.metric as MetricKey;
+  const definition = metricOf(metric);
+  const stat = query.stat ?? definition.defaultStat;
+  if (!definition.stats.includes(stat)) {
+    throw invalid('stat', `${metric} has ${definition.stats.join(', ')}`);
+  }
+  const zone = query.timeZone ?? viewerZone;
+  const grain = query.grain;
+  const today = DateTime.now().setZone(zone).toISODate()!;
+  const toDay = query.to ?? today;
+  const toDate = DateTime.fromISO(toDay, { zone });
+  const fromDay = query.from ?? toDate.minus({ days: 29 }).toISODate()!;
+  const fromDate = DateTime.fromISO(fromDay, { zone });
+  if (!fromDate.isValid) throw invalid('from', 'not a calendar day');
+  if (!toDate.isValid) throw invalid('to', 'not a calendar day');
+  if (fromDate > toDate) throw invalid('from', `${fromDay} is after ${toDay}`);
+  const start = periodStart(grain, zone, fromDate.toMillis());
+  const end = toDate.plus({ days: 1 }).toMillis();
+  const periods: number[] = [];
+  for (let p = start; p < end; p = nextPeriod(grain, zone, p)) {
+    periods.push(p);
+    if (periods.length > MAX_PERIODS) {
+      throw invalid(
+        'grain',
+        `${fromDay} to ${toDay} holds more than ${MAX_PERIODS} ${grain}s; choose a coarser grain or a shorter range`,
+      );
+    }
+  }
+  const filter = parseFilter(query.filter);
+  const groupBy = query.groupBy;
+  if (grain === 'hour') {
+    if (!('hourly' in definition))
+      throw invalid('grain', `${metric} is reported by day and longer; hours are kept for ticket counts`);
+    const dims = [...filter.keys(), ...(groupBy ? [groupBy] : [])];
+    const allowed: ReportDimension[] = ['team', 'channel'];
+    if (dims.some((d) => !allowed.includes(d)) || new Set(dims).size > 1) {
+      throw invalid('groupBy', 'by the hour, reports group and filter by one of team or channel');
+    }
+    if (DateTime.fromMillis(start, { zone }).offset % 60 !== 0) {
+      throw invalid('timeZone', `${zone} is not a whole number of hours from UTC; hourly reports need one`);
+    }
+  } else {
+    await readyZone(deps, zone);
+  }
+  const rowZone = grain === 'hour' ? HOURLY_ZONE : zone;
+
+  let plan: Plan;
+  let inputs: MetricKey[];
+  if (metric === 'tickets_per_agent') {
+    if (groupBy && groupBy !== 'team' && groupBy !== 'agent') {
+      throw invalid('groupBy', 'tickets per agent groups by team or agent');
+    }
+    if ([...filter.keys()].some((d) => d !== 'team' && d !== 'agent')) {
+      throw invalid('filter', 'tickets per agent filters by team or agent');
+    }
+    const team = filter.get('team');
+    const agent = filter.get('agent');
+    const byTeam = team !== undefined || groupBy === 'team';
+    plan = {
+      dim: byTeam ? 'team+agent' : 'agent',
+      value:
+        team !== undefined
+          ? agent !== undefined
+            ? { exact: `${team}|${agent}` }
+            : { prefix: `${team}|` }
+          : agent !== undefined && !byTeam
+            ? { exact: agent }
+            : null,
+      groupOf: () => null,
+    };
+    inputs = ['tickets_solved'];
+  } else {
+    plan = planOf(groupBy, filter);
+    inputs = metric === 'backlog' ? ['tickets_created', 'tickets_solved', 'tickets_reopened'] : [metric];
+  }
+  const rows = await readRows(deps, rowZone, inputs, plan, metric === 'backlog' ? null : start, end);
+
+  const periodOf = (bucket: number) => (bucket < start ? start : periodStart(grain, zone, bucket));
+  type Groups = Map<string | null, Map<number, RollupCell>>;
+  const cellsOf = (list: Row[], groupOf: (value: string) => string | null | undefined): Groups => {
+    const groups: Groups = new Map();
+    for (const row of list) {
+      const group = groupOf(row.value);
+      if (group === undefined) continue;
+      let byPeriod = groups.get(group);
+      if (!byPeriod) {
+        byPeriod = new Map();
+        groups.set(group, byPeriod);
+      }
+      const period = periodOf(row.bucket);
+      byPeriod.set(period, addCell(byPeriod.get(period) ?? { n: 0, total: 0, hist: null }, row.cell));
+    }
+    return groups;
+  };
+  const sum = (cells: Iterable<RollupCell>) => {
+    const total: RollupCell = { n: 0, total: 0, hist: null };
+    for (const cell of cells) addCell(total, cell);
+    return total;
+  };
+
+  const emptyValue = stat === 'count' || stat === 'sum' ? 0 : null;
+  const series: MetricReport['series'] = [];
+  const pointOf = (period: number, value: number | null, n: number) => ({
+    period: periodLabel(grain, zone, period),
+    start: new Date(period).toISOString(),
+    value: value === null ? emptyValue : round(value),
+    n,
+  });
+
+  if (metric === 'backlog') {
+    const groupOf = plan.groupOf;
+    const flows = new Map<string | null, Map<number, number>>();
+    for (const [input, sign] of [
+      ['tickets_created', 1],
+      ['tickets_solved', -1],
+      ['tickets_reopened', 1],
+    ] as const) {
+      for (const [group, byPeriod] of cellsOf(rows.get(input)!, groupOf)) {
+        const flow = flows.get(group) ?? new Map<number, number>();
+        for (const [period, cell] of byPeriod) flow.set(period, (flow.get(period) ?? 0) + sign * cell.n);
+        flows.set(group, flow);
+      }
+    }
+    for (const [group, flow] of flows) {
+      let open = 0;
+      const points = periods.map((period) => {
+        open += flow.get(period) ?? 0;
+        return pointOf(period, open, open);
+      });
+      series.push({ key: group, label: '', total: { value: open, n: open }, points });
+    }
+  } else if (metric === 'tickets_per_agent') {
+    const perAgent = new Map<string | null, Map<number, Map<string, number>>>();
+    for (const row of rows.get('tickets_solved')!) {
+      const bar = row.value.indexOf('|');
+      const agent = bar >= 0 ? row.value.slice(bar + 1) : row.value;
+      if (agent === '' || (filter.has('agent') && agent !== filter.get('agent'))) continue;
+      const group = groupBy === 'team' ? row.value.slice(0, bar) || null : groupBy === 'agent' ? agent : null;
+      const period = periodOf(row.bucket);
+      const byPeriod = perAgent.get(group) ?? new Map<number, Map<string, number>>();
+      const counts = byPeriod.get(period) ?? new Map<string, number>();
+      counts.set(agent, (counts.get(agent) ?? 0) + row.cell.n);
+      byPeriod.set(period, counts);
+      perAgent.set(group, byPeriod);
+    }
+    for (const [group, byPeriod] of perAgent) {
+      const all = new Map<string, number>();
+      const points = periods.map((period) => {
+        const counts = byPeriod.get(period) ?? new Map<string, number>();
+        let solved = 0;
+        for (const [agent, n] of counts) {
+          solved += n;
+          all.set(agent, (all.get(agent) ?? 0) + n);
+        }
+        return pointOf(period, counts.size > 0 ? solved / counts.size : null, solved);
+      });
+      const solved = [...all.values()].reduce((a, b) => a + b, 0);
+      series.push({
+        key: group,
+        label: '',
+        total: { value: all.size > 0 ? round(solved / all.size) : null, n: solved },
+        points,
+      });
+    }
+  } else {
+    for (const [group, byPeriod] of cellsOf(rows.get(metric)!, plan.groupOf)) {
+      const points = periods.map((period) => {
+        const cell = byPeriod.get(period) ?? { n: 0, total: 0, hist: null };
+        return pointOf(period, statOf(metric, stat, cell), cell.n);
+      });
+      const total = sum(byPeriod.values());
+      const value = statOf(metric, stat, total);
+      series.push({
+        key: group,
+        label: '',
+        total: { value: value === null ? emptyValue : round(value), n: total.n },
+        points,
+      });
+    }
+  }
+
+  // The total over all groups: read again without the grouping when grouped (a ticket may carry several tags).
+  let total: MetricReport['total'];
+  if (!groupBy || series.length === 0) {
+    total = series[0]?.total ?? { value: emptyValue, n: 0 };
+    if (!groupBy && series.length === 0) {
+      series.push({ key: null, label: '', total, points: periods.map((p) => pointOf(p, null, 0)) });
+    }
+  } else {
+    const ungrouped = await metricReport(deps, { ...query, groupBy: undefined, timeZone: zone }, viewerZone);
+    total = ungrouped.total;
+  }
+  const labels = await labelsOf(
+    deps,
+    groupBy,
+    series.map((s) => s.key),
+  );
+  for (const s of series) s.label = groupBy ? (labels.get(s.key) ?? '—') : '';
+  series.sort((a, b) => a.label.localeCompare(b.label));
+  return {
+    metric,
+    stat,
+    unit: unitOf(metric, stat),
+    grain,
+    timeZone: zone,
+    from: fromDay,
+    to: toDay,
+    groupBy: groupBy ?? null,
+    filter: Object.fromEntries([...filter].map(([d, v]) => [d, v === '' ? null : v])),
+    total,
+    series,
+  };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** The catalogue: metrics with their statistics, dimensions, and the time zones reports are kept in. */
+export async function metricCatalogue(deps: Deps): Promise<MetricCatalogue> {
+  const zones = rowsOf(
+    await deps.database.db.execute(sql`select zone, ready_at from report_zones order by zone`),
+  );
+  return {
+    metrics: METRIC_KEYS.map((name) => {
+      const definition = metricOf(name);
+      return {
+        name,
+        kind: definition.kind,
+        stats: [...definition.stats],
+        defaultStat: definition.defaultStat,
+        hourly: 'hourly' in definition && definition.hourly === true,
+      };
+    }),
+    dimensions: [...DIMENSIONS],
+    timeZones: zones.map((z) => ({ zone: String(z.zone), ready: z.ready_at !== null })),
+  };
+}
