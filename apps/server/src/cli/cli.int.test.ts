@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { MetricReport } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeepdesk, startKeepdesk } from '../../test/cli';
@@ -19,6 +22,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       ['seed', '--help'],
       ['report', '--help'],
       ['report', 'rebuild', '--help'],
+      ['import', 'ticket-events', '--help'],
     ]) {
       const { code, stdout } = await runKeepdesk(args);
       expect(code, args.join(' ')).toBe(0);
@@ -27,7 +31,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
     const { stdout } = await runKeepdesk(['start', '--help']);
     expect(stdout).toContain('Environment variables:');
     expect(stdout).toMatch(/KEEPDESK_ROLE\s+web, worker, all \(default all\)/);
-  }, 180_000); // nine process starts in a row, beside the rest of the suite on two cores
+  }, 200_000); // ten process starts in a row, beside the rest of the suite on two cores
 
   it('stops with exit code 2 naming the variable and the accepted values', async () => {
     const { code, stderr } = await runKeepdesk(['migrate'], { KEEPDESK_ROLE: 'boss' });
@@ -140,6 +144,36 @@ describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several proc
     const bad = await runKeepdesk(['report', '--metric', 'happiness'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--metric');
+    const log = path.join(mkdtempSync(path.join(tmpdir(), 'keepdesk-cli-')), 'history.csv');
+    writeFileSync(
+      log,
+      'Case,Step,When\nH-1,open,2026-03-01 09:00:00\nH-1,close,2026-03-01 11:00:00\nH-2,open,soon\nH-3,open,2026-03-02 09:00:00\n',
+    );
+    const imported = await runKeepdesk(
+      ['import', 'ticket-events', log, '--case-col', 'Case', '--activity-col', 'Step', '--time-col', 'When'],
+      env,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(
+      'imported 2 cases with 3 activities as closed tickets; 1 bad rows skipped',
+    );
+    expect(imported.stderr).toContain('line 4: "soon" is not a time');
+    const resolution = await runKeepdesk(
+      [
+        'report',
+        '--metric',
+        'resolution_time',
+        '--stat',
+        'avg',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-02',
+        '--json',
+      ],
+      env,
+    );
+    expect((JSON.parse(resolution.stdout) as MetricReport).total).toEqual({ value: 60, n: 2 });
     const late = await runKeepdesk([...args.slice(0, 3), '--from', '2026-03-05', '--to', '2026-03-01'], env);
     expect(late.code).toBe(1);
     expect(late.stderr).toContain('2026-03-05 is after 2026-03-01');

@@ -65,6 +65,25 @@ databaseOptions(
     .requiredOption('--name <name>', 'what the token is for'),
 ).action((opts) => runCommand('token create', opts));
 
+const importCommand = program.command('import').description('import history from other tools');
+databaseOptions(
+  importCommand
+    .command('ticket-events')
+    .description(
+      "import a ticket event log (one row per activity; a case's first activity is its arrival, its last its close) as closed tickets, so that reports cover it",
+    )
+    .argument('<file>', 'CSV file')
+    .requiredOption('--case-col <column>', 'column naming the case (ticket)')
+    .requiredOption('--activity-col <column>', 'column naming the activity')
+    .requiredOption('--time-col <column>', 'column with the time of the activity')
+    .option('--time-zone <zone>', 'time zone of times without an offset', 'UTC')
+    .option('--time-format <format>', 'format of the times when not ISO 8601 or SQL, e.g. dd.MM.yyyy HH:mm')
+    .option(
+      '--source <name>',
+      'name of the import (default: the file name); cases are imported once per source',
+    ),
+).action((file, opts) => runCommand('import ticket-events', { ...opts, file }));
+
 const report = databaseOptions(
   program
     .command('report')

@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { CreateUserBody, MetricQuery, type MetricReport } from '@keepdesk/contract';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
 import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
 import { metricReport, rebuildReports, settleReports } from '../modules/reporting';
+import { importTicketEvents } from '../modules/tickets';
 import { ConfigError, type ConfigOverrides, loadConfig } from '../platform/config';
 import { openDatabase, runMigrations } from '../platform/db';
 import { AppError } from '../platform/errors';
@@ -139,6 +142,49 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
         const { subjects } = await rebuildReports(deps, (done, total) => bar.update(done, total));
         bar.finish();
         console.log(`recomputed the reports of ${subjects} tickets and survey invitations`);
+      },
+      'web',
+    );
+  },
+
+  async 'import ticket-events'(opts) {
+    const file = String(opts.file);
+    let csv: string;
+    try {
+      csv = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError('FILE', `cannot read ${file}: ${(err as Error).message}`);
+    }
+    await withServerDeps(
+      opts,
+      async (deps) => {
+        const bar = progressBar('cases');
+        const result = await importTicketEvents(
+          deps,
+          SYSTEM_ACTOR,
+          csv,
+          {
+            caseColumn: String(opts.caseCol),
+            activityColumn: String(opts.activityCol),
+            timeColumn: String(opts.timeCol),
+            timeZone: String(opts.timeZone ?? 'UTC'),
+            timeFormat: opts.timeFormat as string | undefined,
+            source: String(opts.source ?? path.basename(file)),
+          },
+          (done, total) => bar.update(done, total),
+        );
+        bar.finish();
+        for (const error of result.errors.slice(0, 50)) console.error(`line ${error.line}: ${error.message}`);
+        if (result.errors.length > 50) console.error(`… and ${result.errors.length - 50} more bad rows`);
+        const reports = progressBar('reports');
+        await settleReports(deps);
+        reports.finish();
+        console.log(
+          `imported ${result.imported} cases with ${result.activities} activities as closed tickets` +
+            (result.alreadyImported > 0 ? `; ${result.alreadyImported} cases were imported before` : '') +
+            (result.errors.length > 0 ? `; ${result.errors.length} bad rows skipped (see above)` : ''),
+        );
+        if (result.cases === 0 && result.errors.length > 0) process.exitCode = 1;
       },
       'web',
     );

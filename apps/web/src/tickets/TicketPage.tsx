@@ -332,6 +332,9 @@ function describeEvent(
       to: formatValue(event.to),
     });
   }
+  if (event.kind === 'activity') {
+    return t('tickets.event.activity', { name: (event.to as { name?: string } | null)?.name ?? '' });
+  }
   if (event.kind === 'rule_failed') {
     return t('tickets.event.rule_failed', { error: (event.to as { error?: string } | null)?.error ?? '' });
   }

@@ -4,6 +4,7 @@ export { attachToMessage } from './attachments.service';
 export { createField, listFields } from './fields.service';
 export { addFollowersByEmail } from './followers.service';
 export { addEvents, ticketTimeline } from './history.service';
+export { importTicketEvents } from './import.service';
 export { detectLanguage } from './tickets.domain';
 export { ticketRoutes } from './tickets.routes';
 export {

@@ -240,3 +240,17 @@ export const tags = pgTable('tags', {
   name: text('name').primaryKey(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Cases imported from another tool's event log: one ticket each, so that importing a file again adds nothing. */
+export const ticketImports = pgTable(
+  'ticket_imports',
+  {
+    source: text('source').notNull(),
+    caseKey: text('case_key').notNull(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.caseKey] })],
+);
