@@ -48,22 +48,30 @@ CREATE TRIGGER survey_invitations_report_delete AFTER DELETE ON survey_invitatio
 CREATE TRIGGER survey_responses_report AFTER INSERT ON survey_responses REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION keepdesk_report_mark('invitation', 'invitation_id', 'new_rows');
 --> statement-breakpoint
--- Rollup histograms are added and subtracted as arrays of counts; empty buckets at the end are dropped.
+-- Rollup histograms are int arrays whose subscripts are the bucket numbers ('[12:14]={3,0,1}'), added
+-- elementwise; empty buckets at either end are dropped, an empty result is '{}'.
 CREATE FUNCTION keepdesk_hist_add(a integer[], b integer[]) RETURNS integer[] LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-  n integer := greatest(coalesce(array_length(a, 1), 0), coalesce(array_length(b, 1), 0));
+  lo integer;
+  hi integer;
   r integer[];
 BEGIN
-  IF a IS NULL AND b IS NULL THEN RETURN NULL; END IF;
-  IF n = 0 THEN RETURN '{}'; END IF;
-  r := array_fill(0, ARRAY[n]);
-  FOR i IN 1..n LOOP
+  IF a IS NULL OR cardinality(a) = 0 THEN RETURN coalesce(b, a); END IF;
+  IF b IS NULL OR cardinality(b) = 0 THEN RETURN a; END IF;
+  lo := least(array_lower(a, 1), array_lower(b, 1));
+  hi := greatest(array_upper(a, 1), array_upper(b, 1));
+  WHILE lo <= hi AND coalesce(a[lo], 0) + coalesce(b[lo], 0) = 0 LOOP
+    lo := lo + 1;
+  END LOOP;
+  WHILE hi >= lo AND coalesce(a[hi], 0) + coalesce(b[hi], 0) = 0 LOOP
+    hi := hi - 1;
+  END LOOP;
+  IF lo > hi THEN RETURN '{}'; END IF;
+  r := array_fill(0, ARRAY[hi - lo + 1], ARRAY[lo]);
+  FOR i IN lo..hi LOOP
     r[i] := coalesce(a[i], 0) + coalesce(b[i], 0);
   END LOOP;
-  WHILE n > 0 AND r[n] = 0 LOOP
-    n := n - 1;
-  END LOOP;
-  RETURN r[1:n];
+  RETURN r;
 END $$;
 --> statement-breakpoint
 -- Reports are read by managers, team leads and retention specialists; managers set targets and schedules.

@@ -40,6 +40,13 @@ describe('volume seeding', () => {
       messages: 500,
       without_address: 0,
     });
+    const history = await server.deps.database.query(`
+      select count(*) filter (where kind = 'created')::int as created,
+             count(distinct ticket_id) filter (where kind = 'replied')::int as replied,
+             (select count(*)::int from tickets where status_category <> 'new') as answered
+        from ticket_events`);
+    expect(history.rows[0]).toMatchObject({ created: 250 });
+    expect(history.rows[0]!.replied).toBe(history.rows[0]!.answered);
     const found = await server.deps.database.query(
       `select count(*)::int as n from ticket_messages where search_vector @@ websearch_to_tsquery('german', 'Bestellungen')`,
     );

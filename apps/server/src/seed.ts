@@ -119,14 +119,18 @@ export async function seedTickets(
   while (done < options.tickets) {
     const size = Math.min(batchSize, options.tickets - done);
     await database.exec(`
-      create temporary table if not exists seed_batch (id uuid, language text, created_at timestamptz) on commit preserve rows;
+      create temporary table if not exists seed_batch (id uuid, language text, created_at timestamptz, status text,
+        channel text, assignee_id uuid, solved_at timestamptz, closed_at timestamptz, replied_at timestamptz)
+        on commit preserve rows;
       truncate seed_batch;
       with picked as (
         select g,
                random() as r,
                (random() < 0.35) as english,
                now() - (random() * interval '730 days') as created,
-               (1 + floor(random() * ${customers}))::int as pick
+               (1 + floor(random() * ${customers}))::int as pick,
+               -- Log-uniform resolution times from a minute to two weeks (first replies below: up to two days).
+               exp(random() * ln(20160)) * interval '1 minute' as resolution
           from generate_series(1, ${size}) g
       ), inserted as (
         insert into tickets (subject, status_key, status_category, priority, type, channel, language, requester_id,
@@ -140,8 +144,8 @@ export async function seedTickets(
                     else (${teamArray})[1 + floor(random() * cardinality(${teamArray}))::int] end,
                array(select t from unnest(${literal(TAGS)}) t where random() < 0.15 + 0 * p.g),
                ${options.messagesPerTicket}, p.created, p.created + random() * interval '5 days',
-               case when s.status in ('solved', 'closed') then p.created + interval '2 days' end,
-               case when s.status = 'closed' then p.created + interval '6 days' end,
+               case when s.status in ('solved', 'closed') then p.created + p.resolution end,
+               case when s.status = 'closed' then p.created + p.resolution + interval '4 days' end,
                setweight(to_tsvector(case when s.language = 'de' then 'german'::regconfig else 'english'::regconfig end, s.subject), 'A')
                  || setweight(to_tsvector('simple', s.subject), 'A')
           from picked p
@@ -156,9 +160,29 @@ export async function seedTickets(
                    (array['question','question','incident','problem','task','complaint'])[1 + floor(random() * 6)::int] as type,
                    (array['email','email','email','web','phone','social','review'])[1 + floor(random() * 7)::int] as channel
           ) s
-        returning id, language, created_at
+        returning id, language, created_at, status_key, channel, assignee_id, solved_at, closed_at
       )
-      insert into seed_batch select id, language, created_at from inserted;
+      insert into seed_batch
+      select i.id, i.language, i.created_at, i.status_key, i.channel, i.assignee_id, i.solved_at, i.closed_at,
+             case when i.status_key <> 'new' then i.created_at + least(
+               exp(random() * ln(2880)) * interval '1 minute', coalesce(i.solved_at - i.created_at, interval '2 days'))
+             end
+        from inserted i;
+      -- The history reporting reads: created, assigned, the first reply, the status it has now (and closed).
+      insert into ticket_events (ticket_id, kind, field, from_value, to_value, actor_kind, created_at)
+      select id, 'created', null::text, null::jsonb, jsonb_build_object('status', 'new', 'channel', channel), 'system',
+             created_at from seed_batch
+      union all
+      select id, 'changed', 'assigneeId', 'null'::jsonb, to_jsonb(assignee_id::text), 'system',
+             created_at + interval '1 minute' from seed_batch where assignee_id is not null
+      union all
+      select id, 'replied', null, null, '{}'::jsonb, 'user', replied_at from seed_batch where replied_at is not null
+      union all
+      select id, 'changed', 'status', '"new"'::jsonb, to_jsonb(case when status = 'closed' then 'solved' else status end),
+             'user', coalesce(solved_at, replied_at) from seed_batch where status <> 'new'
+      union all
+      select id, 'changed', 'status', '"solved"'::jsonb, '"closed"'::jsonb, 'system', closed_at
+        from seed_batch where status = 'closed';
       insert into ticket_messages (ticket_id, visibility, author_kind, author_contact_id, body_html, body_text, channel,
                                    created_at, search_vector)
       select b.id, case when m = 3 then 'internal' else 'public' end, case when m = 1 then 'contact' else 'agent' end,

@@ -198,7 +198,40 @@ export interface RollupCell {
   /** Counts per histogram bucket, for durations in day rows; null otherwise. */
   hist: number[] | null;
 }
-export type RollupDelta = Map<string, { key: RollupKey; cell: RollupCell }>;
+/** A change to a rollup row: counts, sums, and histogram counts by bucket (sparse). */
+export interface DeltaCell {
+  n: number;
+  total: number;
+  hist: Map<number, number> | null;
+}
+export type RollupDelta = Map<string, { key: RollupKey; cell: DeltaCell }>;
+
+/**
+ * A histogram as PostgreSQL stores it in the rollups: an int array whose subscripts are the bucket numbers
+ * (`[12:14]={3,0,1}`), without empty buckets at either end; null when there is nothing in it.
+ */
+export function histogramLiteral(hist: Map<number, number> | null): string | null {
+  if (!hist) return null;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const [bucket, count] of hist) {
+    if (count === 0) continue;
+    low = Math.min(low, bucket);
+    high = Math.max(high, bucket);
+  }
+  if (low > high) return '{}';
+  const counts: number[] = [];
+  for (let bucket = low; bucket <= high; bucket++) counts.push(hist.get(bucket) ?? 0);
+  return `[${low}:${high}]={${counts.join(',')}}`;
+}
+
+/** Counts per bucket (index = bucket) from a stored histogram read as its first subscript and its counts. */
+export function histogramOf(from: number | null, counts: string | null): number[] | null {
+  if (from === null || counts === null) return null;
+  const dense = new Array<number>(from).fill(0);
+  for (const count of counts.split(',')) dense.push(Number(count));
+  return dense;
+}
 
 const HOUR = 3_600_000;
 const dayStarts = new Map<string, Map<number, number>>();
@@ -286,10 +319,8 @@ export function addContribution(
         entry.cell.n += sign;
         entry.cell.total += sign * sample.v;
         if (histogramBucket >= 0 && bin.zone !== HOURLY_ZONE) {
-          entry.cell.hist ??= [];
-          const hist = entry.cell.hist;
-          while (hist.length <= histogramBucket) hist.push(0);
-          hist[histogramBucket]! += sign;
+          entry.cell.hist ??= new Map();
+          entry.cell.hist.set(histogramBucket, (entry.cell.hist.get(histogramBucket) ?? 0) + sign);
         }
       }
     }
@@ -315,8 +346,7 @@ export function rollupDelta(
     if (change.after) addContribution(delta, change.after, change.zones ?? zones, 1, hourly);
   }
   for (const [text, { cell }] of delta) {
-    if (cell.hist) addHistogram(cell.hist, []); // drops empty buckets at the end
-    if (cell.n === 0 && cell.total === 0 && (cell.hist === null || cell.hist.length === 0))
+    if (cell.n === 0 && cell.total === 0 && [...(cell.hist?.values() ?? [])].every((c) => c === 0))
       delta.delete(text);
   }
   return delta;

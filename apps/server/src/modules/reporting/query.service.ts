@@ -13,6 +13,7 @@ import {
   DIMENSIONS,
   type Grain,
   HOURLY_ZONE,
+  histogramOf,
   isDimension,
   METRIC_KEYS,
   type MetricKey,
@@ -118,7 +119,8 @@ async function readRows(
   const fromCondition =
     from === null ? sql`` : sql`and bucket >= ${new Date(from).toISOString()}::timestamptz`;
   const result = await deps.database.db.execute(sql`
-    select metric, bucket, value, n, total, hist from report_rollups
+    select metric, bucket, value, n, total, array_lower(hist, 1) as hist_from, array_to_string(hist, ',') as hist_counts
+      from report_rollups
      where zone = ${zone} and metric in (${sql.join(
        metrics.map((m) => sql`${m}`),
        sql`, `,
@@ -129,7 +131,14 @@ async function readRows(
     byMetric.get(r.metric as MetricKey)!.push({
       bucket: dateOf(r.bucket).getTime(),
       value: String(r.value),
-      cell: { n: Number(r.n), total: Number(r.total), hist: (r.hist as number[] | null) ?? null },
+      cell: {
+        n: Number(r.n),
+        total: Number(r.total),
+        hist: histogramOf(
+          r.hist_from === null ? null : Number(r.hist_from),
+          (r.hist_counts as string | null) ?? null,
+        ),
+      },
     });
   }
   return byMetric;

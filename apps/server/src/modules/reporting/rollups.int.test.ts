@@ -15,7 +15,7 @@ const settle = () => settleReports(server.deps, 7);
 
 async function snapshot(): Promise<string[]> {
   const rollups = await query(
-    `select zone, metric, dim, bucket, value, n, total, hist from report_rollups
+    `select zone, metric, dim, bucket, value, n, total, hist::text from report_rollups
       order by zone, metric, dim, bucket, value`,
   );
   return rollups.rows.map((r) => JSON.stringify(r));
@@ -68,7 +68,8 @@ describe('rollups kept incrementally', () => {
         type Pending = { arrival: number; run: () => Promise<unknown> };
         const pending: Pending[] = [];
         for (const spec of specs) {
-          const createdAt = new Date(T0 + spec.createdHour * HOUR).toISOString();
+          // Microseconds, as PostgreSQL keeps them (a JavaScript date would cut them off).
+          const createdAt = new Date(T0 + spec.createdHour * HOUR).toISOString().replace('.000Z', '.000417Z');
           const [row] = (
             await query(
               `insert into tickets (subject, status_key, status_category, channel, requester_id, team_id, tags,
@@ -131,7 +132,7 @@ describe('rollups kept incrementally', () => {
         }
         await settle();
         const incremental = await snapshot();
-        await rebuildReports(server.deps);
+        await rebuildReports(server.deps, undefined, 3); // pages of three tickets
         await settle();
         expect(await snapshot()).toEqual(incremental);
       }),

@@ -6,13 +6,24 @@
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf, type Tx, uuidArray, withTransaction } from '../../platform/db';
-import { type RollupDelta, rollupDelta, type SubjectReport } from './metrics.domain';
+import {
+  addContribution,
+  histogramLiteral,
+  type RollupDelta,
+  rollupDelta,
+  type SubjectReport,
+} from './metrics.domain';
 import type { ReportSubject } from './reporting.tables';
 import { invitationReports, ticketReports } from './sources.service';
 
 /** The advisory lock that lets one process at a time change the rollups. */
 const ROLLUP_LOCK = 7_243_101;
 const ZONE_BATCH = 2_000;
+const REBUILD_BATCH = 5_000;
+/** Rollup rows the rebuild sums in memory before it writes them. */
+const REBUILD_FLUSH = 200_000;
+/** Rows per upsert statement. */
+const UPSERT_ROWS = 20_000;
 
 const subjectKey = (subject: ReportSubject, id: string) => `${subject}:${id}`;
 
@@ -56,7 +67,7 @@ export async function applyDelta(tx: Tx, delta: RollupDelta): Promise<void> {
       value: key.value,
       n: cell.n,
       total: cell.total,
-      hist: cell.hist,
+      hist: histogramLiteral(cell.hist),
     }))
     .sort((a, b) =>
       `${a.zone}|${a.metric}|${a.dim}|${a.bucket}|${a.value}` <
@@ -64,25 +75,45 @@ export async function applyDelta(tx: Tx, delta: RollupDelta): Promise<void> {
         ? -1
         : 1,
     );
-  const result = await tx.execute(sql`
-    insert into report_rollups (zone, metric, dim, bucket, value, n, total, hist)
-    select zone, metric, dim, bucket, value, n, total, hist
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as x(zone text, metric text, dim text, bucket timestamptz, value text, n bigint, total bigint, hist int[])
-    on conflict (zone, metric, dim, bucket, value) do update
-      set n = report_rollups.n + excluded.n,
-          total = report_rollups.total + excluded.total,
-          hist = keepdesk_hist_add(report_rollups.hist, excluded.hist)
-    returning zone, metric, dim, bucket, value, n`);
-  const emptied = rowsOf(result).filter((r) => Number(r.n) === 0);
-  if (emptied.length > 0) {
-    await tx.execute(sql`
-      delete from report_rollups r
-       using jsonb_to_recordset(${JSON.stringify(emptied)}::jsonb)
-             as x(zone text, metric text, dim text, bucket timestamptz, value text)
-       where r.zone = x.zone and r.metric = x.metric and r.dim = x.dim and r.bucket = x.bucket
-         and r.value = x.value and r.n = 0`);
+  for (let start = 0; start < rows.length; start += UPSERT_ROWS) {
+    const chunk = rows.slice(start, start + UPSERT_ROWS);
+    const emptied = rowsOf(
+      await tx.execute(sql`
+        with upserted as (
+          insert into report_rollups (zone, metric, dim, bucket, value, n, total, hist)
+          select zone, metric, dim, bucket, value, n, total, hist::int[]
+            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb)
+              as x(zone text, metric text, dim text, bucket timestamptz, value text, n bigint, total bigint, hist text)
+          on conflict (zone, metric, dim, bucket, value) do update
+            set n = report_rollups.n + excluded.n,
+                total = report_rollups.total + excluded.total,
+                hist = keepdesk_hist_add(report_rollups.hist, excluded.hist)
+          returning zone, metric, dim, bucket, value, n)
+        select zone, metric, dim, bucket, value from upserted where n = 0`),
+    );
+    if (emptied.length > 0) {
+      await tx.execute(sql`
+        delete from report_rollups r
+         using jsonb_to_recordset(${JSON.stringify(emptied)}::jsonb)
+               as x(zone text, metric text, dim text, bucket timestamptz, value text)
+         where r.zone = x.zone and r.metric = x.metric and r.dim = x.dim and r.bucket = x.bucket
+           and r.value = x.value and r.n = 0`);
+    }
   }
+}
+
+async function storeReports(
+  tx: Tx,
+  subject: ReportSubject,
+  reports: Map<string, SubjectReport>,
+): Promise<void> {
+  if (reports.size === 0) return;
+  const rows = [...reports].map(([id, report]) => ({ id, report }));
+  await tx.execute(sql`
+    insert into report_facts (subject, id, report, computed_at)
+    select ${subject}, x.id, x.report, now()
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, report jsonb)
+    on conflict (subject, id) do update set report = excluded.report, computed_at = excluded.computed_at`);
 }
 
 async function currentReports(
@@ -128,14 +159,7 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
         if (old || now)
           changes.push({ before: old, after: now, zones: zonesOf(states, subjectKey(subject, id)) });
       }
-      if (after.size > 0) {
-        const rows = [...after].map(([id, report]) => ({ id, report }));
-        await tx.execute(sql`
-          insert into report_facts (subject, id, report, computed_at)
-          select ${subject}, x.id, x.report, now()
-            from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, report jsonb)
-          on conflict (subject, id) do update set report = excluded.report, computed_at = excluded.computed_at`);
-      }
+      await storeReports(tx, subject, after);
       if (gone.length > 0) {
         await tx.execute(
           sql`delete from report_facts where subject = ${subject} and id = any(${uuidArray(gone)})`,
@@ -191,41 +215,61 @@ export async function maintainZones(deps: Deps): Promise<boolean | null> {
 }
 
 /**
- * Recomputes every report and every rollup row from scratch, through the same path as the incremental updates:
- * empties the reports and rollups, marks every ticket and invitation dirty, and works the marks off.
+ * Recomputes every report and every rollup row from scratch with the code of the incremental path, in one
+ * transaction that holds the rollups: tickets in order of creation (so that a batch's samples fall on few days),
+ * their contributions summed in memory and written in large upserts. Marks left by changes during the rebuild
+ * are worked off after it, against the new reports.
  */
 export async function rebuildReports(
   deps: Deps,
   onProgress?: (done: number, total: number) => void,
+  batch = REBUILD_BATCH,
 ): Promise<{ subjects: number }> {
-  const total = await withTransaction(deps.database, async (tx) => {
+  return withTransaction(deps.database, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`);
-    await tx.execute(sql`truncate report_facts, report_rollups`);
+    // Deletes rather than truncates: dashboards go on reading the old rows until the rebuild commits.
+    await tx.execute(sql`delete from report_facts`);
+    await tx.execute(sql`delete from report_rollups`);
+    await tx.execute(sql`delete from report_dirty`);
     await tx.execute(sql`update report_zones set built_until = null, ready_at = coalesce(ready_at, now())`);
-    const [marked] = rowsOf(
+    const zones = (await zoneStates(tx)).map((s) => s.zone);
+    const [counts] = rowsOf(
       await tx.execute(sql`
-        with marked as (
-          insert into report_dirty (subject, id)
-          select 'ticket', id from tickets
-          union all select 'invitation', id from survey_invitations
-          on conflict do nothing returning 1)
-        select count(*)::int as n from marked`),
+        select (select count(*) from tickets)::int as tickets, (select count(*) from survey_invitations)::int as invitations`),
     );
-    return Number(marked?.n ?? 0);
-  });
-  let done = 0;
-  onProgress?.(0, total);
-  for (;;) {
-    const taken = await processDirty(deps, 2_000);
-    if (taken === null) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      continue;
+    const total = Number(counts?.tickets ?? 0) + Number(counts?.invitations ?? 0);
+    let done = 0;
+    onProgress?.(0, total);
+    const delta: RollupDelta = new Map();
+    for (const subject of ['ticket', 'invitation'] as const) {
+      let after = sql``;
+      for (;;) {
+        const page = rowsOf(
+          subject === 'ticket'
+            ? await tx.execute(sql`
+                select id, created_at::text as cursor from tickets ${after} order by created_at, id limit ${batch}`)
+            : await tx.execute(sql`
+                select id, created_at::text as cursor from survey_invitations ${after} order by created_at, id limit ${batch}`),
+        );
+        if (page.length === 0) break;
+        const ids = page.map((r) => String(r.id));
+        const reports = await currentReports(deps, tx, subject, ids);
+        await storeReports(tx, subject, reports);
+        for (const report of reports.values()) addContribution(delta, report, zones, 1);
+        if (delta.size > REBUILD_FLUSH) {
+          await applyDelta(tx, delta);
+          delta.clear();
+        }
+        done += page.length;
+        onProgress?.(done, total);
+        const last = page.at(-1)!;
+        // The cursor as PostgreSQL prints it: microseconds, which a JavaScript date would cut to milliseconds.
+        after = sql`where (created_at, id) > (${String(last.cursor)}::timestamptz, ${String(last.id)}::uuid)`;
+      }
     }
-    if (taken === 0) break;
-    done = Math.min(total, done + taken);
-    onProgress?.(done, total);
-  }
-  return { subjects: total };
+    await applyDelta(tx, delta);
+    return { subjects: total };
+  });
 }
 
 /** Brings the rollups up to date now: builds new zones and works off every dirty subject (CLI, tests). */
