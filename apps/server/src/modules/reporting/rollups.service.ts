@@ -50,6 +50,12 @@ async function zoneStates(tx: Tx): Promise<ZoneState[]> {
   }));
 }
 
+/** Takes the rollups for this transaction if no other process holds them. */
+async function holdRollups(tx: Tx): Promise<boolean> {
+  const [lock] = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`));
+  return lock?.locked === true;
+}
+
 /** The day zones a subject counts in: ready ones, and those being built that have already reached it. */
 function zonesOf(states: readonly ZoneState[], key: string): string[] {
   return states.filter((s) => s.ready || (s.builtUntil !== null && key <= s.builtUntil)).map((s) => s.zone);
@@ -131,8 +137,7 @@ async function currentReports(
  */
 export async function processDirty(deps: Deps, limit = 1_000): Promise<number | null> {
   return withTransaction(deps.database, async (tx) => {
-    const [lock] = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`));
-    if (!lock?.locked) return null;
+    if (!(await holdRollups(tx))) return null;
     const claimed = rowsOf(
       await tx.execute(sql`
         delete from report_dirty where (subject, id) in (
@@ -177,8 +182,7 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
  */
 export async function maintainZones(deps: Deps): Promise<boolean | null> {
   return withTransaction(deps.database, async (tx) => {
-    const [lock] = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as locked`));
-    if (!lock?.locked) return null;
+    if (!(await holdRollups(tx))) return null;
     const wanted = await wantedZones(tx);
     const states = await zoneStates(tx);
     for (const zone of wanted) {
