@@ -201,7 +201,7 @@ async function readyZone(deps: Deps, zone: string): Promise<void> {
   }
   if (state.ready_at === null) {
     throw new AppError('REPORT_NOT_READY', {
-      message: `the reports for ${zone} are being built (${String(state.built_until)}); try again in a minute`,
+      message: `the reports for ${zone} are being built; try again in a minute`,
     });
   }
 }

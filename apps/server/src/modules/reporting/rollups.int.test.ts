@@ -161,7 +161,7 @@ describe('rollups kept incrementally', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('builds the day rows of a new time zone from the stored reports', async () => {
+  it('builds the day rows of new time zones from the stored reports, two at once', async () => {
     const zoneRows = async (zone: string) =>
       (
         await query(
@@ -171,11 +171,18 @@ describe('rollups kept incrementally', () => {
         )
       ).rows;
     await query(`update users set time_zone = 'America/New_York' where id = $1`, [agents[0]!.id]);
+    await query(`update users set time_zone = 'America/Anchorage' where id = $1`, [agents[1]!.id]);
     await settle();
     const zones = (await query(`select zone, ready_at from report_zones order by zone`)).rows;
-    expect(zones.map((z) => [z.zone, z.ready_at !== null])).toContainEqual(['America/New_York', true]);
+    expect(zones.map((z) => [z.zone, z.ready_at !== null])).toEqual(
+      [...zones.map((z) => z.zone)].sort().map((zone) => [zone, true]),
+    );
+    expect(zones.map((z) => z.zone)).toEqual(
+      expect.arrayContaining(['America/Anchorage', 'America/New_York']),
+    );
     // Every zone counts the same samples; only the days they fall on differ.
     expect(await zoneRows('America/New_York')).toEqual(await zoneRows('UTC'));
+    expect(await zoneRows('America/Anchorage')).toEqual(await zoneRows('UTC'));
     const incremental = await snapshot();
     await rebuildReports(server.deps);
     await settle();

@@ -194,7 +194,8 @@ export async function maintainZones(deps: Deps): Promise<boolean | null> {
       await tx.execute(sql`delete from report_rollups where zone = ${state.zone}`);
       await tx.execute(sql`delete from report_zones where zone = ${state.zone}`);
     }
-    const building = (await zoneStates(tx)).find((s) => !s.ready);
+    const unready = (await zoneStates(tx)).filter((s) => !s.ready);
+    const building = unready[0];
     if (!building) return false;
     const [subject, id] = (building.builtUntil ?? '').split(':');
     const after = subject && id ? sql`where (subject, id) > (${subject}, ${id}::uuid)` : sql``;
@@ -214,7 +215,7 @@ export async function maintainZones(deps: Deps): Promise<boolean | null> {
     await tx.execute(
       sql`update report_zones set built_until = null, ready_at = now() where zone = ${building.zone}`,
     );
-    return false;
+    return unready.length > 1;
   });
 }
 
