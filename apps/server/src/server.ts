@@ -50,7 +50,14 @@ import {
 } from './modules/feedback';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
-import { ReportingWorker, reportingRoutes } from './modules/reporting';
+import {
+  deliverReportJob,
+  exportRoutes,
+  ReportingWorker,
+  reportingRoutes,
+  reportScheduleSweepJob,
+  targetRoutes,
+} from './modules/reporting';
 import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
 import {
   escalateJob,
@@ -62,7 +69,7 @@ import {
   slaSweepJob,
 } from './modules/sla';
 import { teamRoutes } from './modules/teams';
-import { moveTicketsToContact, ticketRoutes } from './modules/tickets';
+import { moveTicketsToContact, ticketRoutes, worklogRoutes } from './modules/tickets';
 import type { Config } from './platform/config';
 import type { Deps } from './platform/context';
 import { type DatabaseHandle, openDatabase, runMigrations } from './platform/db';
@@ -162,6 +169,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(computeThemesJob(deps));
   await jobs.define(nightlyThemesJob(deps));
   await jobs.define(feedbackDigestJob(deps));
+  await jobs.define(reportScheduleSweepJob(deps));
+  await jobs.define(deliverReportJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
   outbox.route('ticket.updated', TICKET_STATUS);
   outbox.route(FOLLOW_UP_REQUESTED, FOLLOW_UP);
@@ -200,6 +209,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(teamRoutes(deps));
       await api.register(customerRoutes(deps));
       await api.register(ticketRoutes(deps));
+      await api.register(worklogRoutes(deps));
       await api.register(notificationRoutes(deps));
       await api.register(emailRoutes(deps));
       await api.register(phoneRoutes(deps));
@@ -208,6 +218,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(automationRoutes(deps));
       await api.register(feedbackRoutes(deps));
       await api.register(reportingRoutes(deps));
+      await api.register(exportRoutes(deps));
+      await api.register(targetRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

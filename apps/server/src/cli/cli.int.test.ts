@@ -137,8 +137,10 @@ describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several proc
       ['2026-03-02', 2],
       ['2026-03-03', 1],
     ]);
-    const rebuilt = await runKeepdesk(['report', 'rebuild'], env);
+    // The database named on the subcommand, not in the environment (the `report` command has the same option).
+    const rebuilt = await runKeepdesk(['report', 'rebuild', '--database-url', databaseUrl], {});
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toContain('recomputed the reports of 3 tickets and survey invitations');
     expect(rebuilt.stderr).toMatch(/tickets and survey invitations: \d+ in [\d.]+ s/);
     expect(JSON.parse((await runKeepdesk([...args, '--json'], env)).stdout)).toEqual(report);
     const bad = await runKeepdesk(['report', '--metric', 'happiness'], env);

@@ -107,7 +107,11 @@ databaseOptions(
     .description(
       'recompute every report and rollup row from the ticket history (the incremental path gives the same)',
     ),
-).action((opts) => runCommand('report rebuild', opts));
+).action((opts) => {
+  // `report` has the same database options, and commander gives them to it: take them from there too.
+  const { dataDir, databaseUrl } = report.opts<{ dataDir?: string; databaseUrl?: string }>();
+  return runCommand('report rebuild', { dataDir, databaseUrl, ...opts });
+});
 
 databaseOptions(
   program

@@ -166,7 +166,7 @@ describe('triggers', () => {
     );
     expect(runs).toHaveLength(2);
     const notes = (await call('GET', '/notifications', undefined, lead)).json<NotificationPage>().items;
-    expect(notes.find((n) => n.kind === 'rule' && n.ticket.id === created.id)?.excerpt).toContain(
+    expect(notes.find((n) => n.kind === 'rule' && n.ticket?.id === created.id)?.excerpt).toContain(
       'is urgent',
     );
   });
@@ -257,7 +257,7 @@ describe('triggers', () => {
     expect(events.some((e) => e.kind === 'rule_failed' && e.actor.name === mover.name)).toBe(true);
     expect((await call('GET', `/tickets/${created.id}`)).json<Ticket>().tags).toEqual(['move-me']);
     const notes = (await call('GET', '/notifications')).json<NotificationPage>().items;
-    expect(notes.some((n) => n.kind === 'rule_failed' && n.ticket.id === created.id)).toBe(true);
+    expect(notes.some((n) => n.kind === 'rule_failed' && n.ticket?.id === created.id)).toBe(true);
     const failures = (await call('GET', '/rule-runs?outcome=failed')).json<RuleRunList>().items;
     expect(failures.map((f) => f.ticket.id)).toContain(created.id);
     await call('DELETE', `/triggers/${mover.id}`);

@@ -15,7 +15,9 @@ import { notifications } from './notifications.tables';
 export interface NewNotification {
   userId: string;
   kind: NotificationKind;
-  ticket: { id: string; number: number; subject: string };
+  /** What it is about: a ticket, or (target_off_track) a reporting target. */
+  ticket?: { id: string; number: number; subject: string };
+  target?: { id: string; name: string };
   messageId?: string | null;
   actorUserId: string | null;
   excerpt?: string;
@@ -46,9 +48,11 @@ export async function notify(
     rows.map((item) => ({
       userId: item.userId,
       kind: item.kind,
-      ticketId: item.ticket.id,
-      ticketNumber: item.ticket.number,
-      ticketSubject: item.ticket.subject,
+      ticketId: item.ticket?.id ?? null,
+      ticketNumber: item.ticket?.number ?? null,
+      ticketSubject: item.ticket?.subject ?? null,
+      targetId: item.target?.id ?? null,
+      targetName: item.target?.name ?? null,
       messageId: item.messageId ?? null,
       actorUserId: item.actorUserId,
       excerpt: excerptOf(item.excerpt ?? ''),
@@ -111,7 +115,11 @@ function present(row: {
   return {
     id: n.id,
     kind: n.kind as Notification['kind'],
-    ticket: { id: n.ticketId, number: Number(n.ticketNumber), subject: n.ticketSubject },
+    ticket:
+      n.ticketId !== null
+        ? { id: n.ticketId, number: Number(n.ticketNumber), subject: n.ticketSubject ?? '' }
+        : null,
+    target: n.targetId !== null ? { id: n.targetId, name: n.targetName ?? '' } : null,
     actor: n.actorUserId && row.actorName !== null ? { id: n.actorUserId, name: row.actorName } : null,
     excerpt: n.excerpt,
     createdAt: n.createdAt.toISOString(),

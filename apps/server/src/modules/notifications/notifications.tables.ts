@@ -2,8 +2,9 @@ import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-co
 import { users } from '../auth/auth.tables';
 
 /**
- * What a user should look at: a mention, an assignment, activity on a followed ticket. The subject is
- * a ticket, copied with its number and subject at the time, so the list reads one table.
+ * What a user should look at: a mention, an assignment, activity on a followed ticket, a reporting target gone
+ * off track. The subject is a ticket (copied with its number and subject at the time) or a target (with its
+ * name), so the list reads one table.
  */
 export const notifications = pgTable(
   'notifications',
@@ -13,9 +14,11 @@ export const notifications = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
-    ticketId: uuid('ticket_id').notNull(),
-    ticketNumber: bigint('ticket_number', { mode: 'number' }).notNull(),
-    ticketSubject: text('ticket_subject').notNull(),
+    ticketId: uuid('ticket_id'),
+    ticketNumber: bigint('ticket_number', { mode: 'number' }),
+    ticketSubject: text('ticket_subject'),
+    targetId: uuid('target_id'),
+    targetName: text('target_name'),
     messageId: uuid('message_id'),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     excerpt: text('excerpt').notNull().default(''),

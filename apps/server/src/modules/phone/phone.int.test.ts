@@ -173,7 +173,7 @@ describe('phone', () => {
     const started = Date.now();
     while (!reminded && Date.now() - started < 20_000) {
       const page = (await call('GET', '/notifications', undefined, agent)).json<NotificationPage>();
-      reminded = page.items.some((n) => n.kind === 'callback_due' && n.ticket.id === ticket.id);
+      reminded = page.items.some((n) => n.kind === 'callback_due' && n.ticket?.id === ticket.id);
       if (!reminded) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(reminded).toBe(true);

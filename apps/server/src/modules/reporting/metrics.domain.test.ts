@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { factsOf } from './facts.domain';
 import {
   dayStart,
+  fieldDims,
   invitationSamples,
+  isDimension,
   nextPeriod,
   npsValue,
+  onlineSamples,
   periodStart,
   rollupDelta,
   type SubjectReport,
@@ -141,5 +144,118 @@ describe('rollup deltas', () => {
         }
       }),
     );
+  });
+});
+
+describe('organisation, custom fields, handle time and agent time', () => {
+  const types = new Map([
+    ['reason', 'dropdown'],
+    ['vip', 'checkbox'],
+    ['products', 'multiselect'],
+  ] as const);
+
+  it('takes dropdown, checkbox and multiselect values as dimensions and leaves other fields out', () => {
+    expect(
+      fieldDims(
+        { reason: 'refund', vip: false, products: ['b', 'a', 'b'], note: 'text', size: 3, empty: [] },
+        types,
+      ),
+    ).toEqual({ reason: ['refund'], vip: ['false'], products: ['a', 'b'] });
+    expect(fieldDims({ products: [], reason: 3 }, types)).toEqual({});
+  });
+
+  it('names fields as dimensions field:<key> and nothing else', () => {
+    expect(['organization', 'field:reason', 'tag'].every(isDimension)).toBe(true);
+    expect(['field:', 'field:Reason', 'fields:reason', 'org'].some(isDimension)).toBe(false);
+  });
+
+  it('keeps a row per organisation and per chosen field value, one per multiselect value, no team pairs', () => {
+    const report: SubjectReport = {
+      dims: {
+        team: 't1',
+        agent: null,
+        channel: 'email',
+        priority: null,
+        type: null,
+        tags: [],
+        organization: 'o1',
+        fields: { reason: ['refund'], products: ['a', 'b'] },
+      },
+      samples: [{ m: 'tickets_created', t: ms('2026-03-02T10:00:00Z'), v: 1 }],
+    };
+    const rows = [...rollupDelta([{ before: null, after: report }], ['UTC']).values()]
+      .filter((r) => r.key.zone === 'UTC')
+      .map((r) => `${r.key.dim}=${r.key.value}`);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'organization=o1',
+        'field:reason=refund',
+        'field:products=a',
+        'field:products=b',
+      ]),
+    );
+    expect(rows.filter((r) => r.startsWith('team+organization') || r.startsWith('team+field'))).toEqual([]);
+    // A ticket without an organisation counts under none; a report stored before organisations has no row.
+    const none = { ...report, dims: { ...report.dims, organization: null, fields: {} } };
+    const old = { ...report, dims: { ...report.dims, organization: undefined, fields: undefined } };
+    const keys = (r: SubjectReport) =>
+      [...rollupDelta([{ before: null, after: r }], ['UTC']).values()].map(
+        (x) => `${x.key.dim}=${x.key.value}`,
+      );
+    expect(keys(none)).toContain('organization=');
+    expect(keys(old).some((k) => k.startsWith('organization') || k.startsWith('field:'))).toBe(false);
+  });
+
+  it('samples handle time at the last solve for worked tickets only', () => {
+    const created = at('2026-03-02T08:00:00Z');
+    const facts = factsOf(created, false, [
+      { at: created, kind: 'status', category: 'new' },
+      { at: at('2026-03-02T09:00:00Z'), kind: 'status', category: 'solved' },
+    ]);
+    const worked = ticketSamples(facts, { sla: [], escalated: false, workSeconds: 754 });
+    expect(worked.filter((s) => s.m === 'handle_time')).toEqual([
+      { m: 'handle_time', t: ms('2026-03-02T09:00:00Z'), v: 754 },
+    ]);
+    expect(ticketSamples(facts, { sla: [], escalated: false }).some((s) => s.m === 'handle_time')).toBe(
+      false,
+    );
+    const open = factsOf(created, false, [{ at: created, kind: 'status', category: 'new' }]);
+    expect(
+      ticketSamples(open, { sla: [], escalated: false, workSeconds: 60 }).some((s) => s.m === 'handle_time'),
+    ).toBe(false);
+  });
+
+  it('splits online time at UTC hours, the pieces adding up to the interval', () => {
+    expect(onlineSamples(ms('2026-03-02T08:40:00.500Z'), ms('2026-03-02T10:15:00Z'))).toEqual([
+      { m: 'online_time', t: ms('2026-03-02T08:40:00.500Z'), v: 1200 },
+      { m: 'online_time', t: ms('2026-03-02T09:00:00Z'), v: 3600 },
+      { m: 'online_time', t: ms('2026-03-02T10:00:00Z'), v: 900 },
+    ]);
+    expect(onlineSamples(ms('2026-03-02T08:00:00Z'), ms('2026-03-02T08:00:00Z'))).toEqual([]);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 1e9 }), (start, length) => {
+        const total = onlineSamples(start, start + length).reduce((sum, s) => sum + s.v, 0);
+        expect(total).toBe(Math.floor((start + length) / 1000) - Math.floor(start / 1000));
+      }),
+    );
+  });
+
+  it('keeps work and online time by agent only', () => {
+    const report: SubjectReport = {
+      dims: { team: null, agent: 'a1', channel: null, priority: null, type: null, tags: [] },
+      samples: [
+        { m: 'work_time', t: ms('2026-03-02T10:00:00Z'), v: 600 },
+        { m: 'online_time', t: ms('2026-03-02T10:00:00Z'), v: 3600 },
+      ],
+    };
+    const rows = [...rollupDelta([{ before: null, after: report }], ['UTC']).values()].map(
+      (r) => `${r.key.zone}|${r.key.metric}|${r.key.dim}=${r.key.value}:${r.cell.total}`,
+    );
+    expect(rows.sort()).toEqual([
+      'UTC|online_time|agent=a1:3600',
+      'UTC|online_time|all=:3600',
+      'UTC|work_time|agent=a1:600',
+      'UTC|work_time|all=:600',
+    ]);
   });
 });

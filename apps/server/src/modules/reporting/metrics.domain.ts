@@ -4,6 +4,7 @@
  * bucket and dimension. Incremental maintenance and a rebuild both go through `rollupDelta`, so they agree.
  */
 import {
+  type FieldType,
   type MetricName,
   REPORT_DIMENSIONS,
   type ReportDimension,
@@ -40,6 +41,8 @@ export interface MetricDefinition {
     | 'sla_stop'
     | 'sent'
     | 'answered'
+    | 'work'
+    | 'online'
     | 'period_end';
 }
 
@@ -87,16 +90,57 @@ export const METRICS = {
   nps: { kind: 'score', stats: ['score', 'count'], defaultStat: 'score', at: 'answered' },
   ces: { kind: 'average', stats: ['avg', 'count'], defaultStat: 'avg', at: 'answered' },
   survey_response_rate: rate('sent'),
+  handle_time: duration('solved'),
+  agent_utilisation: { kind: 'derived', stats: ['rate'], defaultStat: 'rate', at: 'online' },
 } as const satisfies Record<MetricName, MetricDefinition>;
 
-export type MetricKey = keyof typeof METRICS;
-export const METRIC_KEYS = Object.keys(METRICS) as MetricKey[];
-export const metricOf = (key: MetricKey): MetricDefinition => METRICS[key];
+/**
+ * Inputs of derived metrics that are not metrics of their own: sampled and rolled up like metrics, never asked
+ * for. Agent utilisation divides the agents' work seconds by their online seconds.
+ */
+const INPUTS = {
+  work_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'work' },
+  online_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'online' },
+} as const satisfies Record<string, MetricDefinition>;
 
-/** Dimensions the rollups keep; `all` is the total. */
+export type MetricKey = keyof typeof METRICS;
+/** What a sample measures: a metric, or an input of a derived one. */
+export type SampleMetric = MetricKey | keyof typeof INPUTS;
+export const METRIC_KEYS = Object.keys(METRICS) as MetricKey[];
+export const metricOf = (key: SampleMetric): MetricDefinition =>
+  key in METRICS ? METRICS[key as MetricKey] : INPUTS[key as keyof typeof INPUTS];
+
+/** Dimensions the rollups keep besides the custom fields (`field:<key>`); `all` is the total. */
 export const DIMENSIONS = REPORT_DIMENSIONS;
 export type Dimension = ReportDimension;
-export const isDimension = (key: string): key is Dimension => (DIMENSIONS as readonly string[]).includes(key);
+export type FieldDimension = `field:${string}`;
+const FIELD_DIMENSION = /^field:[a-z][a-z0-9_]{0,39}$/;
+export const isFieldDimension = (key: string): key is FieldDimension => FIELD_DIMENSION.test(key);
+export const isDimension = (key: string): key is Dimension =>
+  (DIMENSIONS as readonly string[]).includes(key) || isFieldDimension(key);
+/** Custom field types that are dimensions: those with a closed set of values. */
+export const DIMENSION_FIELD_TYPES: readonly FieldType[] = ['dropdown', 'checkbox', 'multiselect'];
+
+/**
+ * A ticket's values of the dimension fields (`types`: key → type of every dropdown, checkbox and multiselect
+ * field): an option, `true`/`false`, or each chosen option; unset fields are left out.
+ */
+export function fieldDims(
+  values: Record<string, unknown>,
+  types: ReadonlyMap<string, FieldType>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const type = types.get(key);
+    let chosen: string[] = [];
+    if (type === 'dropdown' && typeof value === 'string') chosen = [value];
+    else if (type === 'checkbox' && typeof value === 'boolean') chosen = [String(value)];
+    else if (type === 'multiselect' && Array.isArray(value))
+      chosen = [...new Set(value.filter((v): v is string => typeof v === 'string'))].sort();
+    if (chosen.length > 0) out[key] = chosen;
+  }
+  return out;
+}
 const HOURLY_DIMENSIONS: readonly Dimension[] = ['team', 'channel'];
 
 /** What a subject (a ticket, a survey invitation) is reported under: its current attributes. */
@@ -107,11 +151,15 @@ export interface SubjectDims {
   priority: string | null;
   type: string | null;
   tags: string[];
+  /** The organisation; absent in reports stored before it was a dimension (they have no rows for it). */
+  organization?: string | null;
+  /** Values of the dropdown, checkbox and multiselect fields by key (`fieldDims`); unset fields have no rows. */
+  fields?: Record<string, string[]>;
 }
 
 /** One measurement: metric, instant (epoch ms), integer value (seconds for durations). */
 export interface Sample {
-  m: MetricKey;
+  m: SampleMetric;
   t: number;
   v: number;
 }
@@ -127,7 +175,7 @@ const seconds = (minutes: number) => Math.round(minutes * 60);
 /** The samples of a ticket: its facts, the outcome of each SLA target and whether it was escalated. */
 export function ticketSamples(
   facts: TicketFacts,
-  extra: { sla: { at: Date; met: boolean }[]; escalated: boolean },
+  extra: { sla: { at: Date; met: boolean }[]; escalated: boolean; workSeconds?: number },
 ): Sample[] {
   const samples: Sample[] = [];
   const add = (m: MetricKey, at: Date, v: number) => samples.push({ m, t: at.getTime(), v });
@@ -151,6 +199,8 @@ export function ticketSamples(
     add('one_touch_rate', facts.solvedAt, facts.oneTouch ? 1 : 0);
     add('reopen_rate', facts.solvedAt, facts.reopens > 0 ? 1 : 0);
     add('reassignments', facts.solvedAt, facts.reassignments);
+    // Handle time counts tickets that were worked in the agent workspace, not those solved without a look.
+    if (extra.workSeconds) add('handle_time', facts.solvedAt, extra.workSeconds);
   }
   for (const target of extra.sla) add('sla_compliance', target.at, target.met ? 1 : 0);
   return samples;
@@ -179,6 +229,22 @@ export function invitationSamples(invitation: InvitationFacts): Sample[] {
   return samples;
 }
 
+/**
+ * An agent's online time from `start` to `end` (epoch ms) as samples of seconds, split at UTC hours so that each
+ * falls on the right day of every zone a whole number of hours from UTC. Seconds are counted on whole-second
+ * marks, so the pieces add up to the interval exactly.
+ */
+export function onlineSamples(start: number, end: number): Sample[] {
+  const samples: Sample[] = [];
+  for (let from = start; from < end; ) {
+    const to = Math.min(end, (Math.floor(from / HOUR) + 1) * HOUR);
+    const v = Math.floor(to / 1000) - Math.floor(from / 1000);
+    if (v > 0) samples.push({ m: 'online_time', t: from, v });
+    from = to;
+  }
+  return samples;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rollup rows
 
@@ -188,7 +254,7 @@ export const HOURLY_ZONE = '';
 export interface RollupKey {
   zone: string;
   bucket: number;
-  metric: MetricKey;
+  metric: SampleMetric;
   dim: RollupDim;
   value: string;
 }
@@ -278,6 +344,11 @@ function dimValues(dims: SubjectDims, hourly: boolean): [RollupDim, string][] {
   if (hourly) return out;
   const tags = [...new Set(dims.tags)];
   for (const tag of tags) out.push(['tag', tag]);
+  // Organisations and fields have no team pairs: their values are many, and team+X pairs multiply rows.
+  if (dims.organization !== undefined) out.push(['organization', dims.organization ?? '']);
+  for (const [key, values] of Object.entries(dims.fields ?? {})) {
+    for (const value of new Set(values)) out.push([`field:${key}`, value]);
+  }
   const team = dims.team ?? '';
   for (const [dim, value] of single)
     if (dim !== 'team') out.push([`team+${dim}` as RollupDim, pairValue(team, value ?? '')]);
@@ -300,9 +371,15 @@ export function addContribution(
 ): void {
   const daily = dimValues(report.dims, false);
   const hourlyDims = dimValues(report.dims, true);
+  // Agents' work and online time are kept by agent only: utilisation finds an agent's teams when it is asked.
+  const byAgent: [RollupDim, string][] = [
+    ['all', ''],
+    ['agent', report.dims.agent ?? ''],
+  ];
   for (const sample of report.samples) {
     const definition = metricOf(sample.m);
-    const bins = zones.map((zone) => ({ zone, bucket: dayStart(zone, sample.t), dims: daily }));
+    const dims = definition.at === 'work' || definition.at === 'online' ? byAgent : daily;
+    const bins = zones.map((zone) => ({ zone, bucket: dayStart(zone, sample.t), dims }));
     if (hourly && 'hourly' in definition && definition.hourly) {
       bins.push({ zone: HOURLY_ZONE, bucket: Math.floor(sample.t / HOUR) * HOUR, dims: hourlyDims });
     }

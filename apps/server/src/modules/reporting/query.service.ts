@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
 import { dateOf, rowsOf } from '../../platform/db';
 import { AppError } from '../../platform/errors';
+import { checkDimensions, dimensionLabels, fieldDimensions } from './dimensions.service';
 import {
   addCell,
   DIMENSIONS,
@@ -15,6 +16,7 @@ import {
   HOURLY_ZONE,
   histogramOf,
   isDimension,
+  isFieldDimension,
   METRIC_KEYS,
   type MetricKey,
   metricOf,
@@ -22,9 +24,11 @@ import {
   periodStart,
   type RollupCell,
   type RollupDim,
+  type SampleMetric,
   type Stat,
   statOf,
 } from './metrics.domain';
+import { utilisationPlan, utilisationSeries } from './utilisation.service';
 
 const MAX_PERIODS = 10_000;
 const invalid = (field: string, message: string) =>
@@ -39,13 +43,14 @@ interface Plan {
   groupOf: (value: string) => string | null | undefined;
 }
 
-function parseFilter(text: string | undefined): Map<ReportDimension, string> {
+export function parseFilter(text: string | undefined): Map<ReportDimension, string> {
   const filter = new Map<ReportDimension, string>();
   for (const part of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
-    const colon = part.indexOf(':');
+    // A custom field is `field:<key>`; its value follows the second colon.
+    const colon = part.indexOf(':', part.trim().startsWith('field:') ? part.indexOf(':') + 1 : 0);
     const dim = (colon < 0 ? part : part.slice(0, colon)).trim();
     if (!isDimension(dim))
-      throw invalid('filter', `unknown dimension "${dim}"; known: ${DIMENSIONS.join(', ')}`);
+      throw invalid('filter', `unknown dimension "${dim}"; known: ${DIMENSIONS.join(', ')}, field:<key>`);
     if (colon < 0) throw invalid('filter', `"${dim}" needs a value: ${dim}:VALUE`);
     if (filter.has(dim)) throw invalid('filter', `"${dim}" is given twice`);
     const value = part.slice(colon + 1).trim();
@@ -103,32 +108,43 @@ interface Row {
   cell: RollupCell;
 }
 
+/** The rollup rows of a query: those in the range, or (`before`, for the backlog) all up to its end. */
 async function readRows(
   deps: Deps,
   zone: string,
-  metrics: readonly MetricKey[],
+  metrics: readonly SampleMetric[],
   plan: Plan,
-  from: number | null,
+  range: { from: number } | { before: number },
   to: number,
-): Promise<Map<MetricKey, Row[]>> {
+): Promise<Map<SampleMetric, Row[]>> {
   const valueCondition = !plan.value
     ? sql``
     : 'exact' in plan.value
       ? sql`and value = ${plan.value.exact}`
       : sql`and starts_with(value, ${plan.value.prefix})`;
-  const fromCondition =
-    from === null ? sql`` : sql`and bucket >= ${new Date(from).toISOString()}::timestamptz`;
-  const result = await deps.database.db.execute(sql`
-    select metric, bucket, value, n, total, array_lower(hist, 1) as hist_from, array_to_string(hist, ',') as hist_counts
-      from report_rollups
-     where zone = ${zone} and metric in (${sql.join(
-       metrics.map((m) => sql`${m}`),
-       sql`, `,
-     )}) and dim = ${plan.dim}
-       ${fromCondition} and bucket < ${new Date(to).toISOString()}::timestamptz ${valueCondition}`);
-  const byMetric = new Map<MetricKey, Row[]>(metrics.map((m) => [m, []]));
+  const metricList = sql.join(
+    metrics.map((m) => sql`${m}`),
+    sql`, `,
+  );
+  const toCondition = sql`bucket < ${new Date(to).toISOString()}::timestamptz`;
+  const result =
+    'before' in range
+      ? // Counts only, everything before the range summed into its first bucket by the database.
+        await deps.database.db.execute(sql`
+          select metric, greatest(bucket, ${new Date(range.before).toISOString()}::timestamptz) as bucket, value,
+                 sum(n)::bigint as n, 0 as total, null as hist_from, null as hist_counts
+            from report_rollups
+           where zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim} and ${toCondition} ${valueCondition}
+           group by 1, 2, 3`)
+      : await deps.database.db.execute(sql`
+          select metric, bucket, value, n, total, array_lower(hist, 1) as hist_from,
+                 array_to_string(hist, ',') as hist_counts
+            from report_rollups
+           where zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim}
+             and bucket >= ${new Date(range.from).toISOString()}::timestamptz and ${toCondition} ${valueCondition}`);
+  const byMetric = new Map<SampleMetric, Row[]>(metrics.map((m) => [m, []]));
   for (const r of rowsOf(result)) {
-    byMetric.get(r.metric as MetricKey)!.push({
+    byMetric.get(r.metric as SampleMetric)!.push({
       bucket: dateOf(r.bucket).getTime(),
       value: String(r.value),
       cell: {
@@ -162,6 +178,7 @@ function periodLabel(grain: Grain, zone: string, start: number): string {
 
 function unitOf(metric: MetricKey, stat: Stat): MetricReport['unit'] {
   const kind = metricOf(metric).kind;
+  if (metric === 'agent_utilisation') return 'percent';
   if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
   if (stat === 'count') return 'number';
   if (kind === 'duration') return 'minutes';
@@ -171,6 +188,7 @@ function unitOf(metric: MetricKey, stat: Stat): MetricReport['unit'] {
 }
 
 async function labelsOf(deps: Deps, dim: ReportDimension | undefined, keys: (string | null)[]) {
+  if (dim === 'organization' || (dim && isFieldDimension(dim))) return dimensionLabels(deps, dim, keys);
   const labels = new Map<string | null, string>(keys.map((k) => [k, k ?? '—']));
   const ids = keys.filter((k): k is string => k !== null && /^[0-9a-f-]{36}$/i.test(k));
   if ((dim === 'team' || dim === 'agent') && ids.length > 0) {
@@ -188,22 +206,52 @@ async function labelsOf(deps: Deps, dim: ReportDimension | undefined, keys: (str
   return labels;
 }
 
+const notReady = (zone: string) => `the reports for ${zone} are being built; try again in a minute`;
+
 async function readyZone(deps: Deps, zone: string): Promise<void> {
   const rows = rowsOf(
     await deps.database.db.execute(sql`select zone, ready_at from report_zones order by zone`),
   );
   const state = rows.find((r) => r.zone === zone);
   if (!state) {
+    const [user] = rowsOf(
+      await deps.database.db.execute(
+        sql`select 1 from users where is_active and time_zone = ${zone} limit 1`,
+      ),
+    );
+    // A zone someone has just started to work in: its rows are being made.
+    if (user) throw new AppError('REPORT_NOT_READY', { message: notReady(zone) });
     throw invalid(
       'timeZone',
       `reports are kept for the time zones of the workspace's users (${rows.map((r) => r.zone).join(', ')}); give one of them or set a user to ${zone}`,
     );
   }
   if (state.ready_at === null) {
-    throw new AppError('REPORT_NOT_READY', {
-      message: `the reports for ${zone} are being built; try again in a minute`,
-    });
+    throw new AppError('REPORT_NOT_READY', { message: notReady(zone) });
   }
+}
+
+/**
+ * The reports of several queries (a dashboard), in their order; they read the rollups side by side. A bad query
+ * fails the whole batch with its fields named `queries.<index>.<field>`.
+ */
+export async function metricReports(
+  deps: Deps,
+  queries: readonly MetricQuery[],
+  viewerZone: string,
+): Promise<MetricReport[]> {
+  return Promise.all(
+    queries.map((query, index) =>
+      metricReport(deps, query, viewerZone).catch((error: unknown) => {
+        if (!(error instanceof AppError) || !error.errors) throw error;
+        const errors = error.errors.map((e) => ({ ...e, field: `queries.${index}.${e.field}` }));
+        throw new AppError(error.code, {
+          message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+          errors,
+        });
+      }),
+    ),
+  );
 }
 
 /** The metric report for a query; `viewerZone` is the caller's time zone (the default). */
@@ -258,9 +306,12 @@ export async function metricReport(
   }
   const rowZone = grain === 'hour' ? HOURLY_ZONE : zone;
 
+  await checkDimensions(deps, metric, groupBy, filter);
   let plan: Plan;
-  let inputs: MetricKey[];
-  if (metric === 'tickets_per_agent') {
+  let inputs: SampleMetric[];
+  if (metric === 'agent_utilisation') {
+    ({ plan, inputs } = utilisationPlan(groupBy, filter));
+  } else if (metric === 'tickets_per_agent') {
     if (groupBy && groupBy !== 'team' && groupBy !== 'agent') {
       throw invalid('groupBy', 'tickets per agent groups by team or agent');
     }
@@ -287,9 +338,26 @@ export async function metricReport(
     plan = planOf(groupBy, filter);
     inputs = metric === 'backlog' ? ['tickets_created', 'tickets_solved', 'tickets_reopened'] : [metric];
   }
-  const rows = await readRows(deps, rowZone, inputs, plan, metric === 'backlog' ? null : start, end);
+  const rows = await readRows(
+    deps,
+    rowZone,
+    inputs,
+    plan,
+    metric === 'backlog' ? { before: start } : { from: start },
+    end,
+  );
 
-  const periodOf = (bucket: number) => (bucket < start ? start : periodStart(grain, zone, bucket));
+  // Many rows share a bucket, and many series a period: each is worked out once.
+  const periodStarts = new Map<number, number>();
+  const periodOf = (bucket: number) => {
+    if (bucket < start) return start;
+    let period = periodStarts.get(bucket);
+    if (period === undefined) {
+      period = grain === 'day' ? bucket : periodStart(grain, zone, bucket);
+      periodStarts.set(bucket, period);
+    }
+    return period;
+  };
   type Groups = Map<string | null, Map<number, RollupCell>>;
   const cellsOf = (list: Row[], groupOf: (value: string) => string | null | undefined): Groups => {
     const groups: Groups = new Map();
@@ -314,13 +382,18 @@ export async function metricReport(
 
   const emptyValue = stat === 'count' || stat === 'sum' ? 0 : null;
   const series: MetricReport['series'] = [];
+  const periodLabels = new Map(
+    periods.map((p) => [p, { period: periodLabel(grain, zone, p), start: new Date(p).toISOString() }]),
+  );
   const pointOf = (period: number, value: number | null, n: number) => ({
-    period: periodLabel(grain, zone, period),
-    start: new Date(period).toISOString(),
+    ...periodLabels.get(period)!,
     value: value === null ? emptyValue : round(value),
     n,
   });
 
+  // The total over all groups, when every sample falls in exactly one group (a ticket has one team, one
+  // channel…, but may carry several tags, and agents are counted per group for tickets per agent).
+  let groupsTotal: MetricReport['total'] | null = null;
   if (metric === 'backlog') {
     const groupOf = plan.groupOf;
     const flows = new Map<string | null, Map<number, number>>();
@@ -335,6 +408,7 @@ export async function metricReport(
         flows.set(group, flow);
       }
     }
+    let all = 0;
     for (const [group, flow] of flows) {
       let open = 0;
       const points = periods.map((period) => {
@@ -342,7 +416,13 @@ export async function metricReport(
         return pointOf(period, open, open);
       });
       series.push({ key: group, label: '', total: { value: open, n: open }, points });
+      all += open;
     }
+    groupsTotal = { value: all, n: all };
+  } else if (metric === 'agent_utilisation') {
+    const result = await utilisationSeries(deps, rows, { periods, periodOf, pointOf, filter, groupBy });
+    series.push(...result.series);
+    groupsTotal = result.total;
   } else if (metric === 'tickets_per_agent') {
     const perAgent = new Map<string | null, Map<number, Map<string, number>>>();
     for (const row of rows.get('tickets_solved')!) {
@@ -377,12 +457,14 @@ export async function metricReport(
       });
     }
   } else {
+    const all: RollupCell = { n: 0, total: 0, hist: null };
     for (const [group, byPeriod] of cellsOf(rows.get(metric)!, plan.groupOf)) {
       const points = periods.map((period) => {
         const cell = byPeriod.get(period) ?? { n: 0, total: 0, hist: null };
         return pointOf(period, statOf(metric, stat, cell), cell.n);
       });
       const total = sum(byPeriod.values());
+      addCell(all, total);
       const value = statOf(metric, stat, total);
       series.push({
         key: group,
@@ -391,15 +473,19 @@ export async function metricReport(
         points,
       });
     }
+    const value = statOf(metric, stat, all);
+    groupsTotal = { value: value === null ? emptyValue : round(value), n: all.n };
   }
 
-  // The total over all groups: read again without the grouping when grouped (a ticket may carry several tags).
+  // Otherwise the total is read again without the grouping.
   let total: MetricReport['total'];
-  if (!groupBy || series.length === 0) {
+  if (!groupBy) {
     total = series[0]?.total ?? { value: emptyValue, n: 0 };
-    if (!groupBy && series.length === 0) {
+    if (series.length === 0) {
       series.push({ key: null, label: '', total, points: periods.map((p) => pointOf(p, null, 0)) });
     }
+  } else if (groupsTotal && groupBy !== 'tag' && !isFieldDimension(groupBy)) {
+    total = groupsTotal;
   } else {
     const ungrouped = await metricReport(deps, { ...query, groupBy: undefined, timeZone: zone }, viewerZone);
     total = ungrouped.total;
@@ -444,7 +530,7 @@ export async function metricCatalogue(deps: Deps): Promise<MetricCatalogue> {
         hourly: 'hourly' in definition && definition.hourly === true,
       };
     }),
-    dimensions: [...DIMENSIONS],
+    dimensions: [...DIMENSIONS, ...(await fieldDimensions(deps))],
     timeZones: zones.map((z) => ({ zone: String(z.zone), ready: z.ready_at !== null })),
   };
 }

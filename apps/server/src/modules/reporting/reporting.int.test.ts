@@ -321,6 +321,52 @@ describe('metrics from the rollups (hand-checked)', () => {
   });
 });
 
+describe('a dashboard in one request', () => {
+  const batch = (queries: Record<string, string>[], who = manager) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/batch',
+      headers: who.headers,
+      payload: {
+        queries: queries.map((q) => ({ from: '2026-03-02', to: '2026-03-04', timeZone: 'UTC', ...q })),
+      },
+    });
+
+  it('answers each query as GET /reports/metrics does, in order', async () => {
+    const queries: Record<string, string>[] = [
+      { metric: 'resolution_time', stat: 'avg' },
+      { metric: 'tickets_created', groupBy: 'channel' },
+      { metric: 'tickets_solved', filter: 'agent:me' },
+    ];
+    const response = await batch(queries);
+    expect(response.statusCode, response.body).toBe(200);
+    const { reports } = response.json<{ reports: MetricReport[] }>();
+    expect(reports).toEqual([await ok(queries[0]!), await ok(queries[1]!), await ok(queries[2]!)]);
+    expect(reports[0]!.total).toEqual({ value: 901.67, n: 3 });
+  });
+
+  it('totals a grouped report as the ungrouped one, medians and the backlog included', async () => {
+    for (const metric of ['first_response_time', 'resolution_time', 'backlog', 'csat', 'tickets_created']) {
+      const whole = await ok({ metric });
+      for (const groupBy of ['team', 'channel', 'agent', 'tag']) {
+        expect((await ok({ metric, groupBy })).total, `${metric} by ${groupBy}`).toEqual(whole.total);
+      }
+    }
+  });
+
+  it('names the bad query by its index and keeps an agent to their own numbers', async () => {
+    const bad = await batch([{ metric: 'tickets_created' }, { metric: 'resolution_time', stat: 'rate' }]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<Problem>().errors?.[0]?.field).toBe('queries.1.stat');
+    const unknown = await batch([{ metric: 'happiness' }]);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<Problem>().errors?.[0]?.field).toContain('metric');
+    const mine = await batch([{ metric: 'tickets_solved', filter: 'agent:me' }], ben);
+    expect(mine.json<{ reports: MetricReport[] }>().reports[0]!.total.value).toBe(3);
+    expect((await batch([{ metric: 'tickets_solved' }], ben)).statusCode).toBe(403);
+  });
+});
+
 describe('bad queries', () => {
   it('names the problem', async () => {
     const problem = async (query: Record<string, string>) => {
@@ -350,5 +396,187 @@ describe('bad queries', () => {
     expect(
       (await problem({ metric: 'tickets_created', filter: 'channel:email,priority:high' })).detail,
     ).toContain('team with at most one other dimension');
+  });
+});
+
+/*
+ * Organisations, custom fields, handle time and agent utilisation, on 2026-05-04 (UTC), after the March fixture;
+ * every ticket here is solved, so nothing adds to the backlog of other reports.
+ *
+ * W1 org O1, reason refund, products app+web. Created 08:00, solved 09:00 (resolution 60). Carla works 15 min.
+ * W2 org O1, reason bug, products app. Created 10:00, solved 12:00 (120). Carla 45 min, Dora 10 min: 55 min.
+ * W3 org O2, reason refund, vip. Created 11:00, solved 11:30 (30). No work measured: no handle time.
+ * W4 no organisation, no fields. Created 13:00, solved 13:10 (10).
+ * Carla (team C) is online 08:00–12:00: 60 min of work in 240 min online = 25 %.
+ */
+describe('organisations, custom fields, handle time and agent utilisation', () => {
+  const may = { from: '2026-05-04', to: '2026-05-04' };
+  let carla: Awaited<ReturnType<typeof bearerFor>>;
+  let dora: Awaited<ReturnType<typeof bearerFor>>;
+  let teamC: Team;
+  let o1: string;
+  let o2: string;
+
+  beforeAll(async () => {
+    carla = await bearerFor(server, 'agent');
+    dora = await bearerFor(server, 'agent');
+    teamC = (
+      await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/teams',
+        headers: manager.headers,
+        payload: { name: `C ${uniq()}` },
+      })
+    ).json<Team>();
+    await sqlOf(`insert into team_memberships (team_id, user_id) values ($1, $2)`, [teamC.id, carla.user.id]);
+    o1 = String((await sqlOf(`insert into organizations (name) values ('Acme') returning id`)).rows[0]!.id);
+    o2 = String((await sqlOf(`insert into organizations (name) values ('Globex') returning id`)).rows[0]!.id);
+    const option = (value: string, en: string, de: string) => ({ value, labelEn: en, labelDe: de });
+    for (const [key, type, options] of [
+      ['reason', 'dropdown', [option('refund', 'Refund', 'Erstattung'), option('bug', 'Bug', 'Fehler')]],
+      ['products', 'multiselect', [option('app', 'App', 'App'), option('web', 'Web', 'Web')]],
+      ['vip', 'checkbox', []],
+      ['note', 'text', []],
+    ] as const) {
+      await sqlOf(
+        `insert into ticket_fields (key, type, label_en, label_de, options) values ($1, $2, $1, $1, $3::jsonb)`,
+        [key, type, JSON.stringify(options)],
+      );
+    }
+    const solvedTicket = async (created: string, solved: string) =>
+      ticket({
+        createdAt: `2026-05-04T${created}:00Z`,
+        team: teamA.id,
+        channel: 'email',
+        steps: [[`2026-05-04T${solved}:00Z`, 'status', 'solved']],
+      });
+    const w1 = await solvedTicket('08:00', '09:00');
+    const w2 = await solvedTicket('10:00', '12:00');
+    const w3 = await solvedTicket('11:00', '11:30');
+    await solvedTicket('13:00', '13:10');
+    await settle();
+    // Set without a ticket event, as a contact's move or a deleted organisation would: the trigger marks them.
+    const set = (id: string, organization: string | null, fields: object) =>
+      sqlOf(`update tickets set organization_id = $2, custom_fields = $3::jsonb where id = $1`, [
+        id,
+        organization,
+        JSON.stringify(fields),
+      ]);
+    await set(w1, o1, { reason: 'refund', products: ['app', 'web'], note: 'x' });
+    await set(w2, o1, { reason: 'bug', products: ['app'] });
+    await set(w3, o2, { reason: 'refund', vip: true });
+    const work = async (who: typeof carla, id: string, startedAt: string, seconds: number) => {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${id}/work`,
+        headers: who.headers,
+        payload: { startedAt: `2026-05-04T${startedAt}Z`, seconds },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    await work(carla, w1, '08:10:00', 600);
+    await work(carla, w1, '08:20:00', 300); // follows: one visit of 15 min
+    await work(carla, w2, '10:05:00', 2700);
+    await work(dora, w2, '10:10:00', 600);
+    const realNow = server.deps.now;
+    for (const [presence, at] of [
+      ['online', '2026-05-04T08:00:00Z'],
+      ['offline', '2026-05-04T12:00:00Z'],
+    ] as const) {
+      server.deps.now = () => new Date(at);
+      const response = await server.app.inject({
+        method: 'PUT',
+        url: '/api/v1/me/presence',
+        headers: carla.headers,
+        payload: { presence },
+      });
+      server.deps.now = realNow;
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    await settle();
+  });
+
+  const totals = (r: MetricReport) => Object.fromEntries(r.series.map((s) => [s.label, s.total.value]));
+
+  it('groups and filters by organisation, with names', async () => {
+    const byOrganization = await ok({ metric: 'tickets_created', groupBy: 'organization', ...may });
+    expect(totals(byOrganization)).toEqual({ Acme: 2, Globex: 1, '—': 1 });
+    expect(byOrganization.total.value).toBe(4);
+    const acme = await ok({ metric: 'resolution_time', stat: 'avg', filter: `organization:${o1}`, ...may });
+    expect(acme.total).toEqual({ value: 90, n: 2 });
+    const none = await ok({ metric: 'tickets_solved', filter: 'organization:none', ...may });
+    expect(none.total.value).toBe(1);
+  });
+
+  it('groups and filters by a dropdown, a multiselect and a checkbox field', async () => {
+    const byReason = await ok({ metric: 'tickets_created', groupBy: 'field:reason', ...may });
+    expect(totals(byReason)).toEqual({ Refund: 2, Bug: 1 });
+    expect(byReason.total.value).toBe(4); // tickets without a reason count in the total only
+    const byProduct = await ok({ metric: 'resolution_time', stat: 'sum', groupBy: 'field:products', ...may });
+    expect(totals(byProduct)).toEqual({ App: 180, Web: 60 });
+    expect(byProduct.total.value).toBe(220);
+    const web = await ok({ metric: 'tickets_solved', filter: 'field:products:web', ...may });
+    expect(web.total.value).toBe(1);
+    const vip = await ok({ metric: 'resolution_time', stat: 'avg', filter: 'field:vip:true', ...may });
+    expect(vip.total).toEqual({ value: 30, n: 1 });
+    // The drill-down lists the same tickets as the numbers.
+    const drill = async (filter: string) => {
+      const search = new URLSearchParams({ metric: 'resolution_time', filter, timeZone: 'UTC', ...may });
+      const response = await server.app.inject({
+        method: 'GET',
+        url: `/api/v1/reports/tickets?${search}`,
+        headers: manager.headers,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ items: { value: number | null }[] }>().items.map((t) => t.value);
+    };
+    expect(await drill('field:products:app')).toEqual([120, 60]);
+    expect(await drill('field:vip:true')).toEqual([30]);
+    expect(await drill(`organization:${o2}`)).toEqual([30]);
+  });
+
+  it('reports handle time of worked tickets at their solve, by organisation too', async () => {
+    const all = await ok({ metric: 'handle_time', stat: 'sum', ...may });
+    expect(all.total).toEqual({ value: 70, n: 2 });
+    const median = await ok({ metric: 'handle_time', ...may });
+    near(median.total.value, 15);
+    const acme = await ok({ metric: 'handle_time', stat: 'avg', groupBy: 'organization', ...may });
+    expect(totals(acme)).toEqual({ Acme: 35 });
+  });
+
+  it('reports agent utilisation: work minutes ÷ online minutes', async () => {
+    const team = await ok({ metric: 'agent_utilisation', filter: `team:${teamC.id}`, ...may });
+    expect(team.unit).toBe('percent');
+    expect(team.total.value).toBe(25);
+    const byAgent = await ok({ metric: 'agent_utilisation', groupBy: 'agent', ...may });
+    expect(byAgent.series.find((s) => s.key === carla.user.id)?.total.value).toBe(25);
+    // Dora worked but was never online: no utilisation of her own.
+    expect(byAgent.series.find((s) => s.key === dora.user.id)?.total.value).toBeNull();
+    const byTeam = await ok({ metric: 'agent_utilisation', groupBy: 'team', ...may });
+    expect(byTeam.series.find((s) => s.key === teamC.id)?.total.value).toBe(25);
+  });
+
+  it('names the problem with a field or a combination it cannot report', async () => {
+    const problem = async (query: Record<string, string>) => {
+      const response = await report({ ...query, ...may });
+      expect(response.statusCode, response.body).toBe(400);
+      return response.json<Problem>().errors?.[0];
+    };
+    expect(await problem({ metric: 'tickets_created', groupBy: 'field:note' })).toMatchObject({
+      field: 'groupBy',
+      message: expect.stringContaining('text field'),
+    });
+    expect(await problem({ metric: 'tickets_created', groupBy: 'field:nothing' })).toMatchObject({
+      field: 'groupBy',
+      message: expect.stringContaining('no custom field'),
+    });
+    expect((await problem({ metric: 'tickets_created', groupBy: 'field:Bad Key' }))?.field).toBe('groupBy');
+    expect((await problem({ metric: 'tickets_created', filter: 'field:reason:none' }))?.field).toBe('filter');
+    expect(
+      (await problem({ metric: 'tickets_created', groupBy: 'organization', filter: `team:${teamA.id}` }))
+        ?.message,
+    ).toContain('on their own');
+    expect((await problem({ metric: 'csat', groupBy: 'field:reason' }))?.field).toBe('groupBy');
+    expect((await problem({ metric: 'agent_utilisation', groupBy: 'channel' }))?.field).toBe('groupBy');
   });
 });

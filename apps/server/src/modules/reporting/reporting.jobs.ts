@@ -1,8 +1,10 @@
 import type { Deps } from '../../platform/context';
 import { BackgroundLoop } from '../../platform/loop';
 import { maintainZones, processDirty } from './rollups.service';
+import { checkTargets } from './targets.service';
 
 const BATCH = 1_000;
+const ZONE_RETRY_MS = 250;
 
 /**
  * Keeps the rollups current in worker processes: works off dirty subjects every `everyMs` (and at once while
@@ -11,6 +13,7 @@ const BATCH = 1_000;
 export class ReportingWorker {
   private readonly rollups: BackgroundLoop;
   private readonly zones: BackgroundLoop;
+  private readonly targets: BackgroundLoop;
 
   constructor(deps: Deps, options: { everyMs?: number } = {}) {
     this.rollups = new BackgroundLoop(
@@ -21,8 +24,24 @@ export class ReportingWorker {
     );
     this.zones = new BackgroundLoop(
       'reporting zones',
-      async () => (await maintainZones(deps)) === true,
+      async () => {
+        const more = await maintainZones(deps);
+        // Another process holds the rollups (a batch of dirty tickets): try again shortly, not in 30 s.
+        if (more === null) await new Promise((resolve) => setTimeout(resolve, ZONE_RETRY_MS));
+        return more !== false;
+      },
       30_000,
+      deps.log,
+    );
+    // Every five minutes: targets gone off track alert their owners (once per period; see checkTargets).
+    this.targets = new BackgroundLoop(
+      'reporting targets',
+      async () => {
+        const sent = await checkTargets(deps);
+        if (sent > 0) deps.log.info({ sent }, 'reporting: targets off track');
+        return false;
+      },
+      300_000,
       deps.log,
     );
   }
@@ -30,6 +49,7 @@ export class ReportingWorker {
   start(): void {
     this.zones.start();
     this.rollups.start();
+    this.targets.start();
   }
 
   /** Works off what is dirty now (tests and the CLI wait for this). */
@@ -39,6 +59,7 @@ export class ReportingWorker {
   }
 
   async stop(): Promise<void> {
+    await this.targets.stop();
     await this.rollups.stop();
     await this.zones.stop();
   }

@@ -11,8 +11,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { SubjectReport } from './metrics.domain';
 
-/** What reporting counts: tickets and survey invitations. */
-export type ReportSubject = 'ticket' | 'invitation';
+/** What reporting counts: tickets, survey invitations, agents' work sessions and presence intervals. */
+export type ReportSubject = 'ticket' | 'invitation' | 'work' | 'presence';
 
 /**
  * Subjects whose report must be recomputed, marked by database triggers in the transaction that changed them

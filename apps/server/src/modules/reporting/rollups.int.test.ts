@@ -7,6 +7,7 @@ import { rebuildReports, settleReports } from './rollups.service';
 let server: TestServer;
 let agents: User[];
 let teams: Team[];
+let organizations: (string | null)[];
 
 const query = (text: string, values: unknown[] = []) => server.deps.database.query(text, values);
 
@@ -37,6 +38,14 @@ beforeAll(async () => {
     });
     teams.push(response.json<Team>());
   }
+  organizations = [null];
+  for (const name of ['Acme', 'Globex']) {
+    const [row] = (await query(`insert into organizations (name) values ($1) returning id`, [name])).rows;
+    organizations.push(String(row!.id));
+  }
+  await query(`insert into ticket_fields (key, type, label_en, label_de, options) values
+    ('reason', 'dropdown', 'Reason', 'Grund', '[]'), ('products', 'multiselect', 'Products', 'Produkte', '[]'),
+    ('vip', 'checkbox', 'VIP', 'VIP', '[]'), ('note', 'text', 'Note', 'Notiz', '[]')`);
 });
 afterAll(async () => {
   await server?.close();
@@ -49,7 +58,20 @@ const T0 = Date.parse('2026-03-27T20:00:00Z'); // across the change to summer ti
 const step = fc.record({
   hour: fc.integer({ min: 0, max: 96 }),
   arrival: fc.integer({ min: 0, max: 5 }),
-  kind: fc.constantFrom('reply', 'customer', 'solve', 'reopen', 'assign', 'move', 'escalate', 'sla'),
+  kind: fc.constantFrom(
+    'reply',
+    'customer',
+    'solve',
+    'reopen',
+    'assign',
+    'move',
+    'escalate',
+    'sla',
+    'organization',
+    'fields',
+    'work',
+    'presence',
+  ),
   pick: fc.nat(),
 });
 const ticketSpec = fc.record({
@@ -121,6 +143,55 @@ describe('rollups kept incrementally', () => {
                     ]),
                   ],
                 ),
+              // Changes without a ticket event: the ticket's organisation and fields.
+              organization: () =>
+                query(`update tickets set organization_id = $2 where id = $1`, [
+                  id,
+                  organizations[s.pick % organizations.length],
+                ]),
+              fields: () =>
+                query(`update tickets set custom_fields = $2::jsonb where id = $1`, [
+                  id,
+                  JSON.stringify(
+                    s.pick % 5 === 0
+                      ? {}
+                      : {
+                          reason: ['refund', 'bug'][s.pick % 2],
+                          products: ['app', 'web', 'api'].filter((_, i) => (s.pick >> i) % 2 === 1),
+                          vip: s.pick % 3 === 0,
+                          note: 'free text',
+                        },
+                  ),
+                ]),
+              // An agent's work on the ticket: a new visit, a longer one, or visits taken back.
+              work: () =>
+                s.pick % 4 === 0
+                  ? query(`delete from ticket_work_sessions where ticket_id = $1 and agent_id = $2`, [
+                      id,
+                      agent,
+                    ])
+                  : s.pick % 4 === 1
+                    ? query(`update ticket_work_sessions set seconds = seconds + 60 where ticket_id = $1`, [
+                        id,
+                      ])
+                    : query(
+                        `insert into ticket_work_sessions (ticket_id, agent_id, started_at, ended_at, seconds)
+                         values ($1, $2, $3, $3::timestamptz + interval '1 hour', $4)`,
+                        [id, agent, at, 60 + (s.pick % 3000)],
+                      ),
+              // A stretch of an agent's presence (closed: open ones grow with the clock), or one made longer.
+              presence: () =>
+                s.pick % 3 === 0
+                  ? query(
+                      `update agent_presence_intervals set ended_at = ended_at + interval '47 minutes'
+                        where user_id = $1`,
+                      [agent],
+                    )
+                  : query(
+                      `insert into agent_presence_intervals (user_id, presence, started_at, ended_at)
+                       values ($1, $2, $3, $3::timestamptz + make_interval(secs => $4))`,
+                      [agent, s.pick % 3 === 1 ? 'online' : 'away', at, 1 + (s.pick % 20_000)],
+                    ),
             }[s.kind];
             pending.push({ arrival: s.arrival, run });
           }
@@ -138,6 +209,17 @@ describe('rollups kept incrementally', () => {
       }),
       { numRuns: 12 },
     );
+    // The random histories reached the new dimensions and inputs (a text field is never one).
+    const kept = (await query(`select distinct metric, dim from report_rollups where zone = 'UTC'`)).rows;
+    const pairs = kept.map((r) => `${r.metric}|${r.dim}`);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        'work_time|agent',
+        'tickets_created|organization',
+        'tickets_created|field:reason',
+      ]),
+    );
+    expect(pairs.some((p) => p.endsWith('field:note') || p.startsWith('work_time|team'))).toBe(false);
   }, 120_000);
 
   it('takes back the contribution of a deleted ticket', async () => {
@@ -172,6 +254,13 @@ describe('rollups kept incrementally', () => {
       ).rows;
     await query(`update users set time_zone = 'America/New_York' where id = $1`, [agents[0]!.id]);
     await query(`update users set time_zone = 'America/Anchorage' where id = $1`, [agents[1]!.id]);
+    // Until its rows are made, a zone someone works in is "not ready yet", not an unknown zone.
+    const early = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/reports/metrics?metric=tickets_created&timeZone=America/Anchorage',
+      headers: (await bearerFor(server, 'manager')).headers,
+    });
+    expect(early.statusCode, early.body).toBe(503);
     await settle();
     const zones = (await query(`select zone, ready_at from report_zones order by zone`)).rows;
     expect(zones.map((z) => [z.zone, z.ready_at !== null])).toEqual(

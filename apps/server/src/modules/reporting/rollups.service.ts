@@ -14,7 +14,7 @@ import {
   type SubjectReport,
 } from './metrics.domain';
 import type { ReportSubject } from './reporting.tables';
-import { invitationReports, ticketReports } from './sources.service';
+import { invitationReports, presenceReports, ticketReports, workReports } from './sources.service';
 
 /** The advisory lock that lets one process at a time change the rollups. */
 const ROLLUP_LOCK = 7_243_101;
@@ -26,6 +26,20 @@ const REBUILD_FLUSH = 200_000;
 const UPSERT_ROWS = 20_000;
 
 const subjectKey = (subject: ReportSubject, id: string) => `${subject}:${id}`;
+const SUBJECTS = ['ticket', 'invitation', 'work', 'presence'] as const satisfies readonly ReportSubject[];
+/** Each subject's table, read in order of creation by the rebuild. */
+const SUBJECT_TABLES = {
+  ticket: sql`tickets`,
+  invitation: sql`survey_invitations`,
+  work: sql`ticket_work_sessions`,
+  presence: sql`agent_presence_intervals`,
+} as const;
+const SUBJECT_ORDER = {
+  ticket: sql`created_at`,
+  invitation: sql`created_at`,
+  work: sql`started_at`,
+  presence: sql`started_at`,
+} as const;
 
 /** The time zones that get day rows: UTC and every active user's zone. */
 async function wantedZones(tx: Tx): Promise<string[]> {
@@ -128,7 +142,16 @@ async function currentReports(
   subject: ReportSubject,
   ids: string[],
 ): Promise<Map<string, SubjectReport>> {
-  return subject === 'ticket' ? ticketReports(deps, tx, ids) : invitationReports(tx, ids);
+  switch (subject) {
+    case 'ticket':
+      return ticketReports(deps, tx, ids);
+    case 'invitation':
+      return invitationReports(tx, ids);
+    case 'work':
+      return workReports(tx, ids);
+    case 'presence':
+      return presenceReports(tx, ids, deps.now());
+  }
 }
 
 /**
@@ -147,7 +170,7 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
     if (claimed.length === 0) return 0;
     const states = await zoneStates(tx);
     const changes: { before: SubjectReport | null; after: SubjectReport | null; zones: string[] }[] = [];
-    for (const subject of ['ticket', 'invitation'] as const) {
+    for (const subject of SUBJECTS) {
       const ids = claimed.filter((r) => r.subject === subject).map((r) => String(r.id));
       if (ids.length === 0) continue;
       const stored = rowsOf(
@@ -183,6 +206,11 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
 export async function maintainZones(deps: Deps): Promise<boolean | null> {
   return withTransaction(deps.database, async (tx) => {
     if (!(await holdRollups(tx))) return null;
+    // Open online stretches grow: they are counted again up to now.
+    await tx.execute(sql`
+      insert into report_dirty (subject, id)
+      select 'presence', id from agent_presence_intervals where ended_at is null and presence = 'online'
+      on conflict do nothing`);
     const wanted = await wantedZones(tx);
     const states = await zoneStates(tx);
     for (const zone of wanted) {
@@ -238,23 +266,24 @@ export async function rebuildReports(
     await tx.execute(sql`delete from report_dirty`);
     await tx.execute(sql`update report_zones set built_until = null, ready_at = coalesce(ready_at, now())`);
     const zones = (await zoneStates(tx)).map((s) => s.zone);
-    const [counts] = rowsOf(
-      await tx.execute(sql`
-        select (select count(*) from tickets)::int as tickets, (select count(*) from survey_invitations)::int as invitations`),
-    );
-    const total = Number(counts?.tickets ?? 0) + Number(counts?.invitations ?? 0);
+    let total = 0;
+    for (const subject of SUBJECTS) {
+      const [count] = rowsOf(
+        await tx.execute(sql`select count(*)::int as n from ${SUBJECT_TABLES[subject]}`),
+      );
+      total += Number(count?.n ?? 0);
+    }
     let done = 0;
     onProgress?.(0, total);
     const delta: RollupDelta = new Map();
-    for (const subject of ['ticket', 'invitation'] as const) {
+    for (const subject of SUBJECTS) {
       let after = sql``;
+      const order = SUBJECT_ORDER[subject];
       for (;;) {
         const page = rowsOf(
-          subject === 'ticket'
-            ? await tx.execute(sql`
-                select id, created_at::text as cursor from tickets ${after} order by created_at, id limit ${batch}`)
-            : await tx.execute(sql`
-                select id, created_at::text as cursor from survey_invitations ${after} order by created_at, id limit ${batch}`),
+          await tx.execute(sql`
+            select id, ${order}::text as cursor from ${SUBJECT_TABLES[subject]} ${after}
+             order by ${order}, id limit ${batch}`),
         );
         if (page.length === 0) break;
         const ids = page.map((r) => String(r.id));
@@ -269,7 +298,7 @@ export async function rebuildReports(
         onProgress?.(done, total);
         const last = page.at(-1)!;
         // The cursor as PostgreSQL prints it: microseconds, which a JavaScript date would cut to milliseconds.
-        after = sql`where (created_at, id) > (${String(last.cursor)}::timestamptz, ${String(last.id)}::uuid)`;
+        after = sql`where (${order}, id) > (${String(last.cursor)}::timestamptz, ${String(last.id)}::uuid)`;
       }
     }
     await applyDelta(tx, delta);

@@ -2,12 +2,20 @@
  * Reads what the reports are made of. Reporting is a read model of the other modules' tables (ADR 0028): it
  * reads tickets, their history, SLA clocks, escalations and survey invitations, and writes only its own tables.
  */
+import type { FieldType } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { dateOf, type Executor, rowsOf, uuidArray } from '../../platform/db';
 import { type BusinessCalendar, businessMinutesBetween, policyCalendar } from '../sla';
 import { type FactEvent, factsOf, type StatusCategory } from './facts.domain';
-import { invitationSamples, type SubjectReport, ticketSamples } from './metrics.domain';
+import {
+  DIMENSION_FIELD_TYPES,
+  fieldDims,
+  invitationSamples,
+  onlineSamples,
+  type SubjectReport,
+  ticketSamples,
+} from './metrics.domain';
 
 const nullable = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
@@ -38,7 +46,8 @@ export async function ticketReports(
   const list = uuidArray(ids);
   // One query after the other: a transaction is one connection.
   const ticketRows = await executor.execute(sql`
-    select id, created_at, team_id, assignee_id, channel, priority, type, tags, sla_policy_id
+    select id, created_at, team_id, assignee_id, channel, priority, type, tags, sla_policy_id,
+           organization_id, custom_fields
       from tickets where id = any(${list})`);
   const eventRows = await executor.execute(sql`
     select ticket_id, kind, field, from_value, to_value, created_at from ticket_events
@@ -54,6 +63,16 @@ export async function ticketReports(
   const escalated = await executor.execute(sql`
     select distinct ticket_id from ticket_escalations
      where ticket_id = any(${list}) and kind in ('breach', 'manual')`);
+  const fieldRows = await executor.execute(sql`select key, type from ticket_fields`);
+  const workRows = await executor.execute(sql`
+    select ticket_id, sum(seconds)::bigint as seconds from ticket_work_sessions
+     where ticket_id = any(${list}) group by ticket_id`);
+  const fieldTypes = new Map(
+    rowsOf(fieldRows)
+      .map((r) => [String(r.key), r.type as FieldType] as const)
+      .filter(([, type]) => DIMENSION_FIELD_TYPES.includes(type)),
+  );
+  const workSeconds = new Map(rowsOf(workRows).map((r) => [String(r.ticket_id), Number(r.seconds)]));
   const categories = new Map(rowsOf(statusRows).map((r) => [String(r.key), String(r.category)]));
   const categoryOf = (key: unknown) => (categories.get(String(key)) ?? String(key)) as StatusCategory;
   const byAgent = new Set(
@@ -96,10 +115,13 @@ export async function ticketReports(
         priority: nullable(ticket.priority),
         type: nullable(ticket.type),
         tags: (ticket.tags as string[] | null) ?? [],
+        organization: nullable(ticket.organization_id),
+        fields: fieldDims((ticket.custom_fields as Record<string, unknown> | null) ?? {}, fieldTypes),
       },
       samples: ticketSamples(facts, {
         sla: slaOutcomes(clocks.get(id) ?? []),
         escalated: escalatedIds.has(id),
+        workSeconds: workSeconds.get(id) ?? 0,
       }),
     });
   }
@@ -142,7 +164,7 @@ export async function invitationReports(
   const reports = new Map<string, SubjectReport>();
   if (ids.length === 0) return reports;
   const result = await executor.execute(sql`
-    select i.id, s.kind, i.sent_at, i.team_id, i.agent_id, i.channel,
+    select i.id, s.kind, i.sent_at, i.team_id, i.agent_id, i.channel, i.organization_id,
            r.score, r.rating, r.answered_at
       from survey_invitations i
       join surveys s on s.id = i.survey_id
@@ -158,6 +180,7 @@ export async function invitationReports(
         priority: null,
         type: null,
         tags: [],
+        organization: nullable(row.organization_id),
       },
       samples: invitationSamples({
         kind: row.kind as 'csat' | 'nps' | 'ces',
@@ -166,6 +189,55 @@ export async function invitationReports(
           ? { at: answeredAt, score: Number(row.score), satisfied: row.rating === 'satisfied' }
           : null,
       }),
+    });
+  }
+  return reports;
+}
+
+const agentDims = (agent: string): SubjectReport['dims'] => ({
+  team: null,
+  agent,
+  channel: null,
+  priority: null,
+  type: null,
+  tags: [],
+});
+
+/** The reports of these work sessions: the agent's work seconds at the session's start. */
+export async function workReports(
+  executor: Executor,
+  ids: readonly string[],
+): Promise<Map<string, SubjectReport>> {
+  const reports = new Map<string, SubjectReport>();
+  if (ids.length === 0) return reports;
+  const result = await executor.execute(sql`
+    select id, agent_id, started_at, seconds from ticket_work_sessions where id = any(${uuidArray(ids)})`);
+  for (const row of rowsOf(result)) {
+    reports.set(String(row.id), {
+      dims: agentDims(String(row.agent_id)),
+      samples: [{ m: 'work_time', t: dateOf(row.started_at).getTime(), v: Number(row.seconds) }],
+    });
+  }
+  return reports;
+}
+
+/** The reports of these presence intervals: online seconds per UTC hour; an interval still open counts to `now`. */
+export async function presenceReports(
+  executor: Executor,
+  ids: readonly string[],
+  now: Date,
+): Promise<Map<string, SubjectReport>> {
+  const reports = new Map<string, SubjectReport>();
+  if (ids.length === 0) return reports;
+  const result = await executor.execute(sql`
+    select id, user_id, presence, started_at, ended_at from agent_presence_intervals
+     where id = any(${uuidArray(ids)})`);
+  for (const row of rowsOf(result)) {
+    const start = dateOf(row.started_at).getTime();
+    const end = row.ended_at ? dateOf(row.ended_at).getTime() : Math.max(start, now.getTime());
+    reports.set(String(row.id), {
+      dims: agentDims(String(row.user_id)),
+      samples: row.presence === 'online' ? onlineSamples(start, end) : [],
     });
   }
   return reports;

@@ -27,3 +27,4 @@ export { ticketStatuses, tickets } from './tickets.tables';
 export { matchesView } from './views.domain';
 export { fieldCondition } from './views.service';
 export { linkTickets } from './work.service';
+export { worklogRoutes } from './worklog.routes';

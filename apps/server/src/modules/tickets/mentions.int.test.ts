@@ -77,7 +77,7 @@ describe('mentions and followers', () => {
     expect(followers.items.map((f) => f.id)).toEqual([colleague.user.id]);
     const events = (await call('GET', `/tickets/${ticket.id}/events`, agent)).json<TicketEventList>();
     expect(events.items.some((e) => e.kind === 'follower_added' && e.to === colleague.user.id)).toBe(true);
-    expect((await inbox(agent)).items.some((n) => n.ticket.id === ticket.id)).toBe(false);
+    expect((await inbox(agent)).items.some((n) => n.ticket?.id === ticket.id)).toBe(false);
   });
 
   it('tell followers and the assignee of new messages by others, and the new assignee of the assignment', async () => {
@@ -86,20 +86,20 @@ describe('mentions and followers', () => {
       (await call('PUT', `/tickets/${ticket.id}/followers/${colleague.user.id}`, colleague)).statusCode,
     ).toBe(204);
     await call('POST', `/tickets/${ticket.id}/messages`, agent, { body: 'We are on it.' });
-    const activity = (await inbox(colleague)).items.find((n) => n.ticket.id === ticket.id);
+    const activity = (await inbox(colleague)).items.find((n) => n.ticket?.id === ticket.id);
     expect(activity?.kind).toBe('activity');
 
     await call('PATCH', `/tickets/${ticket.id}`, agent, { assigneeId: bystander.user.id });
-    const assigned = (await inbox(bystander)).items.find((n) => n.ticket.id === ticket.id);
+    const assigned = (await inbox(bystander)).items.find((n) => n.ticket?.id === ticket.id);
     expect(assigned?.kind).toBe('assigned');
 
     expect(
       (await call('DELETE', `/tickets/${ticket.id}/followers/${colleague.user.id}`, colleague)).statusCode,
     ).toBe(204);
-    const before = (await inbox(colleague)).items.filter((n) => n.ticket.id === ticket.id).length;
+    const before = (await inbox(colleague)).items.filter((n) => n.ticket?.id === ticket.id).length;
     await call('POST', `/tickets/${ticket.id}/messages`, agent, { body: 'Update', visibility: 'internal' });
-    expect((await inbox(colleague)).items.filter((n) => n.ticket.id === ticket.id)).toHaveLength(before);
-    expect((await inbox(bystander)).items.filter((n) => n.ticket.id === ticket.id)).toHaveLength(2);
+    expect((await inbox(colleague)).items.filter((n) => n.ticket?.id === ticket.id)).toHaveLength(before);
+    expect((await inbox(bystander)).items.filter((n) => n.ticket?.id === ticket.id)).toHaveLength(2);
   });
 
   it('refuse a note that mentions someone who is not an active user, storing nothing', async () => {

@@ -1,0 +1,129 @@
+/**
+ * Reporting targets: where a metric stands against its threshold in the current period and where it will end
+ * (docs/metrics.md "Targets", ADR 0029). Pure: the caller brings the value so far and `now`.
+ */
+import type { ReportTargetComparison, ReportTargetPeriod, ReportTargetStatus } from '@keepdesk/contract';
+import { type MetricKey, metricOf, nextPeriod, periodStart, type Stat } from './metrics.domain';
+
+const DAY = 86_400_000;
+/** A forecast within 5 % of the threshold (on the good side) is at risk. */
+export const AT_RISK_MARGIN = 0.05;
+/** Rates, averages, medians and scores need this many samples in the period before they are judged. */
+export const MIN_SAMPLES = 5;
+
+/**
+ * How a value moves through a period: `accumulate` grows with every sample (counts, sums, solves per agent) and
+ * is extrapolated at its run rate; `level` (rates, averages, percentiles, scores) is forecast as the value so
+ * far; `snapshot` (the backlog) is the state at this moment.
+ */
+export type ForecastMethod = 'accumulate' | 'level' | 'snapshot';
+
+export function forecastMethodOf(metric: MetricKey, stat: Stat): ForecastMethod {
+  if (metric === 'backlog') return 'snapshot';
+  if (metric === 'tickets_per_agent' || stat === 'count' || stat === 'sum') return 'accumulate';
+  return 'level';
+}
+
+export type TargetUnit = 'tickets' | 'minutes' | 'percent' | 'score' | 'number';
+
+/** The unit a threshold is given in: the unit the metric query answers in. */
+export function targetUnitOf(metric: MetricKey, stat: Stat): TargetUnit {
+  const kind = metricOf(metric).kind;
+  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
+  if (stat === 'count') return 'number';
+  if (kind === 'duration') return 'minutes';
+  if (kind === 'rate') return stat === 'rate' ? 'percent' : 'number';
+  if (kind === 'score') return 'score';
+  return 'number';
+}
+
+/** What is wrong with a threshold for this metric and statistic, or null. */
+export function thresholdProblem(metric: MetricKey, stat: Stat, threshold: number): string | null {
+  if (!Number.isFinite(threshold) || threshold < 0) return 'must not be negative';
+  const unit = targetUnitOf(metric, stat);
+  if ((unit === 'percent' || unit === 'score') && threshold > 100) return `a ${unit} is at most 100`;
+  return null;
+}
+
+/** The calendar period (in `zone`) holding the instant `now`. */
+export function periodBounds(
+  period: ReportTargetPeriod,
+  zone: string,
+  now: number,
+): { start: number; end: number } {
+  const start = periodStart(period, zone, now);
+  return { start, end: nextPeriod(period, zone, start) };
+}
+
+export interface TargetInput {
+  comparison: ReportTargetComparison;
+  threshold: number;
+  method: ForecastMethod;
+  /** The period (epoch ms, end exclusive). */
+  start: number;
+  end: number;
+  now: number;
+  /** The value of the period so far (the whole period once it is over); null when there is nothing. */
+  value: number | null;
+  samples: number;
+}
+
+export interface TargetEvaluation {
+  /** Whether the value so far satisfies the comparison; null without a value. */
+  met: boolean | null;
+  /** value ÷ threshold, for a progress bar; null without a value or with a zero threshold. */
+  ratio: number | null;
+  /** Share of the period passed, 0–1. */
+  elapsed: number;
+  forecast: number | null;
+  status: ReportTargetStatus;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+export function evaluateTarget(input: TargetInput): TargetEvaluation {
+  const { comparison, threshold, method, start, end, now, value, samples } = input;
+  const meets = (x: number) => (comparison === 'at_least' ? x >= threshold : x <= threshold);
+  const elapsed = Math.min(1, Math.max(0, (now - start) / (end - start)));
+  const met = value === null ? null : meets(value);
+  const ratio = value === null || threshold === 0 ? null : round(value / threshold);
+  const result = (forecast: number | null, status: ReportTargetStatus): TargetEvaluation => ({
+    met,
+    ratio,
+    elapsed: Math.round(elapsed * 10_000) / 10_000,
+    forecast: forecast === null ? null : round(forecast),
+    status,
+  });
+
+  if (now >= end) {
+    if (value === null) return result(null, 'no_data');
+    return result(value, meets(value) ? 'met' : 'missed');
+  }
+  if (method === 'accumulate') {
+    const sum = value ?? 0;
+    const elapsedDays = (now - start) / DAY;
+    // The rate counts at least one day, so the first hours of a period do not project a handful to thousands.
+    const forecast = sum + (sum / Math.max(1, elapsedDays)) * ((end - now) / DAY);
+    // New samples only add: an at-least count once reached stays met, an at-most count once over stays over.
+    if (comparison === 'at_least' && sum >= threshold) return result(forecast, 'met');
+    if (comparison === 'at_most' && sum > threshold) return result(forecast, 'off_track');
+    if (elapsedDays < 1) return result(forecast, 'no_data');
+    return result(forecast, statusOf(comparison, threshold, forecast));
+  }
+  if (value === null) return result(null, 'no_data');
+  if (method === 'level' && samples < MIN_SAMPLES) return result(value, 'no_data');
+  return result(value, statusOf(comparison, threshold, value));
+}
+
+function statusOf(
+  comparison: ReportTargetComparison,
+  threshold: number,
+  forecast: number,
+): 'on_track' | 'at_risk' | 'off_track' {
+  if (comparison === 'at_least') {
+    if (forecast < threshold) return 'off_track';
+    return forecast < threshold * (1 + AT_RISK_MARGIN) ? 'at_risk' : 'on_track';
+  }
+  if (forecast > threshold) return 'off_track';
+  return forecast > threshold * (1 - AT_RISK_MARGIN) ? 'at_risk' : 'on_track';
+}

@@ -1,0 +1,262 @@
+import type {
+  NotificationPage,
+  Problem,
+  ReportTarget,
+  ReportTargetDetail,
+  ReportTargetList,
+  Team,
+  User,
+} from '@keepdesk/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerFor, startTestServer, type TestServer, uniq } from '../../../test/harness';
+import { settleReports } from './rollups.service';
+import { checkTargets, listTargets } from './targets.service';
+
+/*
+ * Fixture (owner in Europe/Berlin, so March 2026 runs from 2026-02-28T23:00Z to 2026-03-31T22:00Z: 743 hours).
+ * Team A: six tickets created at 10:00Z on March 2–7, each answered after 30 minutes and solved at 12:00Z;
+ * two more created and solved on February 10. Evaluated at 2026-03-10T23:00Z (midnight in Berlin): 10 days
+ * elapsed, 503 hours (20.9583 days) left. Solved: 6 → run rate 0.6 a day → forecast 6 + 0.6 × 20.9583 = 18.58.
+ */
+let server: TestServer;
+type Who = { user: User; headers: { authorization: string } };
+let manager: Who;
+let lead: Who;
+let agent: Who;
+let teamA: Team;
+const NOW = new Date('2026-03-10T23:00:00Z');
+
+const sqlOf = (text: string, values: unknown[] = []) => server.deps.database.query(text, values);
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, who: Who, payload?: object) =>
+  server.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, payload });
+const checkAt = (now: Date) => checkTargets({ ...server.deps, now: () => now });
+
+async function solvedTicket(createdAt: string, repliedAt: string, solvedAt: string): Promise<void> {
+  const [contact] = (await sqlOf(`insert into contacts (name) values ('Targets') returning id`)).rows;
+  const [row] = (
+    await sqlOf(
+      `insert into tickets (subject, status_key, status_category, channel, requester_id, team_id, created_at, updated_at)
+       values ('Target fixture', 'solved', 'solved', 'email', $1, $2, $3, $3) returning id`,
+      [contact!.id, teamA.id, createdAt],
+    )
+  ).rows;
+  await sqlOf(
+    `insert into ticket_messages (ticket_id, visibility, author_kind, body_html, body_text, channel, created_at)
+     values ($1, 'public', 'contact', '<p>Hi</p>', 'Hi', 'email', $2)`,
+    [row!.id, createdAt],
+  );
+  for (const [when, kind, field, to] of [
+    [createdAt, 'created', null, { status: 'new' }],
+    [repliedAt, 'replied', null, {}],
+    [solvedAt, 'changed', 'status', 'solved'],
+  ] as const) {
+    await sqlOf(
+      `insert into ticket_events (ticket_id, kind, field, from_value, to_value, actor_kind, created_at)
+       values ($1, $2, $3, 'null'::jsonb, $4::jsonb, 'system', $5)`,
+      [row!.id, kind, field, JSON.stringify(to), when],
+    );
+  }
+}
+
+async function create(body: object, who: Who = manager): Promise<ReportTarget> {
+  const response = await call('POST', '/reports/targets', who, body);
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<ReportTarget>();
+}
+async function alertsOf(targetId: string): Promise<number> {
+  const page = (await call('GET', '/notifications?limit=100', lead)).json<NotificationPage>();
+  return page.items.filter((n) => n.kind === 'target_off_track' && n.target?.id === targetId).length;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ isolated: true });
+  manager = await bearerFor(server, 'manager');
+  lead = await bearerFor(server, 'team_lead');
+  agent = await bearerFor(server, 'agent');
+  teamA = (await call('POST', '/teams', manager, { name: `A ${uniq()}` })).json<Team>();
+  for (let day = 2; day <= 7; day++) {
+    const d = `2026-03-0${day}`;
+    await solvedTicket(`${d}T10:00:00Z`, `${d}T10:30:00Z`, `${d}T12:00:00Z`);
+  }
+  for (const hour of ['10', '11']) {
+    await solvedTicket(`2026-02-10T${hour}:00:00Z`, `2026-02-10T${hour}:30:00Z`, `2026-02-10T${hour}:45:00Z`);
+  }
+  await settleReports(server.deps);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('reporting targets', () => {
+  it('forecasts a count at its run rate and reads a median time as it stands (hand-computed)', async () => {
+    const solved = await create({
+      name: 'Team A solves 20',
+      metric: 'tickets_solved',
+      comparison: 'at_least',
+      threshold: 20,
+      scope: `team:${teamA.id}`,
+      period: 'month',
+      ownerId: lead.user.id,
+    });
+    expect(solved).toMatchObject({
+      stat: 'count',
+      unit: 'tickets',
+      scopeLabel: teamA.name,
+      owner: { id: lead.user.id, name: lead.user.name },
+      timeZone: 'Europe/Berlin',
+      active: true,
+    });
+    const response = await create({
+      name: 'Team A answers within 25 minutes',
+      metric: 'first_response_time',
+      comparison: 'at_most',
+      threshold: 25,
+      scope: `team:${teamA.id}`,
+    });
+    expect(response.stat).toBe('median');
+    expect(response.unit).toBe('minutes');
+
+    const list = await listTargets({ ...server.deps, now: () => NOW }, `team:${teamA.id}`);
+    const progress = Object.fromEntries(list.items.map((t) => [t.id, t.progress]));
+    expect(progress[solved.id]).toMatchObject({
+      period: '2026-03',
+      start: '2026-02-28T23:00:00.000Z',
+      end: '2026-03-31T22:00:00.000Z',
+      value: 6,
+      samples: 6,
+      met: false,
+      ratio: 0.3,
+      elapsed: Math.round((240 / 743) * 10_000) / 10_000,
+      forecast: 18.58,
+      status: 'off_track',
+    });
+    const time = progress[response.id]!;
+    expect(time.samples).toBe(6);
+    expect(Math.abs(time.value! - 30)).toBeLessThanOrEqual(0.75); // a histogram median: within 2.5 %
+    expect(time.forecast).toBe(time.value);
+    expect(time.status).toBe('off_track');
+
+    // Lower the bar to 18: the forecast 18.58 clears it by less than 5 % → at risk; 15 → on track.
+    for (const [threshold, status] of [
+      [18, 'at_risk'],
+      [15, 'on_track'],
+    ] as const) {
+      expect((await call('PATCH', `/reports/targets/${solved.id}`, manager, { threshold })).statusCode).toBe(
+        200,
+      );
+      const again = await listTargets({ ...server.deps, now: () => NOW }, `team:${teamA.id}`);
+      expect(again.items.find((t) => t.id === solved.id)!.progress.status).toBe(status);
+    }
+  });
+
+  it('lists targets with the current period and shows the outcome of past periods', async () => {
+    const target = await create({
+      name: `History ${uniq()}`,
+      metric: 'tickets_solved',
+      comparison: 'at_least',
+      threshold: 5,
+      scope: `team:${teamA.id}`,
+    });
+    const list = await call('GET', `/reports/targets?scope=team:${teamA.id}`, lead);
+    expect(list.statusCode, list.body).toBe(200);
+    const listed = list.json<ReportTargetList>().items.find((t) => t.id === target.id)!;
+    expect(listed.progress.period).toMatch(/^\d{4}-\d{2}$/);
+    expect(listed.progress.end > listed.progress.start).toBe(true);
+    expect((await call('GET', '/reports/targets?scope=none', lead)).json<ReportTargetList>().items).toEqual(
+      [],
+    );
+
+    const detail = await call('GET', `/reports/targets/${target.id}?periods=104`, lead);
+    expect(detail.statusCode, detail.body).toBe(200);
+    const history = Object.fromEntries(
+      detail.json<ReportTargetDetail>().history.map((h) => [h.period, [h.value, h.status]]),
+    );
+    expect(history['2026-03']).toEqual([6, 'met']);
+    expect(history['2026-02']).toEqual([2, 'missed']);
+    expect(history['2026-01']).toEqual([0, 'missed']);
+    expect((await call('GET', `/reports/targets/${crypto.randomUUID()}`, lead)).statusCode).toBe(404);
+  });
+
+  it('refuses bad definitions with a problem naming the field', async () => {
+    const base = { name: 'Bad', metric: 'csat', comparison: 'at_least', threshold: 90 };
+    const cases: [object, string][] = [
+      [{ metric: 'happiness' }, 'metric'],
+      [{ stat: 'p90' }, 'stat'],
+      [{ threshold: -1 }, 'threshold'],
+      [{ threshold: 101 }, 'threshold'],
+      [{ scope: `team:${crypto.randomUUID()}` }, 'scope'],
+      [{ scope: `agent:${crypto.randomUUID()}` }, 'scope'],
+      [{ scope: 'channel:pigeon' }, 'scope'],
+      [{ scope: 'tag' }, 'scope'],
+      [{ period: 'year' }, 'period'],
+      [{ ownerId: crypto.randomUUID() }, 'ownerId'],
+    ];
+    for (const [change, field] of cases) {
+      const response = await call('POST', '/reports/targets', manager, { ...base, ...change });
+      expect(response.statusCode, JSON.stringify(change)).toBe(400);
+      expect(
+        response.json<Problem>().errors?.map((e) => e.field),
+        JSON.stringify(change),
+      ).toContain(field);
+    }
+    const target = await create({ ...base, scope: `agent:${agent.user.id}` });
+    expect(target.scopeLabel).toBe(agent.user.name);
+    const badPatch = await call('PATCH', `/reports/targets/${target.id}`, manager, { stat: 'median' });
+    expect(badPatch.json<Problem>().errors?.[0]?.field).toBe('stat');
+    // A new metric without a statistic takes the metric's own.
+    const moved = await call('PATCH', `/reports/targets/${target.id}`, manager, {
+      metric: 'resolution_time',
+      threshold: 600,
+    });
+    expect(moved.json<ReportTarget>()).toMatchObject({ stat: 'median', unit: 'minutes', threshold: 600 });
+  });
+
+  it('lets only reports:manage change targets and reports:read see them', async () => {
+    const body = { name: 'Mine', metric: 'csat', comparison: 'at_least', threshold: 90 };
+    expect((await call('POST', '/reports/targets', agent, body)).statusCode).toBe(403);
+    expect((await call('POST', '/reports/targets', lead, body)).statusCode).toBe(403);
+    expect((await call('GET', '/reports/targets', agent)).statusCode).toBe(403);
+    const target = await create(body);
+    expect((await call('PATCH', `/reports/targets/${target.id}`, lead, { threshold: 1 })).statusCode).toBe(
+      403,
+    );
+    expect((await call('DELETE', `/reports/targets/${target.id}`, agent)).statusCode).toBe(403);
+    expect((await call('DELETE', `/reports/targets/${target.id}`, manager)).statusCode).toBe(204);
+    expect((await call('GET', `/reports/targets/${target.id}`, manager)).statusCode).toBe(404);
+  });
+
+  it('alerts the owner once when a target goes off track, and again only after it recovered', async () => {
+    const target = await create({
+      name: `Alerting ${uniq()}`,
+      metric: 'tickets_solved',
+      comparison: 'at_least',
+      threshold: 20,
+      scope: `team:${teamA.id}`,
+      ownerId: lead.user.id,
+    });
+    await checkAt(NOW);
+    expect(await alertsOf(target.id)).toBe(1);
+    const page = (await call('GET', '/notifications?limit=100', lead)).json<NotificationPage>();
+    const alert = page.items.find((n) => n.target?.id === target.id)!;
+    expect(alert).toMatchObject({ ticket: null, target: { name: target.name } });
+    expect(alert.excerpt).toBe('2026-03: 6 → 18.58 (≥ 20)');
+
+    await checkAt(new Date(NOW.getTime() + 3_600_000));
+    expect(await alertsOf(target.id)).toBe(1);
+
+    // Recovers (threshold 10 is met by the forecast), then falls back: a second alert.
+    await call('PATCH', `/reports/targets/${target.id}`, manager, { threshold: 10 });
+    await checkAt(NOW);
+    expect(await alertsOf(target.id)).toBe(1);
+    await call('PATCH', `/reports/targets/${target.id}`, manager, { threshold: 20 });
+    await checkAt(NOW);
+    expect(await alertsOf(target.id)).toBe(2);
+
+    // Inactive targets are not checked.
+    await call('PATCH', `/reports/targets/${target.id}`, manager, { active: false, threshold: 10 });
+    await checkAt(NOW);
+    await call('PATCH', `/reports/targets/${target.id}`, manager, { threshold: 20 });
+    await checkAt(NOW);
+    expect(await alertsOf(target.id)).toBe(2);
+  });
+});
