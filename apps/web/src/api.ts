@@ -69,6 +69,22 @@ export const api = {
   },
 };
 
+/**
+ * Posts JSON that must arrive even when the page is being left or closed (`fetch` with `keepalive`, which unlike
+ * `sendBeacon` carries the CSRF header); failures are ignored.
+ */
+export function postKeepalive(path: string, body: unknown): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  fetch(`/api/v1${path}`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+    keepalive: true,
+    body: JSON.stringify(body),
+  }).catch(() => undefined);
+}
+
 /** Builds a query string from the defined values only. */
 export function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();

@@ -30,6 +30,7 @@ function applyChange(queryClient: QueryClient, change: ChangeEvent): void {
     void queryClient.invalidateQueries({ queryKey: ['views'] });
     void queryClient.invalidateQueries({ queryKey: ['tickets', 'requester'] });
     void queryClient.invalidateQueries({ queryKey: ['notifications'] });
+    void queryClient.invalidateQueries({ queryKey: ['reports', 'live'] });
   } else {
     void queryClient.invalidateQueries({ queryKey: [`${change.entityType}s`] });
   }

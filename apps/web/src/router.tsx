@@ -25,14 +25,19 @@ import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
+import { AgentDashboard } from './reports/AgentDashboard';
+import { LiveDashboard } from './reports/LiveDashboard';
+import { ManagerDashboard } from './reports/ManagerDashboard';
 import { meQuery } from './session';
 import { AgentsPage } from './settings/AgentsPage';
 import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
 import { MacrosPage } from './settings/MacrosPage';
 import { MailboxesPage } from './settings/MailboxesPage';
+import { ReportSchedulesPage } from './settings/ReportSchedulesPage';
 import { RulesPage } from './settings/RulesPage';
 import { SlaPoliciesPage } from './settings/SlaPoliciesPage';
+import { TargetsPage } from './settings/TargetsPage';
 import { TicketFieldsPage } from './settings/TicketFieldsPage';
 import { SearchPage } from './tickets/SearchPage';
 import { TicketPage } from './tickets/TicketPage';
@@ -221,10 +226,40 @@ const surveysRoute = createRoute({
   component: SurveysPage,
 });
 
+const reportSchedulesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/report-schedules',
+  component: ReportSchedulesPage,
+});
+
+const targetsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/targets',
+  component: TargetsPage,
+});
+
 const automationsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/automations',
   component: () => <RulesPage kind="automation" />,
+});
+
+const reportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports',
+  component: ManagerDashboard,
+});
+
+const liveReportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports/live',
+  component: LiveDashboard,
+});
+
+const myReportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports/me',
+  component: AgentDashboard,
 });
 
 const routeTree = rootRoute.addChildren([
@@ -237,6 +272,9 @@ const routeTree = rootRoute.addChildren([
     ticketRoute,
     searchRoute,
     feedbackRoute,
+    reportsRoute,
+    liveReportsRoute,
+    myReportsRoute,
     mentionsRoute,
     themesRoute,
     feedbackItemsRoute,
@@ -258,6 +296,8 @@ const routeTree = rootRoute.addChildren([
     agentsRoute,
     triggersRoute,
     automationsRoute,
+    targetsRoute,
+    reportSchedulesRoute,
   ]),
 ]);
 

@@ -15,6 +15,7 @@ import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
   IconBolt,
   IconCalendarTime,
+  IconChartBar,
   IconChevronDown,
   IconClockHour4,
   IconClockPlay,
@@ -26,11 +27,13 @@ import {
   IconLanguage,
   IconLogout,
   IconMail,
+  IconMailForward,
   IconMailOff,
   IconMessageStar,
   IconMoodSmile,
   IconSearch,
   IconShieldLock,
+  IconTarget,
   IconTemplate,
   IconUser,
   IconUserCog,
@@ -68,6 +71,7 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         icon: <IconMoodSmile size={18} />,
         permission: 'tickets:read',
       },
+      { to: '/reports', label: t('nav.reports'), icon: <IconChartBar size={18} /> },
     ],
     settings: [
       { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
@@ -148,6 +152,18 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         label: t('nav.pulse'),
         icon: <IconHeartbeat size={18} />,
         permission: 'teams:read',
+      },
+      {
+        to: '/settings/report-schedules',
+        label: t('schedules.nav'),
+        icon: <IconMailForward size={18} />,
+        permission: 'reports:read',
+      },
+      {
+        to: '/settings/targets',
+        label: t('targets.nav'),
+        icon: <IconTarget size={18} />,
+        permission: 'reports:manage',
       },
       {
         to: '/settings/roles',

@@ -21,6 +21,7 @@ import {
   IconClockExclamation,
   IconMessage,
   IconPhoneCall,
+  IconTarget,
   IconUserCheck,
 } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -40,6 +41,7 @@ const ICONS = {
   escalated: IconArrowBigUpLines,
   rule: IconBolt,
   rule_failed: IconAlertTriangle,
+  target_off_track: IconTarget,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */
@@ -102,7 +104,11 @@ export function NotificationBell() {
                     onClick={() => {
                       setOpened(false);
                       if (!item.readAt) markRead.mutate({ ids: [item.id] });
-                      void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
+                      if (item.ticket) {
+                        void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
+                      } else {
+                        void navigate({ to: '/settings/targets' });
+                      }
                     }}
                   >
                     <Group gap={8} wrap="nowrap" align="flex-start">
@@ -111,11 +117,12 @@ export function NotificationBell() {
                         <Text size="sm">
                           {t(`notifications.kind.${item.kind}`, {
                             name: item.actor?.name ?? t('tickets.system'),
-                            number: item.ticket.number,
+                            number: item.ticket?.number,
+                            target: item.target?.name,
                           })}
                         </Text>
                         <Text size="xs" c="dimmed" truncate>
-                          {item.excerpt || item.ticket.subject}
+                          {item.excerpt || item.ticket?.subject}
                         </Text>
                         <Text size="xs" c="dimmed">
                           {relativeTime(item.createdAt, i18n.language)}

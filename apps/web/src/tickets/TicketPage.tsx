@@ -74,6 +74,7 @@ import { type Mentionable, mentionAt, textToHtml } from './mentions';
 import { SlaBadge } from './SlaBadge';
 import { SlaCard } from './SlaCard';
 import { LinksCard, TicketMenu, useSplit } from './TicketLinks';
+import { useWorkTimer } from './useWorkTimer';
 
 const route = getRouteApi('/app/tickets/$ticketId');
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -91,6 +92,7 @@ export function TicketPage() {
   const [inserted, setInserted] = useState<{ text: string; at: number } | null>(null);
   const [typing, setTyping] = useState(false);
   const present = usePresence(ticketId, me.user.id, typing);
+  useWorkTimer(ticketId, mayWrite);
   const ticket = useQuery({
     queryKey: ['tickets', ticketId],
     queryFn: () => api.get<Ticket>(`/tickets/${ticketId}`),
