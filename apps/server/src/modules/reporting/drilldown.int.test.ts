@@ -242,6 +242,9 @@ describe('the tickets behind a number (hand-checked)', () => {
     };
     expect(await field({ metric: 'first_response_time', period: 'yesterday' })).toBe('period');
     expect(await field({ metric: 'first_response_time', period: '2026-04-01' })).toBe('period');
+    // A month long before the range (it once listed that month's tickets).
+    expect(await field({ metric: 'first_response_time', period: '2020-01' })).toBe('period');
+    expect(await field({ metric: 'agent_utilisation' })).toBe('metric');
     expect(await field({ metric: 'first_response_time', filter: 'colour:red' })).toBe('filter');
     expect(await field({ metric: 'happiness' })).toContain('metric');
     expect(await field({ metric: 'csat', from: '2026-03-05' })).toBe('from');
@@ -284,5 +287,6 @@ describe('the live queue', () => {
     expect(mine.json<LiveQueue>().byStatus).toEqual([{ status: 'pending', category: 'pending', count: 1 }]);
     expect((await live(null, ben)).statusCode).toBe(403);
     expect((await live('tag:vip')).statusCode).toBe(400);
+    expect((await live('team:north')).json<Problem>().errors?.[0]?.field).toBe('filter');
   });
 });

@@ -47,9 +47,11 @@ function rangeOf(query: DrilldownQuery, zone: string): { start: number; end: num
     if (!period)
       throw invalid('period', 'a period as reports name them: 2026-03-02, 2026-W10, 2026-03, 2026-Q1');
     // A chart's first week, month or quarter starts before `from` (reports count whole periods).
+    if (period.end <= start || period.start >= end) {
+      throw invalid('period', `${query.period} is not within ${query.from} to ${query.to ?? today}`);
+    }
     start = period.start;
     end = Math.min(end, period.end);
-    if (start >= end) throw invalid('period', `${query.period} is not within ${query.from} to ${query.to}`);
   }
   return { start, end };
 }
@@ -61,6 +63,9 @@ export async function drilldownTickets(
   viewerZone: string,
 ): Promise<DrilldownResult> {
   const zone = query.timeZone ?? viewerZone;
+  if (query.metric === 'agent_utilisation') {
+    throw invalid('metric', 'agent utilisation is work time over online time: no tickets stand behind it');
+  }
   const plan = drilldownPlan(query.metric);
   const { start, end } = rangeOf(query, zone);
   const filter = parseFilter(query.filter);

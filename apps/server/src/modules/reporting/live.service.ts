@@ -5,6 +5,7 @@
  */
 import type { LiveQueue } from '@keepdesk/contract';
 import { type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { rowsOf } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -20,11 +21,17 @@ function conditionsOf(filter: string | undefined): SQL {
       throw new AppError('VALIDATION_FAILED', { message, errors: [{ field: 'filter', message }] });
     }
     const column = sql.raw(`t.${COLUMNS[dim as keyof typeof COLUMNS]}`);
+    const isId = dim === 'team' || dim === 'agent';
+    if (isId && value !== '' && !z.uuid().safeParse(value).success) {
+      const message = `${dim}: "${value}" is not an id`;
+      throw new AppError('VALIDATION_FAILED', { message, errors: [{ field: 'filter', message }] });
+    }
+    // Ids compared as uuids, so that the team and assignee indexes serve the filter.
     conditions.push(
       value === ''
         ? sql`${column} is null`
-        : dim === 'team' || dim === 'agent'
-          ? sql`${column}::text = ${value}`
+        : isId
+          ? sql`${column} = ${value}::uuid`
           : sql`${column} = ${value}`,
     );
   }

@@ -31,6 +31,10 @@ import {
 import { utilisationPlan, utilisationSeries } from './utilisation.service';
 
 const MAX_PERIODS = 10_000;
+/** Queries of a batch read side by side (the pool holds ten connections per process). */
+const BATCH_LANES = 4;
+/** Groups one report may hold; more (organisations, say) need a filter. */
+const MAX_GROUPS = 500;
 const invalid = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
@@ -240,18 +244,24 @@ export async function metricReports(
   queries: readonly MetricQuery[],
   viewerZone: string,
 ): Promise<MetricReport[]> {
-  return Promise.all(
-    queries.map((query, index) =>
-      metricReport(deps, query, viewerZone).catch((error: unknown) => {
+  const reports: MetricReport[] = new Array(queries.length);
+  let next = 0;
+  // A few side by side, not all: one dashboard must not take every connection of the pool.
+  const lane = async () => {
+    while (next < queries.length) {
+      const index = next++;
+      reports[index] = await metricReport(deps, queries[index]!, viewerZone).catch((error: unknown) => {
         if (!(error instanceof AppError) || !error.errors) throw error;
         const errors = error.errors.map((e) => ({ ...e, field: `queries.${index}.${e.field}` }));
         throw new AppError(error.code, {
           message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
           errors,
         });
-      }),
-    ),
-  );
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_LANES, queries.length) }, lane));
+  return reports;
 }
 
 /** The metric report for a query; `viewerZone` is the caller's time zone (the default). */
@@ -477,6 +487,12 @@ export async function metricReport(
     groupsTotal = { value: value === null ? emptyValue : round(value), n: all.n };
   }
 
+  if (series.length > MAX_GROUPS) {
+    throw invalid(
+      'groupBy',
+      `${series.length} groups by ${groupBy}; a report holds at most ${MAX_GROUPS}: filter by a team or channel first`,
+    );
+  }
   // Otherwise the total is read again without the grouping.
   let total: MetricReport['total'];
   if (!groupBy) {

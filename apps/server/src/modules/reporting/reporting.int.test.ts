@@ -580,3 +580,26 @@ describe('organisations, custom fields, handle time and agent utilisation', () =
     expect((await problem({ metric: 'agent_utilisation', groupBy: 'channel' }))?.field).toBe('groupBy');
   });
 });
+
+describe('a report with too many groups', () => {
+  it('asks for a filter instead of answering with hundreds of series', async () => {
+    // 501 tickets of 501 organisations on a day no other test uses.
+    await sqlOf(`
+      with orgs as (
+        insert into organizations (name) select 'Many ' || g from generate_series(1, 501) g returning id),
+      contact as (insert into contacts (name) values ('Many') returning id),
+      made as (
+        insert into tickets (subject, status_key, status_category, channel, requester_id, organization_id, created_at)
+        select 'Many', 'new', 'new', 'email', contact.id, orgs.id, '2026-07-01T10:00:00Z' from orgs, contact
+        returning id, created_at)
+      insert into ticket_events (ticket_id, kind, to_value, actor_kind, created_at)
+      select id, 'created', '{"status":"new"}', 'system', created_at from made`);
+    await settle();
+    const day = { from: '2026-07-01', to: '2026-07-01' };
+    expect((await ok({ metric: 'tickets_created', ...day })).total.value).toBe(501);
+    const response = await report({ metric: 'tickets_created', groupBy: 'organization', ...day });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json<Problem>().errors?.[0]).toMatchObject({ field: 'groupBy' });
+    expect(response.json<Problem>().detail).toContain('at most 500');
+  });
+});
