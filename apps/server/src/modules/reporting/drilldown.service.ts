@@ -111,6 +111,7 @@ export async function drilldownTickets(
         from report_facts f
        cross join lateral jsonb_to_recordset(f.report->'samples') as s(m text, t bigint, v bigint)
        where f.subject = ${plan.subject}
+         ${plan.value === 'age' ? sql`` : sql`and f.last_at >= ${start}::bigint and f.first_at < ${end}::bigint`}
          and s.m in (${sql.join(
            metrics.map((m) => sql`${m}`),
            sql`, `,

@@ -36,9 +36,15 @@ export const reportFacts = pgTable(
     subject: text('subject').$type<ReportSubject>().notNull(),
     id: uuid('id').notNull(),
     report: jsonb('report').$type<SubjectReport>().notNull(),
+    /** The instants (ms) of the earliest and latest sample: the drill-down reads only reports that reach its range. */
+    firstAt: bigint('first_at', { mode: 'number' }),
+    lastAt: bigint('last_at', { mode: 'number' }),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.subject, t.id] })],
+  (t) => [
+    primaryKey({ columns: [t.subject, t.id] }),
+    index('report_facts_last_at_idx').on(t.subject, t.lastAt),
+  ],
 );
 
 /**

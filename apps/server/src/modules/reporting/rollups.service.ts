@@ -130,10 +130,14 @@ async function storeReports(
   if (reports.size === 0) return;
   const rows = [...reports].map(([id, report]) => ({ id, report }));
   await tx.execute(sql`
-    insert into report_facts (subject, id, report, computed_at)
-    select ${subject}, x.id, x.report, now()
+    insert into report_facts (subject, id, report, first_at, last_at, computed_at)
+    select ${subject}, x.id, x.report,
+           (select min((s->>'t')::bigint) from jsonb_array_elements(x.report->'samples') s),
+           (select max((s->>'t')::bigint) from jsonb_array_elements(x.report->'samples') s), now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, report jsonb)
-    on conflict (subject, id) do update set report = excluded.report, computed_at = excluded.computed_at`);
+    on conflict (subject, id) do update
+      set report = excluded.report, first_at = excluded.first_at, last_at = excluded.last_at,
+          computed_at = excluded.computed_at`);
 }
 
 async function currentReports(
