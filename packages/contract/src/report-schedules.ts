@@ -49,7 +49,7 @@ export type CreateReportScheduleBody = z.infer<typeof CreateReportScheduleBody>;
 export const UpdateReportScheduleBody = patchOf(ScheduleFields).meta({ id: 'UpdateReportScheduleBody' });
 export type UpdateReportScheduleBody = z.infer<typeof UpdateReportScheduleBody>;
 
-export const REPORT_DELIVERY_STATUSES = ['queued', 'sent', 'failed'] as const;
+export const REPORT_DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 
 export const ReportDelivery = z
   .object({

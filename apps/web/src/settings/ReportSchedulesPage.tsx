@@ -177,7 +177,7 @@ export function ReportSchedulesPage() {
   );
 }
 
-/** Sent in green; waiting for its next attempt in yellow; failed in red with the error, never retried again. */
+/** Sent in green; being sent in blue; waiting for its next attempt in yellow; failed in red with the error, never retried again. */
 function DeliveryStatus({ delivery }: { delivery: ReportDelivery }) {
   const { t, i18n } = useTranslation();
   const period = `${delivery.periodFrom} – ${delivery.periodTo}`;
@@ -187,6 +187,16 @@ function DeliveryStatus({ delivery }: { delivery: ReportDelivery }) {
         <Badge color="teal">{t('schedules.status_sent')}</Badge>
         <Text size="xs" c="dimmed">
           {period} · {when(delivery.sentAt, i18n.language)}
+        </Text>
+      </Stack>
+    );
+  }
+  if (delivery.status === 'sending') {
+    return (
+      <Stack gap={2}>
+        <Badge color="blue">{t('schedules.status_sending')}</Badge>
+        <Text size="xs" c="dimmed">
+          {t('schedules.sendingAttempt', { attempts: delivery.attempts, max: delivery.maxAttempts })}
         </Text>
       </Stack>
     );

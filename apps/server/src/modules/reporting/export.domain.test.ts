@@ -1,21 +1,28 @@
 import type { MetricReport } from '@keepdesk/contract';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../platform/csv';
 import {
   axisTicks,
   chartGeometry,
   csvField,
+  EXPORT_POINT_LIMITS,
+  exportTooLarge,
   formatChange,
   formatDuration,
   formatValue,
   nextRunAfter,
   periodBefore,
+  periodsOfQuery,
   previousRange,
+  reportPoints,
   reportsToCsv,
+  scheduleRunKey,
   sheetNameOf,
   slugOf,
   trendGrain,
 } from './export.domain';
+import { nextPeriod, periodStart } from './metrics.domain';
 
 const report = (over: Partial<MetricReport> = {}): MetricReport => ({
   metric: 'first_response_time',
@@ -166,5 +173,81 @@ describe('schedule periods', () => {
     });
     expect(trendGrain({ from: '2026-01-01', to: '2026-03-31' })).toBe('week');
     expect(trendGrain({ from: '2025-01-01', to: '2025-12-31' })).toBe('month');
+  });
+});
+
+describe('export size', () => {
+  it('counts one point per series and period', () => {
+    const one = report();
+    const two = report({ series: [one.series[0]!, { ...one.series[0]!, key: 'b', label: 'B' }] });
+    expect(reportPoints([two, one])).toBe(3 * 3);
+    expect(reportPoints([])).toBe(0);
+  });
+  it('counts the periods a query touches, as the metric query walks them', () => {
+    const now = new Date('2026-03-09T10:00:00Z');
+    const day = { grain: 'day', from: '2026-03-02', to: '2026-03-08' } as const;
+    expect(periodsOfQuery(day, 'UTC', now)).toBe(7);
+    expect(periodsOfQuery({ ...day, grain: 'hour' }, 'UTC', now)).toBe(168);
+    // The week of the change to summer time has an hour less in Berlin.
+    expect(
+      periodsOfQuery({ ...day, from: '2026-03-23', to: '2026-03-29', grain: 'hour' }, 'Europe/Berlin', now),
+    ).toBe(167);
+    // Weeks touched, Monday to Sunday: 2026-03-01 is a Sunday.
+    expect(periodsOfQuery({ ...day, grain: 'week', from: '2026-03-01' }, 'UTC', now)).toBe(2);
+    expect(periodsOfQuery({ ...day, grain: 'month', from: '2025-12-31' }, 'UTC', now)).toBe(4);
+    expect(periodsOfQuery({ ...day, grain: 'quarter', from: '2025-12-31' }, 'UTC', now)).toBe(2);
+    // Without from/to: the 30 days up to today in the zone.
+    expect(periodsOfQuery({ grain: 'day' }, 'Europe/Berlin', now)).toBe(30);
+    expect(periodsOfQuery({ ...day, from: '1999-01-01', to: '2026-05-17' }, 'UTC', now)).toBe(9999);
+    // Days that do not exist, or a backwards range, are left to the metric query to refuse.
+    expect(periodsOfQuery({ ...day, from: '2026-02-30' }, 'UTC', now)).toBe(0);
+    expect(periodsOfQuery({ ...day, from: '2026-03-09' }, 'UTC', now)).toBe(0);
+  });
+  it('counts what the metric query returns', () => {
+    // The same walk as the metric query (periodStart, nextPeriod), over grains, zones and ranges.
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
+    const grains = ['hour', 'day', 'week', 'month', 'quarter'] as const;
+    const now = new Date('2026-03-09T10:00:00Z');
+    for (const zone of zones) {
+      for (const grain of grains) {
+        for (const [from, to] of [
+          ['2025-10-20', '2026-04-05'],
+          ['2026-03-29', '2026-03-29'],
+          ['2024-02-29', '2024-11-03'],
+        ] as const) {
+          const end = DateTime.fromISO(to, { zone }).plus({ days: 1 }).toMillis();
+          let walked = 0;
+          for (let p = periodStart(grain, zone, DateTime.fromISO(from, { zone }).toMillis()); p < end; ) {
+            walked++;
+            p = nextPeriod(grain, zone, p);
+          }
+          expect(
+            periodsOfQuery({ grain, from, to, timeZone: zone }, 'UTC', now),
+            `${zone} ${grain} ${from}`,
+          ).toBe(walked);
+        }
+      }
+    }
+  });
+  it('refuses files over the cap of their format, saying what to do', () => {
+    expect(EXPORT_POINT_LIMITS).toEqual({ pdf: 5000, csv: 100_000, xlsx: 100_000 });
+    expect(exportTooLarge(5000, 'pdf')).toBeNull();
+    expect(exportTooLarge(5001, 'pdf')).toMatch(/5,001 .*at most 5,000.*coarser grain or a shorter range/);
+    expect(exportTooLarge(5001, 'pdf')).toContain('CSV or XLSX');
+    expect(exportTooLarge(100_000, 'csv')).toBeNull();
+    expect(exportTooLarge(100_001, 'xlsx')).toMatch(/at most 100,000/);
+  });
+});
+
+describe('schedule run keys', () => {
+  it('name the whole period, so a new frequency never collides with a period already sent', () => {
+    const january = scheduleRunKey('monthly', { from: '2026-01-01', to: '2026-01-31' });
+    const q1 = scheduleRunKey('quarterly', { from: '2026-01-01', to: '2026-03-31' });
+    expect(january).toBe('schedule:monthly:2026-01-01:2026-01-31');
+    expect(q1).not.toBe(january);
+    // A week starting on the 1st (a Monday) and the month of that 1st.
+    expect(scheduleRunKey('weekly', { from: '2024-01-01', to: '2024-01-07' })).not.toBe(
+      scheduleRunKey('monthly', { from: '2024-01-01', to: '2024-01-31' }),
+    );
   });
 });

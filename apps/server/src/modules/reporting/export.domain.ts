@@ -2,7 +2,7 @@
  * Pure parts of report exports and scheduled reports: number and duration formatting per language, chart
  * geometry, CSV rows, file names, the periods a schedule reports on, and the management report's fixed set.
  */
-import type { MetricName, MetricReport, ReportStat } from '@keepdesk/contract';
+import type { MetricName, MetricQuery, MetricReport, ReportFormat, ReportStat } from '@keepdesk/contract';
 import { DateTime } from 'luxon';
 
 type Language = 'de' | 'en';
@@ -221,6 +221,82 @@ export function sheetNameOf(name: string, taken: ReadonlySet<string>): string {
 export interface DayRange {
   from: string;
   to: string;
+}
+
+/**
+ * The most points (a series' value in one period) one file may hold, summed over its reports. Every point of a
+ * metric export is a table row in a PDF (about 40 to a page, so 5,000 is some 125 pages) and a row in CSV and
+ * XLSX; files are built in memory in the web process, so a request must not ask for hundreds of thousands.
+ */
+export const EXPORT_POINT_LIMITS: Readonly<Record<ReportFormat, number>> = {
+  pdf: 5000,
+  csv: 100_000,
+  xlsx: 100_000,
+};
+
+/** Points reports hold: one per series and period. */
+export function reportPoints(reports: readonly Pick<MetricReport, 'series'>[]): number {
+  let points = 0;
+  for (const report of reports) for (const series of report.series) points += series.points.length;
+  return points;
+}
+
+/**
+ * The periods of its grain a metric query's days touch in its zone (`viewerZone` when it names none), with the
+ * metric API's defaults (the 30 days up to today) — counted by calendar arithmetic, not by walking the periods,
+ * so a range of 9,999 days costs nothing. 0 for days that do not exist or a backwards range, which the metric
+ * query itself refuses.
+ */
+export function periodsOfQuery(
+  query: Pick<MetricQuery, 'from' | 'to' | 'grain' | 'timeZone'>,
+  viewerZone: string,
+  now: Date,
+): number {
+  const zone = query.timeZone ?? viewerZone;
+  const to = query.to
+    ? DateTime.fromISO(query.to, { zone })
+    : DateTime.fromJSDate(now, { zone }).startOf('day');
+  const from = query.from ? DateTime.fromISO(query.from, { zone }) : to.minus({ days: 29 });
+  if (!from.isValid || !to.isValid || from > to) return 0;
+  // Whole calendar days between two local dates, whatever the zone's offsets did in between.
+  const days = (a: DateTime, b: DateTime) =>
+    Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
+  switch (query.grain) {
+    case 'hour': {
+      // Hours are UTC hours (a zone half an hour off touches one more).
+      const hour = 3_600_000;
+      const start = Math.floor(from.toMillis() / hour) * hour;
+      return Math.ceil((to.plus({ days: 1 }).startOf('day').toMillis() - start) / hour);
+    }
+    case 'day':
+      return days(from, to) + 1;
+    case 'week':
+      return Math.floor(days(from.startOf('week'), to) / 7) + 1;
+    case 'month':
+      return (to.year - from.year) * 12 + to.month - from.month + 1;
+    case 'quarter':
+      return (to.year - from.year) * 4 + to.quarter - from.quarter + 1;
+  }
+}
+
+const thousands = (n: number) => new Intl.NumberFormat('en-US').format(n);
+
+/** Why a file of `points` in `format` is refused (the problem's message), or null when it fits. */
+export function exportTooLarge(
+  points: number,
+  format: ReportFormat,
+  advice = 'choose a coarser grain or a shorter range',
+): string | null {
+  const limit = EXPORT_POINT_LIMITS[format];
+  if (points <= limit) return null;
+  const other =
+    format === 'pdf' ? ` (or export CSV or XLSX, up to ${thousands(EXPORT_POINT_LIMITS.csv)})` : '';
+  return `the export holds ${thousands(points)} points (periods × groups over all queries); a ${format.toUpperCase()} holds at most ${thousands(limit)}: ${advice}${other}`;
+}
+
+/** The key of a schedule's own run for a period: the whole period, so a changed frequency gets its own. */
+export function scheduleRunKey(frequency: Frequency, period: DayRange): string {
+  return `schedule:${frequency}:${period.from}:${period.to}`;
 }
 
 const unitOfFrequency = { weekly: 'week', monthly: 'month', quarterly: 'quarter' } as const;

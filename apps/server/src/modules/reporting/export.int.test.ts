@@ -173,6 +173,64 @@ describe('POST /reports/export', () => {
     );
     expect(own.statusCode, own.body).toBe(200);
   });
+
+  it('refuses files over the cap: 400 naming queries, telling to choose a coarser grain or a shorter range', async () => {
+    // 50 queries of the agent's own numbers by day over 9,999 days: half a million table rows.
+    const mine = { metric: 'tickets_solved', filter: 'agent:me', from: '1999-01-01', to: '2026-05-17' };
+    const huge = Array.from({ length: 50 }, () => ({ ...mine, grain: 'day' }));
+    for (const format of ['pdf', 'csv', 'xlsx']) {
+      const started = Date.now();
+      const refused = await exportAs({ format, title: 'x', queries: huge }, agent);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      const [error] = refused.json<Problem>().errors ?? [];
+      expect(error?.field).toBe('queries');
+      expect(error?.message).toContain('choose a coarser grain or a shorter range');
+      expect(Date.now() - started).toBeLessThan(2000); // refused before reading or drawing anything
+    }
+    // By month, 20 queries are 6,580 points: too many for a PDF, fine as CSV.
+    const monthly = Array.from({ length: 20 }, () => ({ ...mine, grain: 'month' }));
+    const pdf = await exportAs({ format: 'pdf', title: 'x', queries: monthly }, agent);
+    expect(pdf.statusCode, pdf.body).toBe(400);
+    expect(pdf.json<Problem>().errors?.[0]?.message).toMatch(/6,580 points.*at most 5,000.*CSV or XLSX/);
+    const csv = await exportAs({ format: 'csv', title: 'x', queries: monthly }, agent);
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(parseCsv(csv.rawPayload.toString('utf8')).records).toHaveLength(6580);
+  });
+
+  it('counts the groups of the reports read: periods times series', async () => {
+    const series = (key: string) => ({
+      key,
+      label: key,
+      total: { value: 0, n: 0 },
+      points: Array.from({ length: 2600 }, (_, i) => ({
+        period: String(i),
+        start: '2026-03-02T00:00:00.000Z',
+        value: 0,
+        n: 0,
+      })),
+    });
+    const report: MetricReport = {
+      metric: 'tickets_created',
+      stat: 'count',
+      unit: 'tickets',
+      grain: 'hour',
+      timeZone: 'UTC',
+      from: '2026-01-01',
+      to: '2026-04-19',
+      groupBy: 'channel',
+      filter: {},
+      total: { value: 0, n: 0 },
+      series: [series('email'), series('phone')],
+    };
+    const options = { title: 'x', language: 'en', now: new Date() } as const;
+    await expect(renderReports([report], { ...options, format: 'pdf' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'queries' }],
+    });
+    const csv = await renderReports([report], { ...options, format: 'csv' });
+    expect(csv.filename).toBe('x-2026-01-01-2026-04-19.csv');
+  });
 });
 
 describe('GET /reports/management', () => {
@@ -229,5 +287,11 @@ describe('GET /reports/management', () => {
     const zone = await management({ from: '2026-03-02', to: '2026-03-08', timeZone: 'Pacific/Chatham' });
     expect(zone.statusCode).toBe(400);
     expect(zone.json<Problem>().errors?.map((e) => e.field)).toEqual(['timeZone']);
+    // Five centuries by month: 10 KPI trends of 5,000 points and more, refused before anything is read.
+    const long = await management({ from: '1526-01-01', to: '2026-03-08', timeZone: 'UTC' });
+    expect(long.statusCode, long.body).toBe(400);
+    const [error] = long.json<Problem>().errors ?? [];
+    expect(error?.field).toBe('from');
+    expect(error?.message).toContain('choose a shorter range');
   });
 });

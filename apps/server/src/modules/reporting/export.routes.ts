@@ -13,7 +13,15 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf, principalOf } from '../../platform/http';
-import { managementData, type ReportFile, readerOf, renderManagement, renderReports } from './export.service';
+import {
+  checkExportQueries,
+  checkManagementRange,
+  managementData,
+  type ReportFile,
+  readerOf,
+  renderManagement,
+  renderReports,
+} from './export.service';
 import { metricReports } from './query.service';
 import { scopedQuery } from './reporting.routes';
 import {
@@ -48,7 +56,7 @@ export function exportRoutes(deps: Deps) {
         schema: {
           tags,
           description:
-            'Metric queries as a file: PDF (a line chart and a table per query, page numbers), CSV (`metric,stat,unit,group,period,start,value,n`) or XLSX (a sheet per query). The same rules as GET /reports/metrics apply; a bad query is a 400 naming `queries.<index>.<field>`.',
+            'Metric queries as a file: PDF (a line chart and a table per query, page numbers), CSV (`metric,stat,unit,group,period,start,value,n`) or XLSX (a sheet per query). The same rules as GET /reports/metrics apply; a bad query is a 400 naming `queries.<index>.<field>`. A file holds at most 5,000 points (periods × groups, over all queries) as PDF and 100,000 as CSV or XLSX; more is a 400 naming `queries`.',
           body: ReportExport,
         },
         config: { access: { permission: null } },
@@ -57,6 +65,7 @@ export function exportRoutes(deps: Deps) {
         const principal = principalOf(req);
         const reader = await readerOf(deps, principal.userId);
         const queries = req.body.queries.map((query) => scopedQuery(principal, query));
+        checkExportQueries(queries, reader.timeZone, [req.body.format], deps.now());
         const reports = await metricReports(deps, queries, reader.timeZone);
         const file = await renderReports(reports, {
           title: req.body.title,
@@ -73,7 +82,7 @@ export function exportRoutes(deps: Deps) {
         schema: {
           tags,
           description:
-            'The management report for a range of days: headline KPIs against the previous period of the same length, trends by week (by month past half a year), and a breakdown by team and by channel — as a PDF with charts or an XLSX workbook.',
+            'The management report for a range of days: headline KPIs against the previous period of the same length, trends by week (by month past half a year), and a breakdown by team and by channel — as a PDF with charts or an XLSX workbook. A range whose trends and breakdowns exceed the export cap (5,000 points as PDF) is a 400 naming `from`.',
           querystring: ManagementReportQuery,
         },
         config: read,
@@ -81,7 +90,9 @@ export function exportRoutes(deps: Deps) {
       async (req, reply) => {
         const reader = await readerOf(deps, principalOf(req).userId);
         const zone = req.query.timeZone ?? reader.timeZone;
-        const data = await managementData(deps, { from: req.query.from, to: req.query.to }, zone);
+        const range = { from: req.query.from, to: req.query.to };
+        checkManagementRange(range, zone, req.query.format, deps.now());
+        const data = await managementData(deps, range, zone);
         const file = await renderManagement(data, {
           format: req.query.format,
           language: req.query.language ?? reader.language,

@@ -11,11 +11,15 @@ import { translate } from '../../platform/i18n';
 import { users } from '../auth';
 import {
   type DayRange,
+  EXPORT_POINT_LIMITS,
+  exportTooLarge,
   formatChange,
   formatValue,
   MANAGEMENT_BREAKDOWN,
   MANAGEMENT_HEADLINES,
+  periodsOfQuery,
   previousRange,
+  reportPoints,
   reportsToCsv,
   slugOf,
   trendGrain,
@@ -60,6 +64,50 @@ interface RenderOptions {
   compressPdf?: boolean;
 }
 
+const tooLarge = (field: string, message: string) =>
+  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
+
+/**
+ * Refuses, before anything is read, metric queries whose periods alone (one series each) exceed the cap of the
+ * strictest of `formats`; the files are checked again on what the queries returned (groups add series).
+ */
+export function checkExportQueries(
+  queries: readonly MetricQuery[],
+  viewerZone: string,
+  formats: readonly ReportFormat[],
+  now: Date,
+): void {
+  const points = queries.reduce((sum, query) => sum + periodsOfQuery(query, viewerZone, now), 0);
+  const message = exportTooLarge(points, strictest(formats));
+  if (message) throw tooLarge('queries', message);
+}
+
+/** Refuses metric reports as a file of the strictest of `formats` when they hold more points than it may. */
+export function checkExportReports(reports: readonly MetricReport[], formats: readonly ReportFormat[]): void {
+  const format = strictest(formats);
+  const message = exportTooLarge(reportPoints(reports), format);
+  if (message) throw tooLarge('queries', message);
+}
+
+/** Refuses, before anything is read, a management report whose headline trends alone exceed the cap. */
+export function checkManagementRange(
+  range: DayRange,
+  timeZone: string,
+  format: ReportFormat,
+  now: Date,
+): void {
+  const periods = periodsOfQuery({ ...range, grain: trendGrain(range), timeZone }, timeZone, now);
+  const message = exportTooLarge(periods * MANAGEMENT_HEADLINES.length, format, SHORTER_RANGE);
+  if (message) throw tooLarge('from', message);
+}
+
+// The range sets the grain of the management report's trends: only a shorter one helps.
+const SHORTER_RANGE = 'choose a shorter range';
+
+function strictest(formats: readonly ReportFormat[]): ReportFormat {
+  return [...formats].sort((a, b) => EXPORT_POINT_LIMITS[a] - EXPORT_POINT_LIMITS[b])[0] ?? 'pdf';
+}
+
 const fileName = (title: string, range: DayRange, format: ReportFormat) =>
   `${slugOf(title)}-${range.from}-${range.to}.${format}`;
 
@@ -73,6 +121,7 @@ export async function renderReports(
   options: RenderOptions,
 ): Promise<ReportFile> {
   const { title, format, language } = options;
+  checkExportReports(reports, [format]);
   const t = (key: string, vars?: Record<string, string>) => translate(EXPORT_MESSAGES, language, key, vars);
   const range = {
     from: reports.map((r) => r.from).sort()[0]!,
@@ -211,6 +260,18 @@ function breakdownRows(reports: readonly MetricReport[]): { group: string; value
   }));
 }
 
+/**
+ * Points the management report's file holds: in CSV every point of every report; in PDF and XLSX the trend of
+ * each headline KPI and a row per team and channel (the breakdowns show totals only).
+ */
+function managementPoints(data: ManagementData, format: ReportFormat): number {
+  const breakdowns = [...data.byTeam, ...data.byChannel];
+  if (format === 'csv') return reportPoints([...data.headlines.map((h) => h.current), ...breakdowns]);
+  const groups = (reports: readonly MetricReport[]) =>
+    new Set(reports.flatMap((r) => r.series.map((s) => s.label))).size;
+  return reportPoints(data.headlines.map((h) => h.current)) + groups(data.byTeam) + groups(data.byChannel);
+}
+
 /** The management report as a multi-page PDF with charts, an XLSX workbook, or the CSV of its numbers. */
 export async function renderManagement(
   data: ManagementData,
@@ -222,6 +283,8 @@ export async function renderManagement(
   const filename = fileName(title, data.range, format);
   const file = (content: Buffer) => ({ filename, contentType: CONTENT_TYPES[format], content });
   const allReports = [...data.headlines.map((h) => h.current), ...data.byTeam, ...data.byChannel];
+  const tooMany = exportTooLarge(managementPoints(data, format), format, SHORTER_RANGE);
+  if (tooMany) throw tooLarge('from', tooMany);
   if (format === 'csv') return file(Buffer.from(CSV_BOM + reportsToCsv(allReports), 'utf8'));
 
   const breakdownColumns = (reports: readonly MetricReport[], dimension: string) => [

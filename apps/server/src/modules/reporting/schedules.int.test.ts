@@ -13,7 +13,12 @@ import { type SmtpSink, startSmtpSink } from '../../../test/smtp';
 import { parseCsv } from '../../platform/csv';
 import { makeExportFixture } from './export.fixture';
 import { settleReports } from './rollups.service';
-import { REPORT_MAX_ATTEMPTS, runDueSchedules } from './schedules.service';
+import {
+  deliverReport,
+  REPORT_ATTEMPT_GRACE_MS,
+  REPORT_MAX_ATTEMPTS,
+  runDueSchedules,
+} from './schedules.service';
 
 let sink: SmtpSink;
 let sinkOpen = true;
@@ -180,6 +185,106 @@ describe('scheduled reports', () => {
     expect(badPatch.json<Problem>().errors?.map((e) => e.field)).toEqual(['recipients.0']);
     expect((await call('DELETE', `/reports/schedules/${schedule.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/reports/schedules/${schedule.id}/deliveries`)).statusCode).toBe(404);
+  });
+
+  it('still sends the quarter after a monthly schedule that sent its first month turns quarterly', async () => {
+    const schedule = (
+      await call('POST', '/reports/schedules', weekly({ frequency: 'monthly' }))
+    ).json<ReportSchedule>();
+    const dueAt = async (at: string) => {
+      await server.deps.database.query(`update report_schedules set next_run_at = $1 where id = $2`, [
+        at,
+        schedule.id,
+      ]);
+      await runDueSchedules(server.deps);
+    };
+    const mailOf = (from: string, to: string) =>
+      sink.waitFor((m) => m.subject === `${schedule.name}: ${from} bis ${to}`, 20_000);
+    await dueAt('2026-02-01T06:00:00Z');
+    await mailOf('2026-01-01', '2026-01-31');
+
+    const patched = await call('PATCH', `/reports/schedules/${schedule.id}`, { frequency: 'quarterly' });
+    expect(patched.statusCode, patched.body).toBe(200);
+    // The quarter begins with the January already sent: it is a period of its own, sent all the same.
+    await dueAt('2026-04-01T06:00:00Z');
+    await mailOf('2026-01-01', '2026-03-31');
+    const history = await eventually(
+      () => deliveries(schedule.id),
+      (items) => items.length === 2 && items.every((d) => d.status === 'sent'),
+    );
+    expect(history.map((d) => [d.periodFrom, d.periodTo])).toEqual([
+      ['2026-01-01', '2026-03-31'],
+      ['2026-01-01', '2026-01-31'],
+    ]);
+  });
+
+  it('sends a delivery the sweep finds lost: queued without a job, or left sending by a stopped process', async () => {
+    const schedule = (await call('POST', '/reports/schedules', weekly())).json<ReportSchedule>();
+    const lostSince = new Date(Date.now() - REPORT_ATTEMPT_GRACE_MS - 60_000).toISOString();
+    const insert = async (periodFrom: string, periodTo: string, extra: string, values: unknown[]) => {
+      const result = await server.deps.database.query(
+        `insert into report_deliveries (schedule_id, period_from, period_to, run_key ${extra})
+         values ($1, $2, $3, $4 ${values.map((_, i) => `, $${i + 5}`).join('')}) returning id`,
+        [schedule.id, periodFrom, periodTo, `test:${periodFrom}`, ...values],
+      );
+      return String((result.rows[0] as { id: string }).id);
+    };
+    // Recorded, but the job was never enqueued (the process died after the commit).
+    const queued = await insert('2026-02-02', '2026-02-08', ', created_at', [lostSince]);
+    // An attempt claimed it and its process was killed while rendering.
+    const sending = await insert('2026-02-09', '2026-02-15', ', status, attempts, attempt_started_at', [
+      'sending',
+      1,
+      lostSince,
+    ]);
+    // Just recorded, its job not yet run: left alone.
+    const fresh = await insert('2026-02-16', '2026-02-22', '', []);
+
+    await runDueSchedules(server.deps);
+    await sink.waitFor((m) => m.subject === `${schedule.name}: 2026-02-02 bis 2026-02-08`, 20_000);
+    await sink.waitFor((m) => m.subject === `${schedule.name}: 2026-02-09 bis 2026-02-15`, 20_000);
+    const byId = new Map(
+      (
+        await eventually(
+          () => deliveries(schedule.id),
+          (items) => items.filter((d) => d.status === 'sent').length === 2,
+        )
+      ).map((d) => [d.id, d]),
+    );
+    expect(byId.get(queued)).toMatchObject({ status: 'sent', attempts: 1 });
+    // The interrupted attempt counts: the one that mailed was the second.
+    expect(byId.get(sending)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(byId.get(fresh)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(sink.messages.some((m) => m.subject?.endsWith('2026-02-16 bis 2026-02-22'))).toBe(false);
+  });
+
+  it('mails a delivery once when two runners take it at the same time', async () => {
+    const schedule = (await call('POST', '/reports/schedules', weekly())).json<ReportSchedule>();
+    const result = await server.deps.database.query(
+      `insert into report_deliveries (schedule_id, period_from, period_to, run_key)
+       values ($1, '2026-03-02', '2026-03-08', 'test:twice') returning id`,
+      [schedule.id],
+    );
+    const id = String((result.rows[0] as { id: string }).id);
+    await Promise.all([deliverReport(server.deps, id), deliverReport(server.deps, id)]);
+    const subject = `${schedule.name}: 2026-03-02 bis 2026-03-08`;
+    await sink.waitFor((m) => m.subject === subject, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sink.messages.filter((m) => m.subject === subject)).toHaveLength(1);
+    expect((await deliveries(schedule.id))[0]).toMatchObject({ id, status: 'sent', attempts: 1 });
+  });
+
+  it('refuses a schedule whose report would exceed the export cap', async () => {
+    const hourly = { metric: 'tickets_created', stat: 'count', grain: 'hour' };
+    // A quarter by the hour is some 2,200 points a query: three are over 5,000 for a PDF, not for a CSV.
+    const body = weekly({ frequency: 'quarterly', queries: [hourly, hourly, hourly] });
+    const refused = await call('POST', '/reports/schedules', { ...body, formats: ['csv', 'pdf'] });
+    expect(refused.statusCode, refused.body).toBe(400);
+    const problem = refused.json<Problem>();
+    expect(problem.errors?.map((e) => e.field)).toEqual(['queries']);
+    expect(problem.errors?.[0]?.message).toMatch(/at most 5,000: choose a coarser grain or a shorter range/);
+    const csv = await call('POST', '/reports/schedules', { ...body, formats: ['csv'] });
+    expect(csv.statusCode, csv.body).toBe(201);
   });
 
   // Last: it closes the SMTP server.

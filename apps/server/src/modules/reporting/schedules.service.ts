@@ -1,6 +1,7 @@
 /**
  * Scheduled reports: a schedule names recipients, a frequency and what to send; after each week, month or
- * quarter a sweep records a delivery for the period just ended and a job renders and mails it, with retries.
+ * quarter a sweep records a delivery for the period just ended and a job renders and mails it, with retries;
+ * each attempt claims its delivery first, and the sweep restarts deliveries no attempt finished (ADR 0034).
  */
 import type {
   CreateReportScheduleBody,
@@ -10,16 +11,23 @@ import type {
   ReportScheduleList,
   UpdateReportScheduleBody,
 } from '@keepdesk/contract';
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { translate } from '../../platform/i18n';
 import { stableUuid } from '../../platform/jobs';
-import { type DayRange, nextRunAfter, periodBefore } from './export.domain';
+import { type DayRange, nextRunAfter, periodBefore, scheduleRunKey } from './export.domain';
 import { EXPORT_MESSAGES } from './export.messages';
-import { managementData, type ReportFile, renderManagement, renderReports } from './export.service';
+import {
+  checkExportQueries,
+  checkExportReports,
+  managementData,
+  type ReportFile,
+  renderManagement,
+  renderReports,
+} from './export.service';
 import { metricReports } from './query.service';
 import { reportDeliveries, reportSchedules } from './schedules.tables';
 
@@ -27,6 +35,11 @@ export const DELIVER_REPORT = 'reports.deliver';
 /** Attempts of one delivery before it counts as failed; the schedule then goes on with the next period. */
 export const REPORT_MAX_ATTEMPTS = 3;
 const SWEEP_BATCH = 100;
+/**
+ * How long a delivery may wait past its time (`queued`) or run (`sending`) before the sweep takes it as lost —
+ * its job never enqueued, or the process died during the attempt — and starts it again. Longer than any render.
+ */
+export const REPORT_ATTEMPT_GRACE_MS = 10 * 60_000;
 
 type ScheduleRow = typeof reportSchedules.$inferSelect;
 type DeliveryRow = typeof reportDeliveries.$inferSelect;
@@ -105,7 +118,7 @@ async function scheduleRow(deps: Deps, id: string): Promise<ScheduleRow> {
  */
 async function checkSendable(
   deps: Deps,
-  schedule: Pick<ScheduleRow, 'content' | 'queries' | 'timeZone' | 'frequency'>,
+  schedule: Pick<ScheduleRow, 'content' | 'queries' | 'timeZone' | 'frequency' | 'formats'>,
 ) {
   const zones = rowsOf(await deps.database.db.execute(sql`select zone from report_zones order by zone`)).map(
     (r) => String(r.zone),
@@ -116,8 +129,10 @@ async function checkSendable(
   if (schedule.content === 'management') return;
   if (schedule.queries.length === 0) throw invalid('queries', 'a metrics report needs at least one query');
   const period = periodBefore(schedule.frequency, schedule.timeZone, deps.now());
+  const queries = queriesFor(schedule, period);
+  checkExportQueries(queries, schedule.timeZone, schedule.formats, deps.now());
   try {
-    await metricReports(deps, queriesFor(schedule, period), schedule.timeZone);
+    checkExportReports(await metricReports(deps, queries, schedule.timeZone), schedule.formats);
   } catch (error) {
     if (error instanceof AppError && error.code === 'REPORT_NOT_READY') return;
     throw error;
@@ -216,12 +231,23 @@ export async function listScheduleDeliveries(deps: Deps, id: string): Promise<Re
   return { items: rows.map(presentDelivery) };
 }
 
-/** One job per attempt: the attempt number names it, so a repeated enqueue of the same attempt is one job. */
-async function startDelivery(deps: Deps, row: DeliveryRow, startAfterSeconds?: number): Promise<void> {
+/**
+ * One job per attempt: the attempt number names it, so a repeated enqueue of the same attempt is one job. A
+ * recovery (`restart`) names its job after itself, as the attempt's first job may still exist having done nothing.
+ */
+async function startDelivery(
+  deps: Deps,
+  row: DeliveryRow,
+  options: { startAfterSeconds?: number; restart?: Date } = {},
+): Promise<void> {
+  const restart = options.restart ? `:restart:${options.restart.toISOString()}` : '';
   await deps.jobs.send(
     DELIVER_REPORT,
     { deliveryId: row.id },
-    { id: stableUuid(`report-delivery:${row.id}:${row.attempts}`), startAfterSeconds },
+    {
+      id: stableUuid(`report-delivery:${row.id}:${row.attempts}${restart}`),
+      startAfterSeconds: options.startAfterSeconds,
+    },
   );
 }
 
@@ -248,9 +274,16 @@ export async function sendScheduleNow(deps: Deps, actor: Actor, id: string): Pro
 
 /**
  * The sweep: each active schedule whose time came records a delivery for the period that ended before its due
- * time (once per period) and moves on to its next run. Bounded per call; the deliveries run as jobs.
+ * time (once per period) and moves on to its next run; then lost deliveries are started again. Bounded per call;
+ * the deliveries run as jobs. Returns the deliveries recorded.
  */
 export async function runDueSchedules(deps: Deps): Promise<number> {
+  const created = await recordDueDeliveries(deps);
+  await recoverDeliveries(deps);
+  return created;
+}
+
+async function recordDueDeliveries(deps: Deps): Promise<number> {
   const now = deps.now();
   const created = await withTransaction(deps.database, async (tx) => {
     const due = await tx
@@ -263,17 +296,19 @@ export async function runDueSchedules(deps: Deps): Promise<number> {
     const rows: DeliveryRow[] = [];
     for (const schedule of due) {
       const period = periodBefore(schedule.frequency, schedule.timeZone, schedule.nextRunAt);
+      const runKey = scheduleRunKey(schedule.frequency, period);
       const [delivery] = await tx
         .insert(reportDeliveries)
-        .values({
-          scheduleId: schedule.id,
-          periodFrom: period.from,
-          periodTo: period.to,
-          runKey: `schedule:${period.from}`,
-        })
+        .values({ scheduleId: schedule.id, periodFrom: period.from, periodTo: period.to, runKey })
         .onConflictDoNothing()
         .returning();
       if (delivery) rows.push(delivery);
+      // The key names the whole period, so this means the same period was recorded before: never silently.
+      else
+        deps.log.warn(
+          { scheduleId: schedule.id, runKey },
+          'scheduled report already recorded for this period',
+        );
       await tx
         .update(reportSchedules)
         .set({ nextRunAt: nextRunAfter(schedule.frequency, schedule.timeZone, now) })
@@ -294,7 +329,10 @@ async function scheduleFiles(deps: Deps, schedule: ScheduleRow, period: DayRange
       schedule.formats.map((format) => renderManagement(data, { ...common, format, title: schedule.name })),
     );
   }
-  const reports = await metricReports(deps, queriesFor(schedule, period), schedule.timeZone);
+  const queries = queriesFor(schedule, period);
+  checkExportQueries(queries, schedule.timeZone, schedule.formats, deps.now());
+  const reports = await metricReports(deps, queries, schedule.timeZone);
+  checkExportReports(reports, schedule.formats);
   return Promise.all(
     schedule.formats.map((format) => renderReports(reports, { ...common, format, title: schedule.name })),
   );
@@ -303,19 +341,73 @@ async function scheduleFiles(deps: Deps, schedule: ScheduleRow, period: DayRange
 /** Doubling delays from the configured mail retry base, as outbound e-mail does (ADR 0019). */
 const retryDelay = (base: number, attempt: number) => Math.min(base * 2 ** (attempt - 1), 6 * 3600);
 
+const INTERRUPTED = 'the attempt ended without an outcome (the process stopped or the job was lost)';
+
 /**
- * One attempt of a delivery: render the files and mail them through the installation's mailer. A failure
- * schedules the next attempt with a doubling delay; after `REPORT_MAX_ATTEMPTS` the delivery is failed.
+ * Deliveries no attempt will finish: `queued` past their time by the grace (the job was never enqueued, or died
+ * before claiming), or `sending` for longer than the grace (the process ended mid-attempt; that attempt counts as
+ * failed). They are queued again — or failed, when that was the last attempt — and started. A late runner of
+ * the old attempt finds its claim gone, so nothing is mailed twice by this.
+ */
+async function recoverDeliveries(deps: Deps): Promise<number> {
+  const now = deps.now();
+  const before = new Date(now.getTime() - REPORT_ATTEMPT_GRACE_MS);
+  const d = reportDeliveries;
+  const lost = deps.database.db
+    .select({ id: d.id })
+    .from(d)
+    .where(
+      or(
+        and(eq(d.status, 'queued'), lt(sql`coalesce(${d.nextAttemptAt}, ${d.createdAt})`, before)),
+        and(eq(d.status, 'sending'), lt(d.attemptStartedAt, before)),
+      ),
+    )
+    .orderBy(asc(d.createdAt))
+    .limit(SWEEP_BATCH)
+    .for('update', { skipLocked: true });
+  const gaveUp = and(eq(d.status, 'sending'), sql`${d.attempts} >= ${REPORT_MAX_ATTEMPTS}`);
+  const rows = await deps.database.db
+    .update(d)
+    .set({
+      status: sql`case when ${gaveUp} then 'failed' else 'queued' end`,
+      lastError: sql`case when ${d.status} = 'sending' then ${INTERRUPTED} else ${d.lastError} end`,
+      nextAttemptAt: sql`case when ${gaveUp} then null else ${now.toISOString()}::timestamptz end`,
+      attemptStartedAt: null,
+    })
+    .where(inArray(d.id, lost))
+    .returning();
+  for (const row of rows) {
+    deps.log.warn(
+      { deliveryId: row.id, status: row.status, attempts: row.attempts },
+      'scheduled report delivery was stuck; recovered',
+    );
+    if (row.status === 'queued') await startDelivery(deps, row, { restart: now });
+  }
+  return rows.length;
+}
+
+/**
+ * One attempt of a delivery: claim it (`queued` → `sending`, one more attempt, in one statement, so of two
+ * runners only one mails), render the files and mail them through the installation's mailer. A failure
+ * schedules the next attempt with a doubling delay; after `REPORT_MAX_ATTEMPTS` the delivery is failed. The
+ * outcome is written only while the claim still holds: a recovered attempt's late result is dropped.
  */
 export async function deliverReport(deps: Deps, deliveryId: string): Promise<void> {
   const db = deps.database.db;
-  const [row] = await db.select().from(reportDeliveries).where(eq(reportDeliveries.id, deliveryId));
+  const d = reportDeliveries;
+  const [row] = await db.select().from(d).where(eq(d.id, deliveryId));
   if (row?.status !== 'queued') return;
-  const [schedule] = await db.select().from(reportSchedules).where(eq(reportSchedules.id, row.scheduleId));
-  if (!schedule) return;
-  const attempts = row.attempts + 1;
+  const [claimed] = await db
+    .update(d)
+    .set({ status: 'sending', attempts: sql`${d.attempts} + 1`, attemptStartedAt: deps.now() })
+    .where(and(eq(d.id, deliveryId), eq(d.status, 'queued'), eq(d.attempts, row.attempts)))
+    .returning();
+  if (!claimed) return; // another runner has it
+  const attempts = claimed.attempts;
   let update: Partial<DeliveryRow>;
   try {
+    const [schedule] = await db.select().from(reportSchedules).where(eq(reportSchedules.id, row.scheduleId));
+    if (!schedule) return; // deleted meanwhile: its deliveries went with it
     const period = { from: row.periodFrom, to: row.periodTo };
     const files = await scheduleFiles(deps, schedule, period);
     const vars = { name: schedule.name, from: period.from, to: period.to, zone: schedule.timeZone };
@@ -330,24 +422,29 @@ export async function deliverReport(deps: Deps, deliveryId: string): Promise<voi
         contentType: f.contentType,
       })),
     });
-    update = { status: 'sent', attempts, lastError: null, nextAttemptAt: null, sentAt: deps.now() };
+    update = { status: 'sent', lastError: null, nextAttemptAt: null, sentAt: deps.now() };
   } catch (error) {
     const final = attempts >= REPORT_MAX_ATTEMPTS;
     const delay = retryDelay(deps.config.mailRetrySeconds, attempts);
     update = {
       status: final ? 'failed' : 'queued',
-      attempts,
       lastError: (error as Error).message.slice(0, 1000),
       nextAttemptAt: final ? null : new Date(deps.now().getTime() + delay * 1000),
     };
     deps.log.warn({ deliveryId, attempts, err: error }, 'scheduled report not delivered');
   }
   const [updated] = await db
-    .update(reportDeliveries)
-    .set(update)
-    .where(eq(reportDeliveries.id, deliveryId))
+    .update(d)
+    .set({ ...update, attemptStartedAt: null })
+    .where(and(eq(d.id, deliveryId), eq(d.status, 'sending'), eq(d.attempts, attempts)))
     .returning();
-  if (updated!.status === 'queued') {
-    await startDelivery(deps, updated!, retryDelay(deps.config.mailRetrySeconds, attempts));
+  if (!updated) {
+    deps.log.warn({ deliveryId, attempts }, 'scheduled report attempt finished after it was taken as lost');
+    return;
+  }
+  if (updated.status === 'queued') {
+    await startDelivery(deps, updated, {
+      startAfterSeconds: retryDelay(deps.config.mailRetrySeconds, attempts),
+    });
   }
 }

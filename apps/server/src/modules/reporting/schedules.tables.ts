@@ -1,4 +1,5 @@
 import type { MetricQuery } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   index,
@@ -44,10 +45,17 @@ export const reportDeliveries = pgTable(
       .references(() => reportSchedules.id, { onDelete: 'cascade' }),
     periodFrom: text('period_from').notNull(),
     periodTo: text('period_to').notNull(),
-    /** `schedule:<period_from>` for the schedule's own run (once per period); null for "send now". */
+    /**
+     * `schedule:<frequency>:<period_from>:<period_to>` for the schedule's own run (once per period; older rows
+     * `schedule:<period_from>`); null for "send now".
+     */
     runKey: text('run_key'),
-    status: text('status').$type<'queued' | 'sent' | 'failed'>().notNull().default('queued'),
+    /** `sending` while an attempt that claimed the delivery renders and mails it. */
+    status: text('status').$type<'queued' | 'sending' | 'sent' | 'failed'>().notNull().default('queued'),
+    /** Attempts started (a claim counts one). */
     attempts: integer('attempts').notNull().default(0),
+    /** When the running attempt claimed the delivery; one still `sending` long after is recovered. */
+    attemptStartedAt: timestamp('attempt_started_at', { withTimezone: true }),
     lastError: text('last_error'),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -56,5 +64,7 @@ export const reportDeliveries = pgTable(
   (t) => [
     uniqueIndex('report_deliveries_run_key_idx').on(t.scheduleId, t.runKey),
     index('report_deliveries_schedule_idx').on(t.scheduleId, t.createdAt),
+    // The sweep's recovery reads the few deliveries still open.
+    index('report_deliveries_open_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'sending')`),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE "report_deliveries" ADD COLUMN "attempt_started_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "report_deliveries_open_idx" ON "report_deliveries" USING btree ("created_at") WHERE "report_deliveries"."status" in ('queued', 'sending');
