@@ -43,6 +43,7 @@ function unitOf(
   metric: string,
   stat: string,
 ): Unit {
+  if (metric === 'agent_utilisation') return 'percent';
   if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
   if (stat === 'count') return 'number';
   if (kind === 'duration') return 'minutes';

@@ -37,8 +37,9 @@ export class ReportingWorker {
     this.targets = new BackgroundLoop(
       'reporting targets',
       async () => {
+        // null: another process is checking this cycle.
         const sent = await checkTargets(deps);
-        if (sent > 0) deps.log.info({ sent }, 'reporting: targets off track');
+        if (sent) deps.log.info({ sent }, 'reporting: targets off track');
         return false;
       },
       300_000,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  alertStep,
   evaluateTarget,
   forecastMethodOf,
   periodBounds,
@@ -18,6 +19,7 @@ function target(overrides: Partial<TargetInput>): TargetInput {
     comparison: 'at_least',
     threshold: 90,
     method: 'level',
+    unit: 'percent',
     ...march,
     now: at('2026-03-16T00:00:00Z'),
     value: null,
@@ -66,11 +68,24 @@ describe('forecastMethodOf and units', () => {
     expect(targetUnitOf('ces', 'avg')).toBe('number');
   });
 
-  it('refuses negative thresholds and percents or scores over 100', () => {
+  it('reads agent utilisation in percent, as the metric query answers it', () => {
+    expect(targetUnitOf('agent_utilisation', 'rate')).toBe('percent');
+  });
+
+  it('takes scores from −100 to 100, percents from 0 to 100, counts and times from 0', () => {
     expect(thresholdProblem('csat', 'rate', 101)).toMatch(/100/);
+    expect(thresholdProblem('csat', 'rate', -1)).toMatch(/0/);
+    expect(thresholdProblem('agent_utilisation', 'rate', 120)).toMatch(/100/);
     expect(thresholdProblem('nps', 'score', 120)).toMatch(/100/);
+    expect(thresholdProblem('nps', 'score', -101)).toMatch(/-100/);
+    expect(thresholdProblem('nps', 'score', -10)).toBeNull();
+    expect(thresholdProblem('nps', 'score', -100)).toBeNull();
+    expect(thresholdProblem('nps', 'count', -1)).toMatch(/negative/);
     expect(thresholdProblem('tickets_solved', 'count', -1)).toMatch(/negative/);
+    expect(thresholdProblem('first_response_time', 'median', -5)).toMatch(/negative/);
+    expect(thresholdProblem('tickets_solved', 'count', Number.NaN)).toMatch(/number/);
     expect(thresholdProblem('csat', 'rate', 100)).toBeNull();
+    expect(thresholdProblem('csat', 'rate', 0)).toBeNull();
     expect(thresholdProblem('tickets_solved', 'count', 5000)).toBeNull();
   });
 });
@@ -108,6 +123,11 @@ describe('evaluateTarget: counts extrapolate the run rate', () => {
     );
     expect(result.status).toBe('met');
     expect(result.met).toBe(true);
+  });
+
+  it('has no data when the count could not be read at all (not a count of 0)', () => {
+    const result = evaluateTarget(target({ method: 'accumulate', threshold: 500, value: null }));
+    expect(result).toMatchObject({ status: 'no_data', forecast: null });
   });
 
   it('does not judge a count during its first day, but an at-most count already over is off track', () => {
@@ -180,5 +200,67 @@ describe('evaluateTarget: past periods', () => {
     expect(evaluateTarget(target({ ...after, value: null, samples: 0 })).status).toBe('no_data');
     const count = evaluateTarget(target({ ...after, method: 'accumulate', threshold: 500, value: 480 }));
     expect(count).toMatchObject({ status: 'missed', forecast: 480, elapsed: 1 });
+  });
+});
+
+describe('evaluateTarget: scores', () => {
+  const nps = (threshold: number, value: number) =>
+    evaluateTarget(target({ unit: 'score', threshold, value, samples: 50 })).status;
+
+  it('judges negative thresholds the right way round', () => {
+    // At least −10: −12 misses it; −8 meets it, by less than the margin; 0 clears it.
+    expect(nps(-10, -12)).toBe('off_track');
+    expect(nps(-10, -8)).toBe('at_risk');
+    expect(nps(-10, 0)).toBe('on_track');
+  });
+
+  it('keeps a margin of 5 points on the score scale, also around 0', () => {
+    expect(nps(0, -1)).toBe('off_track');
+    expect(nps(0, 4)).toBe('at_risk');
+    expect(nps(0, 5)).toBe('on_track');
+    expect(nps(50, 54)).toBe('at_risk');
+    expect(nps(50, 55)).toBe('on_track');
+  });
+
+  it('measures the margin of other units on the size of the threshold', () => {
+    const time = (threshold: number, value: number) =>
+      evaluateTarget(target({ unit: 'minutes', comparison: 'at_most', threshold, value, samples: 30 }))
+        .status;
+    expect(time(60, 58)).toBe('at_risk');
+    expect(time(60, 57)).toBe('on_track');
+  });
+});
+
+describe('alertStep: hysteresis of off-track alerts', () => {
+  it('alerts when off track and nothing is open, and keeps an open alert while off track', () => {
+    expect(alertStep('off_track', false)).toBe('alert');
+    expect(alertStep('off_track', true)).toBe('keep');
+  });
+
+  it('counts a recovery only when back on track by the margin (on track or met), not when just at risk', () => {
+    expect(alertStep('at_risk', true)).toBe('keep');
+    expect(alertStep('on_track', true)).toBe('recover');
+    expect(alertStep('met', true)).toBe('recover');
+  });
+
+  it('does nothing without data or without an open alert', () => {
+    expect(alertStep('no_data', true)).toBe('keep');
+    expect(alertStep('no_data', false)).toBe('keep');
+    expect(alertStep('on_track', false)).toBe('keep');
+    expect(alertStep('at_risk', false)).toBe('keep');
+  });
+
+  it('alerts once for a value flapping around the threshold', () => {
+    let open = false;
+    let alerts = 0;
+    for (const status of ['off_track', 'at_risk', 'off_track', 'at_risk', 'off_track', 'at_risk'] as const) {
+      const step = alertStep(status, open);
+      if (step === 'alert') {
+        alerts++;
+        open = true;
+      }
+      if (step === 'recover') open = false;
+    }
+    expect(alerts).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import {
 import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
-import { type Executor, withTransaction } from '../../platform/db';
+import { type Database, type Executor, rowsOf, type Tx, withTransaction } from '../../platform/db';
 import { AppError, type FieldProblem, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { users } from '../auth';
@@ -24,6 +24,7 @@ import { teams } from '../teams';
 import { type MetricKey, metricOf, type Stat } from './metrics.domain';
 import { metricReport } from './query.service';
 import {
+  alertStep,
   evaluateTarget,
   forecastMethodOf,
   periodBounds,
@@ -42,11 +43,31 @@ interface Loaded {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isMetric = (name: string): name is MetricKey => (METRIC_NAMES as readonly string[]).includes(name);
 
-/** Every problem of a target's definition as field errors; the owner and the scope must exist. */
-async function assertValid(
-  db: Executor,
-  input: { metric: string; stat: Stat; threshold: number; scope: string | null; ownerId: string },
-): Promise<void> {
+/** The advisory lock that lets one process at a time check the targets (the rollups hold 7_243_101). */
+export const TARGETS_LOCK = 7_243_111;
+
+/**
+ * Whether a target's owner may be told its numbers: the owner holds reports:read, or the target counts the
+ * owner's own work (`agent:<owner>`), which everyone may see.
+ */
+const holdsReportsRead = sql<boolean>`${users.roleKey} in (
+  select rp.role_key from role_permissions rp where rp.permission = 'reports:read')`;
+const ownerMayRead = sql<boolean>`(${holdsReportsRead} or ${reportTargets.scope} = 'agent:' || ${users.id}::text)`;
+
+interface Definition {
+  metric: string;
+  stat: Stat;
+  threshold: number;
+  scope: string | null;
+  period: TargetRow['period'];
+  ownerId: string;
+}
+
+/**
+ * Every problem of a target's definition as field errors: the owner and the scope must exist, the owner must be
+ * allowed to see the numbers. Returns the owner's time zone.
+ */
+async function assertValid(db: Executor, input: Definition): Promise<string> {
   const errors: FieldProblem[] = [];
   if (!isMetric(input.metric)) {
     errors.push({ field: 'metric', message: `not in the catalogue: ${METRIC_NAMES.join(', ')}` });
@@ -59,29 +80,92 @@ async function assertValid(
       if (problem) errors.push({ field: 'threshold', message: problem });
     }
   }
-  const scopeProblem = input.scope ? await scopeProblemOf(db, input.metric, input.scope) : null;
+  const scopeProblem = input.scope ? await scopeProblemOf(db, input.scope) : null;
   if (scopeProblem) errors.push({ field: 'scope', message: scopeProblem });
   const [owner] = UUID.test(input.ownerId)
     ? await db
-        .select({ id: users.id })
+        .select({
+          timeZone: users.timeZone,
+          mayRead: holdsReportsRead,
+        })
         .from(users)
         .where(and(eq(users.id, input.ownerId), eq(users.isActive, true)))
     : [];
   if (!owner) errors.push({ field: 'ownerId', message: 'not an active user' });
-  if (errors.length > 0) {
-    throw new AppError('VALIDATION_FAILED', {
-      message: `${errors[0]!.field}: ${errors[0]!.message}`,
-      errors,
+  else if (!owner.mayRead && input.scope !== `agent:${input.ownerId}`) {
+    errors.push({
+      field: 'ownerId',
+      message: 'may not see reports (reports:read); without it a user owns only targets of their own numbers',
     });
+  }
+  if (errors.length > 0) throw problemOf(errors);
+  return owner!.timeZone;
+}
+
+const problemOf = (errors: FieldProblem[]) =>
+  new AppError('VALIDATION_FAILED', { message: `${errors[0]!.field}: ${errors[0]!.message}`, errors });
+
+/** The fields of a metric query and the fields of a target they come from. */
+const QUERY_FIELDS: Readonly<Record<string, keyof Definition>> = {
+  metric: 'metric',
+  stat: 'stat',
+  filter: 'scope',
+  groupBy: 'scope',
+  grain: 'period',
+  timeZone: 'ownerId',
+};
+
+/**
+ * Runs the target's metric query once, over today, so a definition the query refuses (agent utilisation by
+ * channel, say) is refused now instead of showing no data forever. The query's field errors are named by the
+ * target's fields. Outside a transaction: the query reads through `deps.database.db`.
+ */
+async function assertEvaluable(deps: Deps, input: Definition, ownerZone: string): Promise<void> {
+  // While the owner's zone is being built, any zone that is ready checks the definition as well.
+  const ready = rowsOf(
+    await deps.database.db.execute(
+      sql`select zone from report_zones where ready_at is not null order by zone = ${ownerZone} desc, zone limit 1`,
+    ),
+  );
+  const zone = ready[0] ? String(ready[0].zone) : ownerZone;
+  const today = DateTime.fromJSDate(deps.now(), { zone }).toISODate()!;
+  try {
+    await metricReport(
+      deps,
+      {
+        metric: input.metric as MetricKey,
+        stat: input.stat,
+        from: today,
+        to: today,
+        grain: input.period,
+        filter: input.scope ?? undefined,
+        timeZone: zone,
+      },
+      zone,
+    );
+  } catch (error) {
+    // No zone is ready yet (a new workspace): the definition cannot be tried; the checks above hold.
+    if (error instanceof AppError && error.code === 'REPORT_NOT_READY') return;
+    if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') throw error;
+    throw problemOf(
+      (error.errors ?? [{ field: 'metric', message: error.message }]).map((e) => ({
+        field: QUERY_FIELDS[e.field] ?? 'metric',
+        message: e.message,
+      })),
+    );
   }
 }
 
-async function scopeProblemOf(db: Executor, metric: string, scope: string): Promise<string | null> {
+/** The whole check of a definition, outside a transaction (the metric query reads through its own connection). */
+async function validate(deps: Deps, input: Definition): Promise<void> {
+  await assertEvaluable(deps, input, await assertValid(deps.database.db, input));
+}
+
+async function scopeProblemOf(db: Executor, scope: string): Promise<string | null> {
   const colon = scope.indexOf(':');
   const dim = scope.slice(0, colon);
   const value = scope.slice(colon + 1);
   if (dim === 'channel') {
-    if (metric === 'tickets_per_agent') return 'tickets per agent counts by team or agent';
     return (CHANNELS as readonly string[]).includes(value)
       ? null
       : `unknown channel; known: ${CHANNELS.join(', ')}`;
@@ -158,11 +242,14 @@ async function readMetric(deps: Deps, target: TargetRow, zone: string, from: num
       zone,
     );
   } catch (error) {
-    // A zone still being built (or no longer kept) has no numbers yet; the target shows no data meanwhile.
-    if (
+    // A zone still being built has no numbers yet, and the zone of an owner who left is no longer kept: the
+    // target shows no data. Definitions the query refuses are refused when the target is saved
+    // (assertEvaluable), so any other error is a real one.
+    const zoneGone =
       error instanceof AppError &&
-      (error.code === 'REPORT_NOT_READY' || error.code === 'VALIDATION_FAILED')
-    ) {
+      error.code === 'VALIDATION_FAILED' &&
+      error.errors?.every((e) => e.field === 'timeZone') === true;
+    if ((error instanceof AppError && error.code === 'REPORT_NOT_READY') || zoneGone) {
       deps.log.debug({ err: error, targetId: target.id }, 'target: no metric');
       return null;
     }
@@ -181,6 +268,7 @@ async function progressOf(deps: Deps, loaded: Loaded, now: number): Promise<Repo
     comparison: target.comparison,
     threshold: target.threshold,
     method: forecastMethodOf(target.metric as MetricKey, target.stat),
+    unit: targetUnitOf(target.metric as MetricKey, target.stat),
     start,
     end,
     now,
@@ -263,6 +351,7 @@ export async function targetDetail(deps: Deps, id: string, periods: number): Pro
       comparison: loaded.target.comparison,
       threshold: loaded.target.threshold,
       method,
+      unit: targetUnitOf(metric as MetricKey, stat),
       start,
       end: current,
       now: current,
@@ -287,8 +376,8 @@ export async function createTarget(
 ): Promise<ReportTarget> {
   const stat = input.stat ?? metricOf(input.metric).defaultStat;
   const ownerId = input.ownerId ?? actor.userId;
+  await validate(deps, { ...input, stat, ownerId });
   const id = await withTransaction(deps.database, async (tx) => {
-    await assertValid(tx, { ...input, stat, ownerId });
     const [row] = await tx
       .insert(reportTargets)
       .values({ ...input, stat, ownerId })
@@ -311,16 +400,20 @@ export async function updateTarget(
   id: string,
   input: UpdateReportTargetBody,
 ): Promise<ReportTarget> {
-  await withTransaction(deps.database, async (tx) => {
-    const before = (await loadOne(tx, id)).target;
+  // A new metric without a statistic takes that metric's own.
+  const merged = (before: TargetRow) => {
     const metricChanged = input.metric !== undefined && input.metric !== before.metric;
-    // A new metric without a statistic takes that metric's own.
     const stat = input.stat ?? (metricChanged ? metricOf(input.metric!).defaultStat : before.stat);
-    const next = { ...before, ...input, stat };
+    return { ...before, ...input, stat };
+  };
+  await validate(deps, merged((await loadOne(deps.database.db, id)).target));
+  await withTransaction(deps.database, async (tx) => {
+    // Checked again on the row as it is now (a concurrent change); the metric query was tried above.
+    const next = merged((await loadOne(tx, id)).target);
     await assertValid(tx, next);
     await tx
       .update(reportTargets)
-      .set({ ...input, stat, updatedAt: deps.now() })
+      .set({ ...input, stat: next.stat, updatedAt: deps.now() })
       .where(eq(reportTargets.id, id));
     await recordChange(tx, actor, {
       action: 'report_target.updated',
@@ -348,58 +441,73 @@ export async function deleteTarget(deps: Deps, actor: Actor, id: string): Promis
 
 /**
  * Evaluates every active target and alerts the owner of each that is off track — once per period, and again
- * only after it recovered (on track, at risk or met) and fell back. Returns the number of alerts sent.
+ * only after it recovered by the at-risk margin (on track or met; `alertStep`) and fell back. One process checks
+ * at a time, in one transaction under an advisory lock, reading the rollups and the alerts as they stand then;
+ * another process finding the lock taken skips the cycle. Returns the number of alerts sent, or null when
+ * another process is checking.
  */
-export async function checkTargets(deps: Deps): Promise<number> {
-  const loaded = await loadTargets(
-    deps.database.db,
-    and(eq(reportTargets.active, true), eq(users.isActive, true)),
-  );
+export async function checkTargets(deps: Deps): Promise<number | null> {
   const now = deps.now();
-  let sent = 0;
-  for (const l of loaded) {
-    const progress = await progressOf(deps, l, now.getTime());
-    const periodStart = new Date(progress.start);
-    if (progress.status === 'no_data') continue;
-    const isOff = progress.status === 'off_track';
-    const alerted = await withTransaction(deps.database, async (tx) => {
-      if (!isOff) {
-        await tx
-          .update(reportTargetAlerts)
-          .set({ recoveredAt: now })
-          .where(
-            and(
-              eq(reportTargetAlerts.targetId, l.target.id),
-              eq(reportTargetAlerts.periodStart, periodStart),
-              isNull(reportTargetAlerts.recoveredAt),
-            ),
-          );
-        return false;
+  return withTransaction(deps.database, async (tx) => {
+    const [lock] = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(${TARGETS_LOCK}) as locked`));
+    if (lock?.locked !== true) return null;
+    const loaded = await loadTargets(
+      tx,
+      and(eq(reportTargets.active, true), eq(users.isActive, true), ownerMayRead),
+    );
+    let sent = 0;
+    for (const l of loaded) {
+      try {
+        // A savepoint each: a target that fails is logged and the others are still checked.
+        if (await tx.transaction((sp) => checkTarget(deps, sp, l, now))) sent++;
+      } catch (error) {
+        deps.log.error({ err: error, targetId: l.target.id }, 'target: check failed');
       }
-      // The partial unique index lets one open alert per target and period exist: a second check, in this or
-      // another process, inserts nothing and sends nothing.
-      const inserted = await tx
-        .insert(reportTargetAlerts)
-        .values({ targetId: l.target.id, periodStart, alertedAt: now })
-        .onConflictDoNothing({
-          target: [reportTargetAlerts.targetId, reportTargetAlerts.periodStart],
-          where: sql`recovered_at is null`,
-        })
-        .returning({ id: reportTargetAlerts.id });
-      if (inserted.length === 0) return false;
-      const sign = l.target.comparison === 'at_least' ? '≥' : '≤';
-      await notify(tx, deps, [
-        {
-          userId: l.target.ownerId,
-          kind: 'target_off_track',
-          target: { id: l.target.id, name: l.target.name },
-          actorUserId: null,
-          excerpt: `${progress.period}: ${progress.value ?? '—'} → ${progress.forecast ?? '—'} (${sign} ${l.target.threshold})`,
-        },
-      ]);
-      return true;
-    });
-    if (alerted) sent++;
+    }
+    return sent;
+  });
+}
+
+/** One target's step of the check; true when it alerted. */
+async function checkTarget(deps: Deps, tx: Tx, l: Loaded, now: Date): Promise<boolean> {
+  // The metric is read through this transaction: PGlite has a single connection, and the check sees one state.
+  const inTx: Deps = { ...deps, database: { ...deps.database, db: tx as Database } };
+  const progress = await progressOf(inTx, l, now.getTime());
+  const periodStart = new Date(progress.start);
+  const [open] = await tx
+    .select({ id: reportTargetAlerts.id })
+    .from(reportTargetAlerts)
+    .where(
+      and(
+        eq(reportTargetAlerts.targetId, l.target.id),
+        eq(reportTargetAlerts.periodStart, periodStart),
+        isNull(reportTargetAlerts.recoveredAt),
+      ),
+    );
+  const step = alertStep(progress.status, open !== undefined);
+  if (step === 'recover') {
+    await tx.update(reportTargetAlerts).set({ recoveredAt: now }).where(eq(reportTargetAlerts.id, open!.id));
   }
-  return sent;
+  if (step !== 'alert') return false;
+  // The partial unique index keeps one open alert per target and period, whatever happens.
+  const inserted = await tx
+    .insert(reportTargetAlerts)
+    .values({ targetId: l.target.id, periodStart, alertedAt: now })
+    .onConflictDoNothing({
+      target: [reportTargetAlerts.targetId, reportTargetAlerts.periodStart],
+      where: sql`recovered_at is null`,
+    })
+    .returning({ id: reportTargetAlerts.id });
+  if (inserted.length === 0) return false;
+  const sign = l.target.comparison === 'at_least' ? '≥' : '≤';
+  await notify(tx, deps, [
+    {
+      userId: l.target.ownerId,
+      kind: 'target_off_track',
+      target: { id: l.target.id, name: l.target.name },
+      actorUserId: null,
+      excerpt: `${progress.period}: ${progress.value ?? '—'} → ${progress.forecast ?? '—'} (${sign} ${l.target.threshold})`,
+    },
+  ]);
+  return true;
 }
