@@ -48,11 +48,9 @@ CREATE TRIGGER agent_presence_intervals_report_delete AFTER DELETE ON agent_pres
   REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION keepdesk_report_mark('presence', 'id', 'old_rows');
 --> statement-breakpoint
--- Agents present now start their history at their last change of presence.
+-- Agents present now start their history now: time before the upgrade was never recorded, and their last change
+-- of presence may lie months back. Tickets and invitations reported before get their organisation and field rows
+-- from `keepdesk report rebuild` (docs/reporting.md, upgrade note), not from marks here: marking every ticket
+-- would hold this transaction's trigger lock over a long write and queue live changes behind a million marks.
 INSERT INTO agent_presence_intervals (user_id, presence, started_at)
-SELECT user_id, presence, presence_at FROM agent_routing WHERE presence IN ('online', 'away');
---> statement-breakpoint
--- Every ticket and invitation is counted again, now with its organisation and fields.
-INSERT INTO report_dirty (subject, id) SELECT 'ticket', id FROM tickets ON CONFLICT DO NOTHING;
---> statement-breakpoint
-INSERT INTO report_dirty (subject, id) SELECT 'invitation', id FROM survey_invitations ON CONFLICT DO NOTHING;
+SELECT user_id, presence, now() FROM agent_routing WHERE presence IN ('online', 'away');

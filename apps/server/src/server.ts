@@ -6,6 +6,7 @@ import {
   authenticateToken,
   authRoutes,
   ensureBuiltInRoles,
+  onAccessEnd,
   SEND_PASSWORD_LINK,
   SESSION_COOKIE,
   sendPasswordLinkJob,
@@ -58,7 +59,14 @@ import {
   reportScheduleSweepJob,
   targetRoutes,
 } from './modules/reporting';
-import { drainQueueJob, ROUTE_TICKET, routeTicketJob, routingRoutes } from './modules/routing';
+import {
+  drainQueueJob,
+  endPresence,
+  presenceSweepJob,
+  ROUTE_TICKET,
+  routeTicketJob,
+  routingRoutes,
+} from './modules/routing';
 import {
   escalateJob,
   escalationMailJob,
@@ -153,6 +161,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   }
   await jobs.define(routeTicketJob(deps));
   await jobs.define(drainQueueJob(deps));
+  await jobs.define(presenceSweepJob(deps));
   outbox.route('ticket.created', ROUTE_TICKET);
   outbox.route('ticket.updated', ROUTE_TICKET);
   await jobs.define(ticketEventJob(deps));
@@ -178,6 +187,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await bus.start();
   live.start();
   watchAccessChanges(deps);
+  onAccessEnd(endPresence);
   onContactMerge(moveTicketsToContact);
   onContactMerge(moveSurveysToContact);
   const isWorker = config.role !== 'web';

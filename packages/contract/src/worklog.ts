@@ -3,9 +3,10 @@ import { z } from 'zod';
 /** Time the agent actively worked a ticket in the agent workspace, sent in segments by the browser. */
 export const WorkSegmentBody = z
   .object({
-    startedAt: z.iso
-      .datetime({ offset: true })
-      .meta({ description: 'When the segment began (not in the future)' }),
+    startedAt: z.iso.datetime({ offset: true }).meta({
+      description:
+        'When the segment began: within the last 24 hours, not in the future, not before the ticket was created',
+    }),
     seconds: z.number().int().min(1).max(3600).meta({ description: 'Active seconds in the segment, 1–3600' }),
   })
   .meta({ id: 'WorkSegmentBody' });

@@ -6,6 +6,7 @@ import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import type { Principal } from '../../platform/http';
+import { endAccess } from './access.service';
 import { authCacheOf, cacheExpiry, changingAccess } from './auth.cache';
 import { afterFailedLogin, hashSecret, isSecretOfKind, newSecret, secondsLocked } from './auth.domain';
 import { presentUser } from './auth.present';
@@ -85,11 +86,18 @@ export async function login(
   };
 }
 
+/** Ends the session; when it was the user's last one, their access ends (they go offline). */
 export async function logout(deps: Deps, principal: Principal): Promise<void> {
   if (!principal.sessionId) return;
   const sessionId = principal.sessionId;
   await withTransaction(deps.database, async (tx) => {
     await tx.delete(sessions).where(eq(sessions.id, sessionId));
+    const [other] = await tx
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.userId, principal.userId), gt(sessions.expiresAt, sql`now()`)))
+      .limit(1);
+    if (!other) await endAccess(tx, principal.userId, deps.now());
     await recordChange(
       tx,
       { kind: 'user', userId: principal.userId },
@@ -251,6 +259,7 @@ export async function confirmPasswordReset(
     if (!used) throw invalid;
     await tx.update(users).set({ passwordHash, updatedAt: deps.now() }).where(eq(users.id, used.userId));
     await tx.delete(sessions).where(eq(sessions.userId, used.userId));
+    await endAccess(tx, used.userId, deps.now());
     await recordChange(
       tx,
       { kind: 'user', userId: used.userId, requestId },

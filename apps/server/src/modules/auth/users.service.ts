@@ -13,6 +13,7 @@ import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { decodeCursor, likePattern, toPage } from '../../platform/pagination';
+import { endAccess } from './access.service';
 import { changingAccess } from './auth.cache';
 import { presentUser } from './auth.present';
 import { roles, users } from './auth.tables';
@@ -131,6 +132,7 @@ export async function updateUser(deps: Deps, actor: Actor, id: string, input: Us
       .where(eq(users.id, id))
       .returning();
     if (!row) throw notFound('user', id);
+    if (before.isActive && !row.isActive) await endAccess(tx, id, deps.now());
     await recordChange(tx, actor, {
       action: 'user.updated',
       entityType: 'user',

@@ -96,7 +96,8 @@ export const METRICS = {
 
 /**
  * Inputs of derived metrics that are not metrics of their own: sampled and rolled up like metrics, never asked
- * for. Agent utilisation divides the agents' work seconds by their online seconds.
+ * for. Agent utilisation divides the agents' work seconds by their logged-in seconds (`online_time`: online or
+ * away, ADR 0032).
  */
 const INPUTS = {
   work_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'work' },
@@ -230,9 +231,9 @@ export function invitationSamples(invitation: InvitationFacts): Sample[] {
 }
 
 /**
- * An agent's online time from `start` to `end` (epoch ms) as samples of seconds, split at UTC hours so that each
- * falls on the right day of every zone a whole number of hours from UTC. Seconds are counted on whole-second
- * marks, so the pieces add up to the interval exactly.
+ * An agent's logged-in time (online or away) from `start` to `end` (epoch ms) as samples of seconds, split at
+ * UTC hours so that each falls on the right day of every zone a whole number of hours from UTC. Seconds are
+ * counted on whole-second marks, so the pieces add up to the interval exactly.
  */
 export function onlineSamples(start: number, end: number): Sample[] {
   const samples: Sample[] = [];

@@ -210,10 +210,11 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
 export async function maintainZones(deps: Deps): Promise<boolean | null> {
   return withTransaction(deps.database, async (tx) => {
     if (!(await holdRollups(tx))) return null;
-    // Open online stretches grow: they are counted again up to now.
+    // Open stretches of presence grow: they are counted again up to now (the routing module cuts them at UTC
+    // midnight, so one is at most a day of samples).
     await tx.execute(sql`
       insert into report_dirty (subject, id)
-      select 'presence', id from agent_presence_intervals where ended_at is null and presence = 'online'
+      select 'presence', id from agent_presence_intervals where ended_at is null
       on conflict do nothing`);
     const wanted = await wantedZones(tx);
     const states = await zoneStates(tx);

@@ -221,7 +221,10 @@ export async function workReports(
   return reports;
 }
 
-/** The reports of these presence intervals: online seconds per UTC hour; an interval still open counts to `now`. */
+/**
+ * The reports of these presence intervals: logged-in seconds (online or away, ADR 0032) per UTC hour, kept as
+ * `online_time`; an interval still open counts to `now`.
+ */
 export async function presenceReports(
   executor: Executor,
   ids: readonly string[],
@@ -230,14 +233,14 @@ export async function presenceReports(
   const reports = new Map<string, SubjectReport>();
   if (ids.length === 0) return reports;
   const result = await executor.execute(sql`
-    select id, user_id, presence, started_at, ended_at from agent_presence_intervals
+    select id, user_id, started_at, ended_at from agent_presence_intervals
      where id = any(${uuidArray(ids)})`);
   for (const row of rowsOf(result)) {
     const start = dateOf(row.started_at).getTime();
     const end = row.ended_at ? dateOf(row.ended_at).getTime() : Math.max(start, now.getTime());
     reports.set(String(row.id), {
       dims: agentDims(String(row.user_id)),
-      samples: row.presence === 'online' ? onlineSamples(start, end) : [],
+      samples: onlineSamples(start, end),
     });
   }
   return reports;

@@ -1,6 +1,7 @@
 /**
- * Agent utilisation: the agents' work time on tickets ÷ their online time, in per cent, derived at query time
- * from the rollup rows of both kept by agent. An agent counts for every team they belong to now.
+ * Agent utilisation: the agents' work time on tickets ÷ their logged-in time (online or away), in per cent,
+ * derived at query time from the rollup rows of both kept by agent. An agent counts for every team they belong
+ * to now.
  */
 import type { MetricReport, ReportDimension } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';

@@ -7,7 +7,7 @@ import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { users } from '../auth';
 import { teamMemberships, teams } from '../teams';
 import { routeTicket, tickets } from '../tickets';
-import { logPresence } from './presence.service';
+import { changePresence } from './presence.service';
 import { type Candidate, chooseAgent, type RoutingMethod, requiredSkills } from './routing.domain';
 import { agentRouting, teamRouting } from './routing.tables';
 
@@ -262,19 +262,7 @@ export async function setPresence(
   if (!userId) throw new AppError('FORBIDDEN', { message: 'only people have a presence' });
   const db = deps.database.db;
   const now = deps.now();
-  await withTransaction(deps.database, async (tx) => {
-    const [before] = await tx
-      .select({ presence: agentRouting.presence })
-      .from(agentRouting)
-      .where(eq(agentRouting.userId, userId))
-      .for('update');
-    await tx
-      .insert(agentRouting)
-      .values({ userId, presence, presenceAt: now })
-      .onConflictDoUpdate({ target: agentRouting.userId, set: { presence, presenceAt: now } });
-    // The history (agent utilisation) changes with the presence, in its transaction.
-    if ((before?.presence ?? 'offline') !== presence) await logPresence(tx, userId, presence, now);
-  });
+  await withTransaction(deps.database, (tx) => changePresence(tx, userId, presence, now));
   if (presence === 'online') await deps.jobs.send(DRAIN_QUEUE, { userId });
   const [agent] = await presentAgents(db, [userId]);
   return agent!;

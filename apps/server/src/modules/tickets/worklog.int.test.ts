@@ -1,10 +1,14 @@
 import type { Problem, WorkSession } from '@keepdesk/contract';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bearerFor, eventually, startTestServer, type TestServer } from '../../../test/harness';
 
 let server: TestServer;
 let agent: Awaited<ReturnType<typeof bearerFor>>;
 let ticketId: string;
+let realNow: () => Date;
+
+/** The server's clock in these tests: segments may be at most 24 hours old. */
+const NOW = '2026-05-04T12:00:00Z';
 
 const work = (body: object, who = agent, id = ticketId) =>
   server.app.inject({
@@ -14,22 +18,50 @@ const work = (body: object, who = agent, id = ticketId) =>
     payload: body,
   });
 
-beforeAll(async () => {
-  server = await startTestServer();
-  agent = await bearerFor(server, 'agent');
+async function makeTicket(fields: { status?: string; category?: string; createdAt?: string } = {}) {
   const [contact] = (
     await server.deps.database.query(`insert into contacts (name) values ('Work') returning id`)
   ).rows;
   const [row] = (
     await server.deps.database.query(
-      `insert into tickets (subject, status_key, status_category, channel, requester_id)
-       values ('Worked', 'open', 'open', 'email', $1) returning id`,
-      [contact!.id],
+      `insert into tickets (subject, status_key, status_category, channel, requester_id, created_at)
+       values ('Worked', $1, $2, 'email', $3, $4) returning id`,
+      [
+        fields.status ?? 'open',
+        fields.category ?? 'open',
+        contact!.id,
+        fields.createdAt ?? '2026-05-03T06:00:00Z',
+      ],
     )
   ).rows;
-  ticketId = String(row!.id);
+  return String(row!.id);
+}
+
+const visits = async (agentId: string) =>
+  (
+    await server.deps.database.query(
+      `select ticket_id, started_at, ended_at, seconds from ticket_work_sessions where agent_id = $1
+        order by started_at`,
+      [agentId],
+    )
+  ).rows.map((r) => ({
+    ticketId: String(r.ticket_id),
+    startedAt: new Date(String(r.started_at)).toISOString(),
+    endedAt: new Date(String(r.ended_at)).toISOString(),
+    seconds: Number(r.seconds),
+  }));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  realNow = server.deps.now;
+  ticketId = await makeTicket();
+});
+beforeEach(async () => {
+  agent = await bearerFor(server, 'agent');
+  server.deps.now = () => new Date(NOW);
 });
 afterAll(async () => {
+  if (server) server.deps.now = realNow;
   await server?.close();
 });
 
@@ -51,11 +83,7 @@ describe('work time from the agent workspace', () => {
     // After a pause of more than two minutes, a new visit.
     const later = await work({ startedAt: '2026-05-04T09:00:00Z', seconds: 10 });
     expect(later.json<WorkSession>().id).not.toBe(first.json<WorkSession>().id);
-    const rows = await server.deps.database.query(
-      `select seconds from ticket_work_sessions where ticket_id = $1 order by started_at`,
-      [ticketId],
-    );
-    expect(rows.rows.map((r) => r.seconds)).toEqual([55, 10]);
+    expect((await visits(agent.user.id)).map((v) => v.seconds)).toEqual([55, 10]);
     // The reporting worker counts the session on its own and in its ticket.
     const counted = await eventually(
       async () =>
@@ -70,9 +98,57 @@ describe('work time from the agent workspace', () => {
     expect(counted.sort()).toEqual(['ticket', 'work']);
   });
 
+  it('counts an hour of real time once however often it is posted, shifted or not', async () => {
+    for (const startedAt of ['07:00:00', '07:30:00', '07:45:00', '07:00:00', '07:59:59']) {
+      const response = await work({ startedAt: `2026-05-04T${startedAt}Z`, seconds: 3600 });
+      expect(response.statusCode, response.body).toBe(200);
+    }
+    // 07:00 until 08:59:59 is covered, nothing more: one visit of 7,199 seconds.
+    expect(await visits(agent.user.id)).toEqual([
+      {
+        ticketId,
+        startedAt: '2026-05-04T07:00:00.000Z',
+        endedAt: '2026-05-04T08:59:59.000Z',
+        seconds: 7199,
+      },
+    ]);
+  });
+
+  it('clips a segment on another ticket to the time not yet recorded (two tabs side by side)', async () => {
+    const other = await makeTicket();
+    expect((await work({ startedAt: '2026-05-04T10:00:00Z', seconds: 600 })).statusCode).toBe(200);
+    const clipped = await work({ startedAt: '2026-05-04T10:05:00Z', seconds: 600 }, agent, other);
+    expect(clipped.statusCode, clipped.body).toBe(200);
+    expect(clipped.json<WorkSession>()).toMatchObject({
+      ticketId: other,
+      startedAt: '2026-05-04T10:10:00.000Z',
+      endedAt: '2026-05-04T10:15:00.000Z',
+      seconds: 300,
+    });
+    // Wholly covered: nothing is added, the answer is the visit that holds the time.
+    const covered = await work({ startedAt: '2026-05-04T10:01:00Z', seconds: 60 }, agent, other);
+    expect(covered.statusCode, covered.body).toBe(200);
+    expect((await visits(agent.user.id)).map((v) => [v.ticketId, v.seconds])).toEqual([
+      [ticketId, 600],
+      [other, 300],
+    ]);
+    // Another agent's time is their own.
+    const colleague = await bearerFor(server, 'agent');
+    expect((await work({ startedAt: '2026-05-04T10:05:00Z', seconds: 600 }, colleague)).statusCode).toBe(200);
+    expect((await visits(colleague.user.id)).map((v) => v.seconds)).toEqual([600]);
+  });
+
+  it('adds the first segment of two tabs sent at the same moment once', async () => {
+    const tabs = await Promise.all(
+      [0, 1, 2].map(() => work({ startedAt: '2026-05-04T11:00:00Z', seconds: 30 })),
+    );
+    for (const tab of tabs) expect(tab.statusCode, tab.body).toBe(200);
+    expect((await visits(agent.user.id)).map((v) => v.seconds)).toEqual([30]);
+  });
+
   it('refuses bad segments naming the field, unknown tickets, and people who cannot work tickets', async () => {
-    const field = async (body: object) => {
-      const response = await work(body);
+    const field = async (body: object, id = ticketId) => {
+      const response = await work(body, agent, id);
       expect(response.statusCode, response.body).toBe(400);
       return response.json<Problem>().errors?.[0]?.field;
     };
@@ -80,8 +156,13 @@ describe('work time from the agent workspace', () => {
     expect(await field({ startedAt: '2026-05-04T08:00:00Z', seconds: 3601 })).toBe('seconds');
     expect(await field({ startedAt: '2026-05-04T08:00:00Z', seconds: 1.5 })).toBe('seconds');
     expect(await field({ startedAt: 'yesterday', seconds: 10 })).toBe('startedAt');
-    const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect(await field({ startedAt: future, seconds: 10 })).toBe('startedAt');
+    expect(await field({ startedAt: '2026-05-04T13:30:00Z', seconds: 10 })).toBe('startedAt'); // future
+    expect(await field({ startedAt: '2026-05-03T11:59:00Z', seconds: 10 })).toBe('startedAt'); // > 24 h ago
+    expect(await field({ startedAt: '0000-01-01T00:00:00Z', seconds: 10 })).toBe('startedAt');
+    expect(await field({ startedAt: '2020-05-04T08:00:00Z', seconds: 10 })).toBe('startedAt');
+    const young = await makeTicket({ createdAt: '2026-05-04T11:00:00Z' });
+    expect(await field({ startedAt: '2026-05-04T10:00:00Z', seconds: 10 }, young)).toBe('startedAt');
+    expect(await visits(agent.user.id)).toEqual([]);
     const missing = await work(
       { startedAt: '2026-05-04T08:00:00Z', seconds: 10 },
       agent,
@@ -90,5 +171,26 @@ describe('work time from the agent workspace', () => {
     expect(missing.statusCode).toBe(404);
     const reader = await bearerFor(server, 'collaborator');
     expect((await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, reader)).statusCode).toBe(403);
+  });
+
+  it('refuses work on a merged ticket; solved and closed tickets may still be read and worked', async () => {
+    const target = await makeTicket();
+    const merged = await makeTicket({ status: 'closed', category: 'closed' });
+    await server.deps.database.query(`update tickets set merged_into_id = $2 where id = $1`, [
+      merged,
+      target,
+    ]);
+    const refused = await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, agent, merged);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json<Problem>().code).toBe('TICKET_CLOSED');
+    expect(refused.json<Problem>().detail).toContain(target);
+    const solved = await makeTicket({ status: 'solved', category: 'solved' });
+    const closed = await makeTicket({ status: 'closed', category: 'closed' });
+    expect((await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, agent, solved)).statusCode).toBe(
+      200,
+    );
+    expect((await work({ startedAt: '2026-05-04T08:01:00Z', seconds: 10 }, agent, closed)).statusCode).toBe(
+      200,
+    );
   });
 });

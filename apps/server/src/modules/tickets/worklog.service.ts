@@ -1,9 +1,9 @@
 /**
- * Handle time as the agent workspace measures it: the browser sends the seconds an agent actively worked an open
+ * Handle time as the agent workspace measures it: the browser sends the seconds an agent actively worked a
  * ticket in segments; segments that follow each other make one visit (a row). Reporting reads the rows.
  */
 import type { WorkSegmentBody, WorkSession } from '@keepdesk/contract';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -13,6 +13,10 @@ import { ticketWorkSessions } from './worklog.tables';
 
 /** Browsers' clocks run a little ahead or behind the server's. */
 const CLOCK_SKEW_MS = 60_000;
+/** How late a segment may arrive (a tab that slept, a request sent again): later ones are refused. */
+const MAX_AGE_MS = 24 * 3_600_000;
+/** The first key of the advisory lock that serialises an agent's segments (the second is the agent's hash). */
+const WORK_LOCK = 7_243_102;
 
 const present = (row: typeof ticketWorkSessions.$inferSelect): WorkSession => ({
   id: row.id,
@@ -23,7 +27,17 @@ const present = (row: typeof ticketWorkSessions.$inferSelect): WorkSession => ({
   seconds: row.seconds,
 });
 
-/** Adds a segment of the agent's work on a ticket: to their last visit when it follows it, else as a new one. */
+const badStart = (message: string) =>
+  new AppError('VALIDATION_FAILED', {
+    message: `startedAt: ${message}`,
+    errors: [{ field: 'startedAt', message }],
+  });
+
+/**
+ * Adds a segment of the agent's work on a ticket (ADR 0032): only the part none of their recorded visits on any
+ * ticket covers counts, added to their last visit of the ticket when it follows it, else as a new one. One
+ * agent's segments are added one at a time (an advisory lock), so two tabs cannot both count the same time.
+ */
 export async function recordWork(
   deps: Deps,
   agentId: string,
@@ -31,25 +45,47 @@ export async function recordWork(
   segment: WorkSegmentBody,
 ): Promise<WorkSession> {
   const startedAt = new Date(segment.startedAt);
-  if (startedAt.getTime() > deps.now().getTime() + CLOCK_SKEW_MS) {
-    const message = 'is in the future';
-    throw new AppError('VALIDATION_FAILED', {
-      message: `startedAt: ${message}`,
-      errors: [{ field: 'startedAt', message }],
-    });
-  }
+  const now = deps.now().getTime();
+  if (startedAt.getTime() > now + CLOCK_SKEW_MS) throw badStart('is in the future');
+  if (startedAt.getTime() < now - MAX_AGE_MS) throw badStart('is more than 24 hours ago');
   return withTransaction(deps.database, async (tx) => {
-    const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+    const [ticket] = await tx
+      .select({ id: tickets.id, createdAt: tickets.createdAt, mergedIntoId: tickets.mergedIntoId })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
     if (!ticket) throw new AppError('NOT_FOUND', { message: `ticket ${ticketId} not found` });
+    if (ticket.mergedIntoId) {
+      throw new AppError('TICKET_CLOSED', {
+        message: `ticket ${ticketId} was merged into ticket ${ticket.mergedIntoId}; work on that ticket instead`,
+      });
+    }
+    if (startedAt.getTime() < ticket.createdAt.getTime() - CLOCK_SKEW_MS) {
+      throw badStart('is before the ticket was created');
+    }
+    await tx.execute(sql`select pg_advisory_xact_lock(${WORK_LOCK}, hashtext(${agentId}))`);
+    const end = new Date(startedAt.getTime() + segment.seconds * 1000);
+    // The agent's visits of any ticket that overlap the segment (the index on agent and end serves it).
+    const recorded = await tx
+      .select()
+      .from(ticketWorkSessions)
+      .where(
+        and(
+          eq(ticketWorkSessions.agentId, agentId),
+          gt(ticketWorkSessions.endedAt, startedAt),
+          lt(ticketWorkSessions.startedAt, end),
+        ),
+      );
     const [last] = await tx
       .select()
       .from(ticketWorkSessions)
       .where(and(eq(ticketWorkSessions.ticketId, ticketId), eq(ticketWorkSessions.agentId, agentId)))
       .orderBy(desc(ticketWorkSessions.endedAt))
-      .limit(1)
-      .for('update');
-    const step = nextVisit(last ?? null, { startedAt, seconds: segment.seconds });
-    if (step.kind === 'counted') return present(last!);
+      .limit(1);
+    const step = nextVisit(last ?? null, recorded, { startedAt, seconds: segment.seconds });
+    if (step.kind === 'counted') {
+      const covering = recorded.find((r) => r.ticketId === ticketId) ?? last ?? recorded[0]!;
+      return present(covering);
+    }
     if (step.kind === 'extend') {
       const [updated] = await tx
         .update(ticketWorkSessions)
@@ -60,7 +96,13 @@ export async function recordWork(
     }
     const [created] = await tx
       .insert(ticketWorkSessions)
-      .values({ ticketId, agentId, startedAt, endedAt: step.endedAt, seconds: segment.seconds })
+      .values({
+        ticketId,
+        agentId,
+        startedAt: step.startedAt,
+        endedAt: step.endedAt,
+        seconds: step.seconds,
+      })
       .returning();
     return present(created!);
   });
