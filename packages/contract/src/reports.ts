@@ -111,12 +111,26 @@ export const MetricReport = z
   .meta({ id: 'MetricReport' });
 export type MetricReport = z.infer<typeof MetricReport>;
 
+export const METRIC_KINDS = ['count', 'duration', 'rate', 'average', 'score', 'derived'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** The unit a metric's statistic is reported in, and a target's threshold given in. */
+export function reportUnit(metric: string, kind: MetricKind, stat: ReportStat): MetricReport['unit'] {
+  if (metric === 'agent_utilisation') return 'percent';
+  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
+  if (stat === 'count') return 'number';
+  if (kind === 'duration') return 'minutes';
+  if (kind === 'rate') return stat === 'sum' ? 'number' : 'percent';
+  if (kind === 'score') return 'score';
+  return 'number';
+}
+
 export const MetricCatalogue = z
   .object({
     metrics: z.array(
       z.object({
         name: MetricName,
-        kind: z.enum(['count', 'duration', 'rate', 'average', 'score', 'derived']),
+        kind: z.enum(METRIC_KINDS),
         stats: z.array(ReportStat),
         defaultStat: ReportStat,
         hourly: z.boolean(),

@@ -7,7 +7,7 @@ import type {
   ReportTargetList,
   TeamPage,
 } from '@keepdesk/contract';
-import { CHANNELS } from '@keepdesk/contract';
+import { CHANNELS, reportUnit } from '@keepdesk/contract';
 import {
   Badge,
   Button,
@@ -35,22 +35,6 @@ import { TargetStatusBadge, TargetsCard, targetCondition } from '../reports/Targ
 import { useColleagues } from '../tickets/colleagues';
 
 type ScopeKind = 'workspace' | 'team' | 'agent' | 'channel';
-type Unit = ReportTarget['unit'];
-
-/** The unit a threshold is entered in, as the server reads it (targets.domain.ts `targetUnitOf`). */
-function unitOf(
-  kind: MetricCatalogue['metrics'][number]['kind'] | undefined,
-  metric: string,
-  stat: string,
-): Unit {
-  if (metric === 'agent_utilisation') return 'percent';
-  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
-  if (stat === 'count') return 'number';
-  if (kind === 'duration') return 'minutes';
-  if (kind === 'rate') return stat === 'rate' ? 'percent' : 'number';
-  if (kind === 'score') return 'score';
-  return 'number';
-}
 
 /** Reporting targets: a metric held against a threshold every week, month or quarter, with off-track alerts. */
 export function TargetsPage() {
@@ -166,7 +150,7 @@ function TargetModal({ target, onClose }: { target: ReportTarget | null; onClose
   });
   const metrics = catalogue.data?.metrics ?? [];
   const definition = metrics.find((m) => m.name === form.metric);
-  const unit = unitOf(definition?.kind, form.metric, form.stat);
+  const unit = definition ? reportUnit(form.metric, definition.kind, form.stat as ReportStat) : 'number';
   const save = useMutation({
     mutationFn: () => {
       const body: CreateReportTargetBody = {

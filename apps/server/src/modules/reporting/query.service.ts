@@ -2,7 +2,13 @@
  * Answers metric queries from the rollup rows (never from the raw tickets): one metric, one statistic, a range of
  * days in the viewer's time zone, a grain, an optional grouping and filter.
  */
-import type { MetricCatalogue, MetricQuery, MetricReport, ReportDimension } from '@keepdesk/contract';
+import {
+  type MetricCatalogue,
+  type MetricQuery,
+  type MetricReport,
+  type ReportDimension,
+  reportUnit,
+} from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
@@ -25,7 +31,6 @@ import {
   type RollupCell,
   type RollupDim,
   type SampleMetric,
-  type Stat,
   statOf,
 } from './metrics.domain';
 import { utilisationPlan, utilisationSeries } from './utilisation.service';
@@ -178,17 +183,6 @@ function periodLabel(grain: Grain, zone: string, start: number): string {
     case 'quarter':
       return `${local.year}-Q${local.quarter}`;
   }
-}
-
-function unitOf(metric: MetricKey, stat: Stat): MetricReport['unit'] {
-  const kind = metricOf(metric).kind;
-  if (metric === 'agent_utilisation') return 'percent';
-  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
-  if (stat === 'count') return 'number';
-  if (kind === 'duration') return 'minutes';
-  if (kind === 'rate') return stat === 'sum' ? 'number' : 'percent';
-  if (kind === 'score') return 'score';
-  return 'number';
 }
 
 async function labelsOf(deps: Deps, dim: ReportDimension | undefined, keys: (string | null)[]) {
@@ -516,7 +510,7 @@ export async function metricReport(
   return {
     metric,
     stat,
-    unit: unitOf(metric, stat),
+    unit: reportUnit(metric, metricOf(metric).kind, stat),
     grain,
     timeZone: zone,
     from: fromDay,

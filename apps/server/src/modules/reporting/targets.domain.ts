@@ -2,7 +2,12 @@
  * Reporting targets: where a metric stands against its threshold in the current period and where it will end
  * (docs/metrics.md "Targets", ADR 0029). Pure: the caller brings the value so far and `now`.
  */
-import type { ReportTargetComparison, ReportTargetPeriod, ReportTargetStatus } from '@keepdesk/contract';
+import {
+  type ReportTargetComparison,
+  type ReportTargetPeriod,
+  type ReportTargetStatus,
+  reportUnit,
+} from '@keepdesk/contract';
 import { type MetricKey, metricOf, nextPeriod, periodStart, type Stat } from './metrics.domain';
 
 const DAY = 86_400_000;
@@ -31,14 +36,7 @@ export type TargetUnit = 'tickets' | 'minutes' | 'percent' | 'score' | 'number';
 
 /** The unit a threshold is given in: the unit the metric query answers in. */
 export function targetUnitOf(metric: MetricKey, stat: Stat): TargetUnit {
-  const kind = metricOf(metric).kind;
-  if (metric === 'agent_utilisation') return 'percent';
-  if (metric === 'backlog' || metric === 'tickets_per_agent' || kind === 'count') return 'tickets';
-  if (stat === 'count') return 'number';
-  if (kind === 'duration') return 'minutes';
-  if (kind === 'rate') return stat === 'rate' ? 'percent' : 'number';
-  if (kind === 'score') return 'score';
-  return 'number';
+  return reportUnit(metric, metricOf(metric).kind, stat);
 }
 
 /**
