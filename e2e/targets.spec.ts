@@ -36,7 +36,7 @@ test('a manager sets a monthly resolution-time target and sees its progress and 
   await page.getByRole('option', { name: 'CSAT' }).click();
   await dialog.getByRole('textbox', { name: 'Threshold' }).fill('120');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toContainText('at most 100');
+  await expect(dialog).toContainText('a percent lies from 0 to 100');
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('row', { name: new RegExp(name) })).toHaveCount(0);
 });
