@@ -59,6 +59,11 @@ export class AppError extends Error {
   }
 }
 
+/** A 400 that names the field at fault: `field: message`, with the field in the problem's `errors`. */
+export function fieldError(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
+}
+
 export function notFound(what: string, id: string): AppError {
   return new AppError('NOT_FOUND', { message: `${what} ${id} not found` });
 }

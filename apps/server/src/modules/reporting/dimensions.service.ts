@@ -6,11 +6,8 @@ import type { FieldOption, ReportDimension } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf } from '../../platform/db';
-import { AppError } from '../../platform/errors';
+import { fieldError } from '../../platform/errors';
 import { DIMENSION_FIELD_TYPES, isFieldDimension, type MetricKey } from './metrics.domain';
-
-const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
 /** Survey metrics are kept by the invitation's team, agent, channel and organisation, not by ticket fields. */
 const SURVEY_METRICS: readonly MetricKey[] = ['csat', 'nps', 'ces', 'survey_response_rate'];
@@ -40,7 +37,7 @@ export async function checkDimensions(
   if (special.length === 0) return;
   const fieldOf = (dim: ReportDimension) => (groupBy === dim ? 'groupBy' : 'filter');
   if (dims.size > 1) {
-    throw invalid(
+    throw fieldError(
       fieldOf(special[0]!),
       'organisations and custom fields are reported on their own, without a team or another dimension',
     );
@@ -51,18 +48,18 @@ export async function checkDimensions(
   const [row] = rowsOf(
     await deps.database.db.execute(sql`select type from ticket_fields where key = ${key}`),
   );
-  if (!row) throw invalid(fieldOf(dim), `there is no custom field "${key}"`);
+  if (!row) throw fieldError(fieldOf(dim), `there is no custom field "${key}"`);
   if (!DIMENSION_FIELD_TYPES.includes(row.type as never)) {
-    throw invalid(
+    throw fieldError(
       fieldOf(dim),
       `"${key}" is a ${String(row.type)} field; only dropdown, checkbox and multiselect fields are dimensions`,
     );
   }
   if (filter.get(dim) === '') {
-    throw invalid('filter', `tickets without a value for "${key}" are not kept apart; filter on a value`);
+    throw fieldError('filter', `tickets without a value for "${key}" are not kept apart; filter on a value`);
   }
   if (SURVEY_METRICS.includes(metric)) {
-    throw invalid(
+    throw fieldError(
       fieldOf(dim),
       `${metric} is kept by team, agent, channel and organisation, not by ticket field`,
     );

@@ -7,12 +7,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
 import { dateOf, rowsOf } from '../../platform/db';
-import { AppError } from '../../platform/errors';
+import { fieldError } from '../../platform/errors';
 import { drilldownPlan, periodRange } from './drilldown.domain';
 import { parseFilter } from './query.service';
-
-const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
 /** The condition a subject's dimensions must meet for one filter pair (`''` is "none"). */
 function dimCondition(dim: ReportDimension, value: string): SQL {
@@ -37,18 +34,18 @@ function rangeOf(query: DrilldownQuery, zone: string): { start: number; end: num
   const today = DateTime.now().setZone(zone).toISODate()!;
   const toDate = DateTime.fromISO(query.to ?? today, { zone });
   const fromDate = query.from ? DateTime.fromISO(query.from, { zone }) : toDate.minus({ days: 29 });
-  if (!fromDate.isValid) throw invalid('from', 'not a calendar day');
-  if (!toDate.isValid) throw invalid('to', 'not a calendar day');
-  if (fromDate > toDate) throw invalid('from', `${query.from} is after ${query.to ?? today}`);
+  if (!fromDate.isValid) throw fieldError('from', 'not a calendar day');
+  if (!toDate.isValid) throw fieldError('to', 'not a calendar day');
+  if (fromDate > toDate) throw fieldError('from', `${query.from} is after ${query.to ?? today}`);
   let start = fromDate.toMillis();
   let end = toDate.plus({ days: 1 }).toMillis();
   if (query.period) {
     const period = periodRange(query.period, zone);
     if (!period)
-      throw invalid('period', 'a period as reports name them: 2026-03-02, 2026-W10, 2026-03, 2026-Q1');
+      throw fieldError('period', 'a period as reports name them: 2026-03-02, 2026-W10, 2026-03, 2026-Q1');
     // A chart's first week, month or quarter starts before `from` (reports count whole periods).
     if (period.end <= start || period.start >= end) {
-      throw invalid('period', `${query.period} is not within ${query.from} to ${query.to ?? today}`);
+      throw fieldError('period', `${query.period} is not within ${query.from} to ${query.to ?? today}`);
     }
     start = period.start;
     end = Math.min(end, period.end);
@@ -64,7 +61,7 @@ export async function drilldownTickets(
 ): Promise<DrilldownResult> {
   const zone = query.timeZone ?? viewerZone;
   if (query.metric === 'agent_utilisation') {
-    throw invalid('metric', 'agent utilisation is work time over online time: no tickets stand behind it');
+    throw fieldError('metric', 'agent utilisation is work time over online time: no tickets stand behind it');
   }
   const plan = drilldownPlan(query.metric);
   const { start, end } = rangeOf(query, zone);

@@ -6,7 +6,7 @@ import type { MetricQuery, MetricReport, ReportFormat } from '@keepdesk/contract
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
-import { AppError } from '../../platform/errors';
+import { AppError, fieldError } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
 import { users } from '../auth';
 import {
@@ -64,9 +64,6 @@ interface RenderOptions {
   compressPdf?: boolean;
 }
 
-const tooLarge = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
-
 /**
  * Refuses, before anything is read, metric queries whose periods alone (one series each) exceed the cap of the
  * strictest of `formats`; the files are checked again on what the queries returned (groups add series).
@@ -79,14 +76,14 @@ export function checkExportQueries(
 ): void {
   const points = queries.reduce((sum, query) => sum + periodsOfQuery(query, viewerZone, now), 0);
   const message = exportTooLarge(points, strictest(formats));
-  if (message) throw tooLarge('queries', message);
+  if (message) throw fieldError('queries', message);
 }
 
 /** Refuses metric reports as a file of the strictest of `formats` when they hold more points than it may. */
 export function checkExportReports(reports: readonly MetricReport[], formats: readonly ReportFormat[]): void {
   const format = strictest(formats);
   const message = exportTooLarge(reportPoints(reports), format);
-  if (message) throw tooLarge('queries', message);
+  if (message) throw fieldError('queries', message);
 }
 
 /** Refuses, before anything is read, a management report whose headline trends alone exceed the cap. */
@@ -98,7 +95,7 @@ export function checkManagementRange(
 ): void {
   const periods = periodsOfQuery({ ...range, grain: trendGrain(range), timeZone }, timeZone, now);
   const message = exportTooLarge(periods * MANAGEMENT_HEADLINES.length, format, SHORTER_RANGE);
-  if (message) throw tooLarge('from', message);
+  if (message) throw fieldError('from', message);
 }
 
 // The range sets the grain of the management report's trends: only a shorter one helps.
@@ -284,7 +281,7 @@ export async function renderManagement(
   const file = (content: Buffer) => ({ filename, contentType: CONTENT_TYPES[format], content });
   const allReports = [...data.headlines.map((h) => h.current), ...data.byTeam, ...data.byChannel];
   const tooMany = exportTooLarge(managementPoints(data, format), format, SHORTER_RANGE);
-  if (tooMany) throw tooLarge('from', tooMany);
+  if (tooMany) throw fieldError('from', tooMany);
   if (format === 'csv') return file(Buffer.from(CSV_BOM + reportsToCsv(allReports), 'utf8'));
 
   const breakdownColumns = (reports: readonly MetricReport[], dimension: string) => [

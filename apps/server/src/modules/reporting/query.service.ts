@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
 import { dateOf, rowsOf } from '../../platform/db';
-import { AppError } from '../../platform/errors';
+import { AppError, fieldError } from '../../platform/errors';
 import { checkDimensions, dimensionLabels, fieldDimensions } from './dimensions.service';
 import {
   addCell,
@@ -40,8 +40,6 @@ const MAX_PERIODS = 10_000;
 const BATCH_LANES = 4;
 /** Groups one report may hold; more (organisations, say) need a filter. */
 const MAX_GROUPS = 500;
-const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
 /** Which rollup rows answer a query: the dimension, the values to read, and how a row's value names its group. */
 interface Plan {
@@ -59,9 +57,9 @@ export function parseFilter(text: string | undefined): Map<ReportDimension, stri
     const colon = part.indexOf(':', part.trim().startsWith('field:') ? part.indexOf(':') + 1 : 0);
     const dim = (colon < 0 ? part : part.slice(0, colon)).trim();
     if (!isDimension(dim))
-      throw invalid('filter', `unknown dimension "${dim}"; known: ${DIMENSIONS.join(', ')}, field:<key>`);
-    if (colon < 0) throw invalid('filter', `"${dim}" needs a value: ${dim}:VALUE`);
-    if (filter.has(dim)) throw invalid('filter', `"${dim}" is given twice`);
+      throw fieldError('filter', `unknown dimension "${dim}"; known: ${DIMENSIONS.join(', ')}, field:<key>`);
+    if (colon < 0) throw fieldError('filter', `"${dim}" needs a value: ${dim}:VALUE`);
+    if (filter.has(dim)) throw fieldError('filter', `"${dim}" is given twice`);
     const value = part.slice(colon + 1).trim();
     filter.set(dim, value === 'none' ? '' : value);
   }
@@ -73,7 +71,7 @@ function planOf(groupBy: ReportDimension | undefined, filter: Map<ReportDimensio
   const dims = new Set<ReportDimension>([...filter.keys(), ...(groupBy ? [groupBy] : [])]);
   const others = [...dims].filter((d) => d !== 'team');
   if (others.length > 1 || (others.length === 1 && dims.size > 1 && !dims.has('team'))) {
-    throw invalid('filter', 'a report combines a team with at most one other dimension');
+    throw fieldError('filter', 'a report combines a team with at most one other dimension');
   }
   const whole = (value: string) => (value === '' ? null : value);
   if (dims.size === 0) return { dim: 'all', value: { exact: '' }, groupOf: () => null };
@@ -219,7 +217,7 @@ async function readyZone(deps: Deps, zone: string): Promise<void> {
     );
     // A zone someone has just started to work in: its rows are being made.
     if (user) throw new AppError('REPORT_NOT_READY', { message: notReady(zone) });
-    throw invalid(
+    throw fieldError(
       'timeZone',
       `reports are kept for the time zones of the workspace's users (${rows.map((r) => r.zone).join(', ')}); give one of them or set a user to ${zone}`,
     );
@@ -268,7 +266,7 @@ export async function metricReport(
   const definition = metricOf(metric);
   const stat = query.stat ?? definition.defaultStat;
   if (!definition.stats.includes(stat)) {
-    throw invalid('stat', `${metric} has ${definition.stats.join(', ')}`);
+    throw fieldError('stat', `${metric} has ${definition.stats.join(', ')}`);
   }
   const zone = query.timeZone ?? viewerZone;
   const grain = query.grain;
@@ -277,16 +275,16 @@ export async function metricReport(
   const toDate = DateTime.fromISO(toDay, { zone });
   const fromDay = query.from ?? toDate.minus({ days: 29 }).toISODate()!;
   const fromDate = DateTime.fromISO(fromDay, { zone });
-  if (!fromDate.isValid) throw invalid('from', 'not a calendar day');
-  if (!toDate.isValid) throw invalid('to', 'not a calendar day');
-  if (fromDate > toDate) throw invalid('from', `${fromDay} is after ${toDay}`);
+  if (!fromDate.isValid) throw fieldError('from', 'not a calendar day');
+  if (!toDate.isValid) throw fieldError('to', 'not a calendar day');
+  if (fromDate > toDate) throw fieldError('from', `${fromDay} is after ${toDay}`);
   const start = periodStart(grain, zone, fromDate.toMillis());
   const end = toDate.plus({ days: 1 }).toMillis();
   const periods: number[] = [];
   for (let p = start; p < end; p = nextPeriod(grain, zone, p)) {
     periods.push(p);
     if (periods.length > MAX_PERIODS) {
-      throw invalid(
+      throw fieldError(
         'grain',
         `${fromDay} to ${toDay} holds more than ${MAX_PERIODS} ${grain}s; choose a coarser grain or a shorter range`,
       );
@@ -296,14 +294,17 @@ export async function metricReport(
   const groupBy = query.groupBy;
   if (grain === 'hour') {
     if (!('hourly' in definition))
-      throw invalid('grain', `${metric} is reported by day and longer; hours are kept for ticket counts`);
+      throw fieldError('grain', `${metric} is reported by day and longer; hours are kept for ticket counts`);
     const dims = [...filter.keys(), ...(groupBy ? [groupBy] : [])];
     const allowed: ReportDimension[] = ['team', 'channel'];
     if (dims.some((d) => !allowed.includes(d)) || new Set(dims).size > 1) {
-      throw invalid('groupBy', 'by the hour, reports group and filter by one of team or channel');
+      throw fieldError('groupBy', 'by the hour, reports group and filter by one of team or channel');
     }
     if (DateTime.fromMillis(start, { zone }).offset % 60 !== 0) {
-      throw invalid('timeZone', `${zone} is not a whole number of hours from UTC; hourly reports need one`);
+      throw fieldError(
+        'timeZone',
+        `${zone} is not a whole number of hours from UTC; hourly reports need one`,
+      );
     }
   } else {
     await readyZone(deps, zone);
@@ -317,10 +318,10 @@ export async function metricReport(
     ({ plan, inputs } = utilisationPlan(groupBy, filter));
   } else if (metric === 'tickets_per_agent') {
     if (groupBy && groupBy !== 'team' && groupBy !== 'agent') {
-      throw invalid('groupBy', 'tickets per agent groups by team or agent');
+      throw fieldError('groupBy', 'tickets per agent groups by team or agent');
     }
     if ([...filter.keys()].some((d) => d !== 'team' && d !== 'agent')) {
-      throw invalid('filter', 'tickets per agent filters by team or agent');
+      throw fieldError('filter', 'tickets per agent filters by team or agent');
     }
     const team = filter.get('team');
     const agent = filter.get('agent');
@@ -482,7 +483,7 @@ export async function metricReport(
   }
 
   if (series.length > MAX_GROUPS) {
-    throw invalid(
+    throw fieldError(
       'groupBy',
       `${series.length} groups by ${groupBy}; a report holds at most ${MAX_GROUPS}: filter by a team or channel first`,
     );

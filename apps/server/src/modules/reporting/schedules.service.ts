@@ -14,7 +14,7 @@ import type {
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf, withTransaction } from '../../platform/db';
-import { AppError, notFound } from '../../platform/errors';
+import { AppError, fieldError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { translate } from '../../platform/i18n';
 import { stableUuid } from '../../platform/jobs';
@@ -43,9 +43,6 @@ export const REPORT_ATTEMPT_GRACE_MS = 10 * 60_000;
 
 type ScheduleRow = typeof reportSchedules.$inferSelect;
 type DeliveryRow = typeof reportDeliveries.$inferSelect;
-
-const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
 function presentDelivery(row: DeliveryRow): ReportDelivery {
   return {
@@ -124,10 +121,10 @@ async function checkSendable(
     (r) => String(r.zone),
   );
   if (!zones.includes(schedule.timeZone)) {
-    throw invalid('timeZone', `reports are kept for ${zones.join(', ')}; choose one of them`);
+    throw fieldError('timeZone', `reports are kept for ${zones.join(', ')}; choose one of them`);
   }
   if (schedule.content === 'management') return;
-  if (schedule.queries.length === 0) throw invalid('queries', 'a metrics report needs at least one query');
+  if (schedule.queries.length === 0) throw fieldError('queries', 'a metrics report needs at least one query');
   const period = periodBefore(schedule.frequency, schedule.timeZone, deps.now());
   const queries = queriesFor(schedule, period);
   checkExportQueries(queries, schedule.timeZone, schedule.formats, deps.now());

@@ -7,11 +7,8 @@ import type { MetricReport, ReportDimension } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf, uuidArray } from '../../platform/db';
-import { AppError } from '../../platform/errors';
+import { fieldError } from '../../platform/errors';
 import type { SampleMetric } from './metrics.domain';
-
-const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION_FAILED', { message: `${field}: ${message}`, errors: [{ field, message }] });
 
 interface AgentRow {
   bucket: number;
@@ -25,10 +22,10 @@ export function utilisationPlan(
   filter: ReadonlyMap<ReportDimension, string>,
 ) {
   if (groupBy && groupBy !== 'team' && groupBy !== 'agent') {
-    throw invalid('groupBy', 'agent utilisation groups by team or agent');
+    throw fieldError('groupBy', 'agent utilisation groups by team or agent');
   }
   if ([...filter.keys()].some((d) => d !== 'team' && d !== 'agent')) {
-    throw invalid('filter', 'agent utilisation filters by team or agent');
+    throw fieldError('filter', 'agent utilisation filters by team or agent');
   }
   const agent = filter.get('agent');
   return {

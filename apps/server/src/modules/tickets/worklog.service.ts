@@ -6,7 +6,7 @@ import type { WorkSegmentBody, WorkSession } from '@keepdesk/contract';
 import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { withTransaction } from '../../platform/db';
-import { AppError } from '../../platform/errors';
+import { AppError, fieldError } from '../../platform/errors';
 import { tickets } from './tickets.tables';
 import { nextVisit } from './worklog.domain';
 import { ticketWorkSessions } from './worklog.tables';
@@ -27,11 +27,7 @@ const present = (row: typeof ticketWorkSessions.$inferSelect): WorkSession => ({
   seconds: row.seconds,
 });
 
-const badStart = (message: string) =>
-  new AppError('VALIDATION_FAILED', {
-    message: `startedAt: ${message}`,
-    errors: [{ field: 'startedAt', message }],
-  });
+const badStart = (message: string) => fieldError('startedAt', message);
 
 /**
  * Adds a segment of the agent's work on a ticket (ADR 0032): only the part none of their recorded visits on any
