@@ -18,7 +18,9 @@ test('a lead turns on least-loaded routing and an online agent gets the next tic
   const created = await (
     await page.request.post('/api/v1/teams', { headers: { 'x-csrf-token': csrf }, data: { name: team } })
   ).json();
-  const me = await (await page.request.get('/api/v1/users?q=agent%40demo&limit=5')).json();
+  const users = await page.request.get('/api/v1/users?q=agent%40demo&limit=5');
+  expect(users.status(), await users.text()).toBe(200);
+  const me = await users.json();
   const aaron = me.items.find((u: { email: string }) => u.email === 'agent@demo.keepdesk.test');
   await page.request.put(`/api/v1/teams/${created.id}/members/${aaron.id}`, {
     headers: { 'x-csrf-token': csrf },
