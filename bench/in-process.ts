@@ -17,7 +17,7 @@ export interface KeepdeskInProcess {
  * The server's code is loaded only here, so runs that do not need it keep the runner a bare Node.js process.
  */
 export async function startKeepdeskInProcess(): Promise<KeepdeskInProcess> {
-  const database = await createBenchDatabase();
+  const database = await createBenchDatabase('in-process');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keepdesk-bench-'));
   try {
     const { loadConfig } = await import('../apps/server/src/platform/config');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type Child,
   createBenchDatabase,
@@ -36,7 +37,8 @@ export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
   try {
     progress('migrating a fresh PostgreSQL database');
     await keepdesk(['migrate', '--database-url', database.url], env);
-    const email = 'bench@example.com';
+    // Of its own per run, so that a kept database can be measured again.
+    const email = `bench-${randomBytes(3).toString('hex')}@example.com`;
     const password = 'bench-password-123';
     await keepdesk(
       [

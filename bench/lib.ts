@@ -130,7 +130,16 @@ export function startKeepdesk(
 }
 
 /** A fresh PostgreSQL database for one bench run; drop it with the returned function. */
-export async function createBenchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createBenchDatabase(
+  use: 'server' | 'in-process' = 'server',
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  // `KEEPDESK_BENCH_DATABASE=NAME` measures the server again on a database an earlier run kept
+  // (KEEPDESK_BENCH_KEEP), its seeded volume included; it is kept again.
+  const reused = process.env.KEEPDESK_BENCH_DATABASE;
+  if (reused && use === 'server') {
+    progress(`using the kept bench database ${reused}`);
+    return { url: `postgres://postgres@127.0.0.1:5432/${reused}`, drop: async () => {} };
+  }
   const name = `keepdesk_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -139,6 +148,11 @@ export async function createBenchDatabase(): Promise<{ url: string; drop: () => 
   return {
     url: `postgres://postgres@127.0.0.1:5432/${name}`,
     async drop() {
+      // `KEEPDESK_BENCH_KEEP=1` keeps the seeded database for profiling (drop it by hand afterwards).
+      if (process.env.KEEPDESK_BENCH_KEEP) {
+        process.stderr.write(`kept the bench database ${name}\n`);
+        return;
+      }
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
       await client.query(`drop database if exists ${name} with (force)`);

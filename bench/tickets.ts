@@ -72,6 +72,10 @@ export async function ticketCreate(k: KeepdeskUnderTest): Promise<BenchResult> {
 
 /** Fills the database with the benchmark volume (once per run). */
 export async function seedVolume(k: KeepdeskUnderTest): Promise<void> {
+  if ((await ticketCount(k.databaseUrl)) >= VOLUME.tickets) {
+    progress(`the kept database holds ${VOLUME.tickets} tickets and their reports already`);
+    return;
+  }
   await seedPeople(k.databaseUrl);
   progress(`seeding ${VOLUME.tickets} tickets with ${VOLUME.tickets * VOLUME.messagesPerTicket} messages`);
   await keepdesk([
@@ -87,6 +91,16 @@ export async function seedVolume(k: KeepdeskUnderTest): Promise<void> {
   // worker during the measurements that follow.
   progress('building the reports of the seeded tickets');
   await keepdesk(['report', 'rebuild', '--database-url', k.databaseUrl]);
+}
+
+async function ticketCount(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return Number((await client.query('select count(*)::int as n from tickets')).rows[0].n);
+  } finally {
+    await client.end();
+  }
 }
 
 async function get(url: string, token: string): Promise<unknown> {
