@@ -53,185 +53,206 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
   });
 });
 
-describe.runIf(TEST_DB === 'postgres')('keepdesk on PostgreSQL with several processes', () => {
-  let databaseUrl: string;
-  let smtp: SmtpSink;
-  beforeAll(async () => {
-    databaseUrl = await createDatabase('keepdesk_test_cli');
-    smtp = await startSmtpSink();
-  });
-  afterAll(async () => {
-    await smtp?.close();
-    if (databaseUrl) await dropDatabase(databaseUrl);
-  });
-
-  it('migrates once, creates a user and prints a token that the API accepts', async () => {
-    const env = { DATABASE_URL: databaseUrl };
-    expect((await runKeepdesk(['migrate'], env)).stdout).toMatch(/applied \d+ migration/);
-    expect((await runKeepdesk(['migrate'], env)).stdout).toContain('up to date');
-    const created = await runKeepdesk(
-      [
-        'user',
-        'create',
-        '--email',
-        'ops@test.keepdesk.test',
-        '--name',
-        'Ops',
-        '--role',
-        'admin',
-        '--password',
-        'operations pw 1',
-      ],
-      env,
-    );
-    expect(created.code).toBe(0);
-    const token = await runKeepdesk(
-      ['token', 'create', '--user', 'ops@test.keepdesk.test', '--name', 'script'],
-      env,
-    );
-    expect(token.code).toBe(0);
-    const plaintext = token.stdout.trim();
-    expect(plaintext).toMatch(/^kdt_/);
-
-    const web = await startKeepdesk(['--port', '0', '--role', 'web'], env);
-    try {
-      const res = await fetch(`${web.url}/api/v1/me`, { headers: { authorization: `Bearer ${plaintext}` } });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { user: { email: string } }).user.email).toBe('ops@test.keepdesk.test');
-    } finally {
-      web.child.kill('SIGTERM');
-      expect(await web.exited).toBe(0);
-    }
-  });
-
-  it('prints a metric from the rollups as JSON and rebuilds them with a progress line', async () => {
-    const env = { DATABASE_URL: databaseUrl };
-    const database = await openDatabase({ kind: 'postgres', url: databaseUrl });
-    try {
-      await runMigrations(database);
-      const [contact] = (await database.query(`insert into contacts (name) values ('CLI') returning id`))
-        .rows;
-      for (const createdAt of ['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z', '2026-03-03T09:00:00Z']) {
-        const [ticket] = (
-          await database.query(
-            `insert into tickets (subject, status_key, status_category, channel, requester_id, created_at)
-             values ('CLI', 'new', 'new', 'email', $1, $2) returning id`,
-            [contact!.id, createdAt],
-          )
-        ).rows;
-        await database.query(
-          `insert into ticket_events (ticket_id, kind, to_value, actor_kind, created_at)
-           values ($1, 'created', '{"status":"new"}', 'system', $2)`,
-          [ticket!.id, createdAt],
-        );
-      }
-    } finally {
-      await database.close();
-    }
-    const args = ['report', '--metric', 'tickets_created', '--from', '2026-03-02', '--to', '2026-03-03'];
-    const printed = await runKeepdesk([...args, '--json'], env);
-    expect(printed.code, printed.stderr).toBe(0);
-    const report = JSON.parse(printed.stdout) as MetricReport;
-    expect(report.total).toEqual({ value: 3, n: 3 });
-    expect(report.series[0]!.points.map((p) => [p.period, p.value])).toEqual([
-      ['2026-03-02', 2],
-      ['2026-03-03', 1],
-    ]);
-    // The database named on the subcommand, not in the environment (the `report` command has the same option).
-    const rebuilt = await runKeepdesk(['report', 'rebuild', '--database-url', databaseUrl], {});
-    expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    expect(rebuilt.stdout).toContain('recomputed the reports of 3 tickets and survey invitations');
-    expect(rebuilt.stderr).toMatch(/tickets and survey invitations: \d+ in [\d.]+ s/);
-    expect(JSON.parse((await runKeepdesk([...args, '--json'], env)).stdout)).toEqual(report);
-    const bad = await runKeepdesk(['report', '--metric', 'happiness'], env);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--metric');
-    const log = path.join(mkdtempSync(path.join(tmpdir(), 'keepdesk-cli-')), 'history.csv');
-    writeFileSync(
-      log,
-      'Case,Step,When\nH-1,open,2026-03-01 09:00:00\nH-1,close,2026-03-01 11:00:00\nH-2,open,soon\nH-3,open,2026-03-02 09:00:00\n',
-    );
-    const imported = await runKeepdesk(
-      ['import', 'ticket-events', log, '--case-col', 'Case', '--activity-col', 'Step', '--time-col', 'When'],
-      env,
-    );
-    expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stdout).toContain(
-      'imported 2 cases with 3 activities as closed tickets; 1 bad rows skipped',
-    );
-    expect(imported.stderr).toContain('line 4: "soon" is not a time');
-    const resolution = await runKeepdesk(
-      [
-        'report',
-        '--metric',
-        'resolution_time',
-        '--stat',
-        'avg',
-        '--from',
-        '2026-03-01',
-        '--to',
-        '2026-03-02',
-        '--json',
-      ],
-      env,
-    );
-    expect((JSON.parse(resolution.stdout) as MetricReport).total).toEqual({ value: 60, n: 2 });
-    const late = await runKeepdesk([...args.slice(0, 3), '--from', '2026-03-05', '--to', '2026-03-01'], env);
-    expect(late.code).toBe(1);
-    expect(late.stderr).toContain('2026-03-05 is after 2026-03-01');
-  });
-
-  it('hands work from a web process to a worker process through the outbox and the job queue', async () => {
-    const env = { DATABASE_URL: databaseUrl, KEEPDESK_MAIL_TRANSPORT: 'smtp', KEEPDESK_SMTP_URL: smtp.url };
-    const [web, worker] = await Promise.all([
-      startKeepdesk(['--port', '0', '--role', 'web'], env),
-      startKeepdesk(['--port', '0', '--role', 'worker'], env),
-    ]);
-    try {
-      const res = await fetch(`${web.url}/api/v1/auth/password-reset`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ops@test.keepdesk.test' }),
-      });
-      expect(res.status).toBe(202);
-      const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('ops@test.keepdesk.test'));
-      expect(mail.text).toContain('/reset-password?token=');
-    } finally {
-      web.child.kill('SIGTERM');
-      worker.child.kill('SIGTERM');
-      expect(await web.exited).toBe(0);
-      expect(await worker.exited).toBe(0);
-    }
-  });
-
-  it('finishes a request in flight when SIGTERM arrives, then stops', async () => {
-    const web = await startKeepdesk(['--port', '0', '--role', 'web'], { DATABASE_URL: databaseUrl });
-    // Surely in flight: its headers are in, its body is still coming when the signal lands.
-    const body = JSON.stringify({ email: 'ops@test.keepdesk.test', password: 'operations pw 1' });
-    const target = new URL(`${web.url}/api/v1/auth/login`);
-    const inFlight = new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
-        web.child.kill('SIGTERM');
-        setTimeout(() => req.end(body.slice(10)), 200);
-      }, 300);
+// Each test starts several keepdesk processes (three to five seconds each on two busy cores).
+describe.runIf(TEST_DB === 'postgres')(
+  'keepdesk on PostgreSQL with several processes',
+  { timeout: 90_000 },
+  () => {
+    let databaseUrl: string;
+    let smtp: SmtpSink;
+    beforeAll(async () => {
+      databaseUrl = await createDatabase('keepdesk_test_cli');
+      smtp = await startSmtpSink();
     });
-    expect(await inFlight).toBe(200);
-    expect(await web.exited).toBe(0);
-    await expect(fetch(`${web.url}/healthz`)).rejects.toThrow();
-  });
-});
+    afterAll(async () => {
+      await smtp?.close();
+      if (databaseUrl) await dropDatabase(databaseUrl);
+    });
+
+    it('migrates once, creates a user and prints a token that the API accepts', async () => {
+      const env = { DATABASE_URL: databaseUrl };
+      expect((await runKeepdesk(['migrate'], env)).stdout).toMatch(/applied \d+ migration/);
+      expect((await runKeepdesk(['migrate'], env)).stdout).toContain('up to date');
+      const created = await runKeepdesk(
+        [
+          'user',
+          'create',
+          '--email',
+          'ops@test.keepdesk.test',
+          '--name',
+          'Ops',
+          '--role',
+          'admin',
+          '--password',
+          'operations pw 1',
+        ],
+        env,
+      );
+      expect(created.code).toBe(0);
+      const token = await runKeepdesk(
+        ['token', 'create', '--user', 'ops@test.keepdesk.test', '--name', 'script'],
+        env,
+      );
+      expect(token.code).toBe(0);
+      const plaintext = token.stdout.trim();
+      expect(plaintext).toMatch(/^kdt_/);
+
+      const web = await startKeepdesk(['--port', '0', '--role', 'web'], env);
+      try {
+        const res = await fetch(`${web.url}/api/v1/me`, {
+          headers: { authorization: `Bearer ${plaintext}` },
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { user: { email: string } }).user.email).toBe('ops@test.keepdesk.test');
+      } finally {
+        web.child.kill('SIGTERM');
+        expect(await web.exited).toBe(0);
+      }
+    });
+
+    it('prints a metric from the rollups as JSON and rebuilds them with a progress line', async () => {
+      const env = { DATABASE_URL: databaseUrl };
+      const database = await openDatabase({ kind: 'postgres', url: databaseUrl });
+      try {
+        await runMigrations(database);
+        const [contact] = (await database.query(`insert into contacts (name) values ('CLI') returning id`))
+          .rows;
+        for (const createdAt of ['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z', '2026-03-03T09:00:00Z']) {
+          const [ticket] = (
+            await database.query(
+              `insert into tickets (subject, status_key, status_category, channel, requester_id, created_at)
+             values ('CLI', 'new', 'new', 'email', $1, $2) returning id`,
+              [contact!.id, createdAt],
+            )
+          ).rows;
+          await database.query(
+            `insert into ticket_events (ticket_id, kind, to_value, actor_kind, created_at)
+           values ($1, 'created', '{"status":"new"}', 'system', $2)`,
+            [ticket!.id, createdAt],
+          );
+        }
+      } finally {
+        await database.close();
+      }
+      const args = ['report', '--metric', 'tickets_created', '--from', '2026-03-02', '--to', '2026-03-03'];
+      const printed = await runKeepdesk([...args, '--json'], env);
+      expect(printed.code, printed.stderr).toBe(0);
+      const report = JSON.parse(printed.stdout) as MetricReport;
+      expect(report.total).toEqual({ value: 3, n: 3 });
+      expect(report.series[0]!.points.map((p) => [p.period, p.value])).toEqual([
+        ['2026-03-02', 2],
+        ['2026-03-03', 1],
+      ]);
+      // The database named on the subcommand, not in the environment (the `report` command has the same option).
+      const rebuilt = await runKeepdesk(['report', 'rebuild', '--database-url', databaseUrl], {});
+      expect(rebuilt.code, rebuilt.stderr).toBe(0);
+      expect(rebuilt.stdout).toContain('recomputed the reports of 3 tickets and survey invitations');
+      expect(rebuilt.stderr).toMatch(/tickets and survey invitations: \d+ in [\d.]+ s/);
+      expect(rebuilt.stderr).toContain('reclaiming the old ones and updating statistics');
+      expect(JSON.parse((await runKeepdesk([...args, '--json'], env)).stdout)).toEqual(report);
+      const bad = await runKeepdesk(['report', '--metric', 'happiness'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--metric');
+      const log = path.join(mkdtempSync(path.join(tmpdir(), 'keepdesk-cli-')), 'history.csv');
+      writeFileSync(
+        log,
+        'Case,Step,When\nH-1,open,2026-03-01 09:00:00\nH-1,close,2026-03-01 11:00:00\nH-2,open,soon\nH-3,open,2026-03-02 09:00:00\n',
+      );
+      const imported = await runKeepdesk(
+        [
+          'import',
+          'ticket-events',
+          log,
+          '--case-col',
+          'Case',
+          '--activity-col',
+          'Step',
+          '--time-col',
+          'When',
+        ],
+        env,
+      );
+      expect(imported.code, imported.stderr).toBe(0);
+      expect(imported.stdout).toContain(
+        'imported 2 cases with 3 activities as closed tickets; 1 bad rows skipped',
+      );
+      expect(imported.stderr).toContain('line 4: "soon" is not a time');
+      const resolution = await runKeepdesk(
+        [
+          'report',
+          '--metric',
+          'resolution_time',
+          '--stat',
+          'avg',
+          '--from',
+          '2026-03-01',
+          '--to',
+          '2026-03-02',
+          '--json',
+        ],
+        env,
+      );
+      expect((JSON.parse(resolution.stdout) as MetricReport).total).toEqual({ value: 60, n: 2 });
+      const late = await runKeepdesk(
+        [...args.slice(0, 3), '--from', '2026-03-05', '--to', '2026-03-01'],
+        env,
+      );
+      expect(late.code).toBe(1);
+      expect(late.stderr).toContain('2026-03-05 is after 2026-03-01');
+    });
+
+    it('hands work from a web process to a worker process through the outbox and the job queue', async () => {
+      const env = { DATABASE_URL: databaseUrl, KEEPDESK_MAIL_TRANSPORT: 'smtp', KEEPDESK_SMTP_URL: smtp.url };
+      const [web, worker] = await Promise.all([
+        startKeepdesk(['--port', '0', '--role', 'web'], env),
+        startKeepdesk(['--port', '0', '--role', 'worker'], env),
+      ]);
+      try {
+        const res = await fetch(`${web.url}/api/v1/auth/password-reset`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ops@test.keepdesk.test' }),
+        });
+        expect(res.status).toBe(202);
+        const mail = await smtp.waitFor((m) => JSON.stringify(m.to).includes('ops@test.keepdesk.test'));
+        expect(mail.text).toContain('/reset-password?token=');
+      } finally {
+        web.child.kill('SIGTERM');
+        worker.child.kill('SIGTERM');
+        expect(await web.exited).toBe(0);
+        expect(await worker.exited).toBe(0);
+      }
+    });
+
+    it('finishes a request in flight when SIGTERM arrives, then stops', async () => {
+      const web = await startKeepdesk(['--port', '0', '--role', 'web'], { DATABASE_URL: databaseUrl });
+      // Surely in flight: its headers are in, its body is still coming when the signal lands.
+      const body = JSON.stringify({ email: 'ops@test.keepdesk.test', password: 'operations pw 1' });
+      const target = new URL(`${web.url}/api/v1/auth/login`);
+      const inFlight = new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => {
+          web.child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(10)), 200);
+        }, 300);
+      });
+      expect(await inFlight).toBe(200);
+      expect(await web.exited).toBe(0);
+      await expect(fetch(`${web.url}/healthz`)).rejects.toThrow();
+    });
+  },
+);

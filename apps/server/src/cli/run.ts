@@ -139,8 +139,17 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
       opts,
       async (deps) => {
         const bar = progressBar('tickets and survey invitations');
-        const { subjects } = await rebuildReports(deps, (done, total) => bar.update(done, total));
-        bar.finish();
+        let finished = false;
+        const { subjects } = await rebuildReports(deps, (done, total) => {
+          bar.update(done, total);
+          if (done >= total && total > 0 && !finished) {
+            finished = true;
+            bar.finish();
+            // Vacuuming the rollups takes a minute or two at a million tickets.
+            process.stderr.write('writing the last rows, reclaiming the old ones and updating statistics…\n');
+          }
+        });
+        if (!finished) bar.finish();
         console.log(`recomputed the reports of ${subjects} tickets and survey invitations`);
       },
       'web',

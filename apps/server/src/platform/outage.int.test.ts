@@ -1,10 +1,11 @@
 import type { Problem } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeToken, makeUser, startTestServer, TEST_DB, type TestServer } from '../../test/harness';
 import { startTcpProxy } from '../../test/tcp-proxy';
 import { createServer } from '../server';
 import { loadConfig } from './config';
-import { openDatabase } from './db';
+import { openDatabase, rowsOf } from './db';
 
 /** The database goes away while Keepdesk runs: /readyz and requests answer 503 until it is back. */
 describe.runIf(TEST_DB === 'postgres')('database outage', () => {
@@ -57,6 +58,11 @@ describe.runIf(TEST_DB === 'postgres')('database outage', () => {
     }
     expect(status).toBe(200);
     expect((await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('runs its queries without JIT', async () => {
+    const [row] = rowsOf(await server.deps.database.db.execute(sql`show jit`));
+    expect(row?.jit).toBe('off');
   });
 
   it('fails fast with DATABASE_UNAVAILABLE when the database is unreachable at start', async () => {

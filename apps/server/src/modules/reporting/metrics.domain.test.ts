@@ -4,6 +4,7 @@ import { factsOf } from './facts.domain';
 import {
   dayStart,
   fieldDims,
+  histogramOf,
   invitationSamples,
   isDimension,
   nextPeriod,
@@ -99,6 +100,25 @@ describe('statistics of a rollup cell', () => {
     expect(statOf('nps', 'score', { n: 4, total: 1, hist: null })).toBe(25);
     expect(statOf('csat', 'rate', { n: 0, total: 0, hist: null })).toBeNull();
     expect(statOf('first_response_time', 'median', { n: 0, total: 0, hist: [] })).toBeNull();
+  });
+
+  it('reads a stored histogram from its first subscript and its counts', () => {
+    expect(histogramOf('')).toBeNull();
+    expect(histogramOf('0:12')).toEqual([12]);
+    expect(histogramOf('2:3 0 105')).toEqual([0, 0, 3, 0, 105]);
+    expect(histogramOf('1:-1 4')).toEqual([0, -1, 4]);
+    fc.assert(
+      fc.property(
+        fc.nat(80),
+        fc.array(fc.integer({ min: -5, max: 1_000_000 }), { minLength: 1 }),
+        (first, counts) => {
+          expect(histogramOf(`${first}:${counts.join(' ')}`)).toEqual([
+            ...new Array<number>(first).fill(0),
+            ...counts,
+          ]);
+        },
+      ),
+    );
   });
 });
 

@@ -9,10 +9,10 @@ import {
   type ReportDimension,
   reportUnit,
 } from '@keepdesk/contract';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
-import { dateOf, rowsOf } from '../../platform/db';
+import { rowsOf } from '../../platform/db';
 import { AppError, fieldError } from '../../platform/errors';
 import { checkDimensions, dimensionLabels, fieldDimensions } from './dimensions.service';
 import {
@@ -115,7 +115,14 @@ interface Row {
   cell: RollupCell;
 }
 
-/** The rollup rows of a query: those in the range, or (`before`, for the backlog) all up to its end. */
+/** An instant as whole epoch milliseconds. */
+const epochMs = (instant: SQL) => sql`(extract(epoch from ${instant}) * 1000)::bigint`;
+
+/**
+ * The rollup rows of a query: those in the range, or (`before`, for the backlog) all up to its end. The database
+ * sends one row per metric and value with the points as comma-separated lists (bucket, n, total, histogram as
+ * `first:counts…`): a dashboard reads ten thousand points, and the driver's cost is per row and per field.
+ */
 async function readRows(
   deps: Deps,
   zone: string,
@@ -133,36 +140,49 @@ async function readRows(
     metrics.map((m) => sql`${m}`),
     sql`, `,
   );
+  const rowsWhere = sql`zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim} ${valueCondition}`;
   const toCondition = sql`bucket < ${new Date(to).toISOString()}::timestamptz`;
-  const result =
+  const rows =
     'before' in range
-      ? // Counts only, everything before the range summed into its first bucket by the database.
-        await deps.database.db.execute(sql`
-          select metric, greatest(bucket, ${new Date(range.before).toISOString()}::timestamptz) as bucket, value,
-                 sum(n)::bigint as n, 0 as total, null as hist_from, null as hist_counts
+      ? // Counts only: everything before the range summed by the database into its first bucket, then the range.
+        sql`
+          select metric, value, ${range.before}::bigint as at, sum(n)::bigint as n, 0::bigint as total,
+                 null::int[] as hist
             from report_rollups
-           where zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim} and ${toCondition} ${valueCondition}
-           group by 1, 2, 3`)
-      : await deps.database.db.execute(sql`
-          select metric, bucket, value, n, total, array_lower(hist, 1) as hist_from,
-                 array_to_string(hist, ',') as hist_counts
+           where ${rowsWhere} and bucket < ${new Date(range.before).toISOString()}::timestamptz
+           group by metric, value
+          union all
+          select metric, value, ${epochMs(sql`bucket`)}, n, 0, null
             from report_rollups
-           where zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim}
-             and bucket >= ${new Date(range.from).toISOString()}::timestamptz and ${toCondition} ${valueCondition}`);
+           where ${rowsWhere} and bucket >= ${new Date(range.before).toISOString()}::timestamptz and ${toCondition}`
+      : sql`
+          select metric, value, ${epochMs(sql`bucket`)} as at, n, total, hist
+            from report_rollups
+           where ${rowsWhere} and bucket >= ${new Date(range.from).toISOString()}::timestamptz and ${toCondition}`;
+  const result = await deps.database.db.execute(sql`
+    select metric, value,
+           string_agg(at::text, ',' order by at) as buckets,
+           string_agg(n::text, ',' order by at) as ns,
+           string_agg(total::text, ',' order by at) as totals,
+           string_agg(coalesce(array_lower(hist, 1) || ':' || array_to_string(hist, ' '), ''), ',' order by at)
+             as hists
+      from (${rows}) r
+     group by metric, value`);
   const byMetric = new Map<SampleMetric, Row[]>(metrics.map((m) => [m, []]));
   for (const r of rowsOf(result)) {
-    byMetric.get(r.metric as SampleMetric)!.push({
-      bucket: dateOf(r.bucket).getTime(),
-      value: String(r.value),
-      cell: {
-        n: Number(r.n),
-        total: Number(r.total),
-        hist: histogramOf(
-          r.hist_from === null ? null : Number(r.hist_from),
-          (r.hist_counts as string | null) ?? null,
-        ),
-      },
-    });
+    const list = byMetric.get(r.metric as SampleMetric)!;
+    const value = String(r.value);
+    const buckets = String(r.buckets).split(',');
+    const ns = String(r.ns).split(',');
+    const totals = String(r.totals).split(',');
+    const hists = String(r.hists).split(',');
+    for (let i = 0; i < buckets.length; i++) {
+      list.push({
+        bucket: Number(buckets[i]),
+        value,
+        cell: { n: Number(ns[i]), total: Number(totals[i]), hist: histogramOf(hists[i]!) },
+      });
+    }
   }
   return byMetric;
 }
@@ -181,6 +201,35 @@ function periodLabel(grain: Grain, zone: string, start: number): string {
     case 'quarter':
       return `${local.year}-Q${local.quarter}`;
   }
+}
+
+interface Calendar {
+  starts: number[];
+  labels: Map<number, { period: string; start: string }>;
+}
+
+/** Dashboards ask for the same ranges again and again: their periods are worked out once. */
+const calendars = new Map<string, Calendar>();
+
+/** The periods from `start` to `end` with their labels; undefined when there are more than MAX_PERIODS. */
+function calendarOf(grain: Grain, zone: string, start: number, end: number): Calendar | undefined {
+  const key = `${grain}|${zone}|${start}|${end}`;
+  let calendar = calendars.get(key);
+  if (calendar) return calendar;
+  const starts: number[] = [];
+  for (let p = start; p < end; p = nextPeriod(grain, zone, p)) {
+    starts.push(p);
+    if (starts.length > MAX_PERIODS) return undefined;
+  }
+  calendar = {
+    starts,
+    labels: new Map(
+      starts.map((p) => [p, { period: periodLabel(grain, zone, p), start: new Date(p).toISOString() }]),
+    ),
+  };
+  if (calendars.size >= 200) calendars.clear();
+  calendars.set(key, calendar);
+  return calendar;
 }
 
 async function labelsOf(deps: Deps, dim: ReportDimension | undefined, keys: (string | null)[]) {
@@ -237,23 +286,39 @@ export async function metricReports(
   viewerZone: string,
 ): Promise<MetricReport[]> {
   const reports: MetricReport[] = new Array(queries.length);
+  // The queries of a dashboard mostly share a time zone and groups: each is checked and named once.
+  const shared: Shared = new Map();
   let next = 0;
   // A few side by side, not all: one dashboard must not take every connection of the pool.
   const lane = async () => {
     while (next < queries.length) {
       const index = next++;
-      reports[index] = await metricReport(deps, queries[index]!, viewerZone).catch((error: unknown) => {
-        if (!(error instanceof AppError) || !error.errors) throw error;
-        const errors = error.errors.map((e) => ({ ...e, field: `queries.${index}.${e.field}` }));
-        throw new AppError(error.code, {
-          message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-          errors,
-        });
-      });
+      reports[index] = await metricReport(deps, queries[index]!, viewerZone, shared).catch(
+        (error: unknown) => {
+          if (!(error instanceof AppError) || !error.errors) throw error;
+          const errors = error.errors.map((e) => ({ ...e, field: `queries.${index}.${e.field}` }));
+          throw new AppError(error.code, {
+            message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+            errors,
+          });
+        },
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_LANES, queries.length) }, lane));
   return reports;
+}
+
+/** Lookups the queries of one batch share: a zone's readiness, the names of a set of groups. */
+type Shared = Map<string, Promise<unknown>>;
+
+function sharedLookup<T>(shared: Shared, key: string, lookup: () => Promise<T>): Promise<T> {
+  let found = shared.get(key) as Promise<T> | undefined;
+  if (!found) {
+    found = lookup();
+    shared.set(key, found);
+  }
+  return found;
 }
 
 /** The metric report for a query; `viewerZone` is the caller's time zone (the default). */
@@ -261,6 +326,7 @@ export async function metricReport(
   deps: Deps,
   query: MetricQuery,
   viewerZone: string,
+  shared: Shared = new Map(),
 ): Promise<MetricReport> {
   const metric = query.metric as MetricKey;
   const definition = metricOf(metric);
@@ -280,16 +346,14 @@ export async function metricReport(
   if (fromDate > toDate) throw fieldError('from', `${fromDay} is after ${toDay}`);
   const start = periodStart(grain, zone, fromDate.toMillis());
   const end = toDate.plus({ days: 1 }).toMillis();
-  const periods: number[] = [];
-  for (let p = start; p < end; p = nextPeriod(grain, zone, p)) {
-    periods.push(p);
-    if (periods.length > MAX_PERIODS) {
-      throw fieldError(
-        'grain',
-        `${fromDay} to ${toDay} holds more than ${MAX_PERIODS} ${grain}s; choose a coarser grain or a shorter range`,
-      );
-    }
+  const calendar = calendarOf(grain, zone, start, end);
+  if (!calendar) {
+    throw fieldError(
+      'grain',
+      `${fromDay} to ${toDay} holds more than ${MAX_PERIODS} ${grain}s; choose a coarser grain or a shorter range`,
+    );
   }
+  const periods = calendar.starts;
   const filter = parseFilter(query.filter);
   const groupBy = query.groupBy;
   if (grain === 'hour') {
@@ -307,7 +371,7 @@ export async function metricReport(
       );
     }
   } else {
-    await readyZone(deps, zone);
+    await sharedLookup(shared, `zone|${zone}`, () => readyZone(deps, zone));
   }
   const rowZone = grain === 'hour' ? HOURLY_ZONE : zone;
 
@@ -375,7 +439,10 @@ export async function metricReport(
         groups.set(group, byPeriod);
       }
       const period = periodOf(row.bucket);
-      byPeriod.set(period, addCell(byPeriod.get(period) ?? { n: 0, total: 0, hist: null }, row.cell));
+      // A row is read for one report only: the first of a period becomes its cell.
+      const cell = byPeriod.get(period);
+      if (cell) addCell(cell, row.cell);
+      else byPeriod.set(period, row.cell);
     }
     return groups;
   };
@@ -387,14 +454,10 @@ export async function metricReport(
 
   const emptyValue = stat === 'count' || stat === 'sum' ? 0 : null;
   const series: MetricReport['series'] = [];
-  const periodLabels = new Map(
-    periods.map((p) => [p, { period: periodLabel(grain, zone, p), start: new Date(p).toISOString() }]),
-  );
-  const pointOf = (period: number, value: number | null, n: number) => ({
-    ...periodLabels.get(period)!,
-    value: value === null ? emptyValue : round(value),
-    n,
-  });
+  const pointOf = (period: number, value: number | null, n: number) => {
+    const label = calendar.labels.get(period)!;
+    return { period: label.period, start: label.start, value: value === null ? emptyValue : round(value), n };
+  };
 
   // The total over all groups, when every sample falls in exactly one group (a ticket has one team, one
   // channel…, but may carry several tags, and agents are counted per group for tickets per agent).
@@ -498,13 +561,17 @@ export async function metricReport(
   } else if (groupsTotal && groupBy !== 'tag' && !isFieldDimension(groupBy)) {
     total = groupsTotal;
   } else {
-    const ungrouped = await metricReport(deps, { ...query, groupBy: undefined, timeZone: zone }, viewerZone);
+    const ungrouped = await metricReport(
+      deps,
+      { ...query, groupBy: undefined, timeZone: zone },
+      viewerZone,
+      shared,
+    );
     total = ungrouped.total;
   }
-  const labels = await labelsOf(
-    deps,
-    groupBy,
-    series.map((s) => s.key),
+  const keys = series.map((s) => s.key);
+  const labels = await sharedLookup(shared, `labels|${groupBy}|${keys.join(',')}`, () =>
+    labelsOf(deps, groupBy, keys),
   );
   for (const s of series) s.label = groupBy ? (labels.get(s.key) ?? '—') : '';
   series.sort((a, b) => a.label.localeCompare(b.label));

@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import { type App, type Principal, principalOf } from '../../platform/http';
+import { type App, type Principal, principalOf, unvalidatedJson } from '../../platform/http';
 import { drilldownTickets } from './drilldown.service';
 import { liveQueue } from './live.service';
 import { metricCatalogue, metricReport, metricReports } from './query.service';
@@ -69,6 +69,7 @@ export function reportingRoutes(deps: Deps) {
           querystring: MetricQuery,
           response: { 200: MetricReport },
         },
+        serializerCompiler: unvalidatedJson,
         config: anyone,
       },
       async (req) => {
@@ -90,6 +91,7 @@ export function reportingRoutes(deps: Deps) {
           body: ReportBatch,
           response: { 200: ReportBatchResult },
         },
+        serializerCompiler: unvalidatedJson,
         config: anyone,
       },
       async (req) => {
