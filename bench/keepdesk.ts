@@ -35,7 +35,7 @@ export async function startKeepdeskUnderTest(): Promise<KeepdeskUnderTest> {
   };
   let server: Child | undefined;
   try {
-    progress('migrating a fresh PostgreSQL database');
+    progress('migrating the PostgreSQL database');
     await keepdesk(['migrate', '--database-url', database.url], env);
     // Of its own per run, so that a kept database can be measured again.
     const email = `bench-${randomBytes(3).toString('hex')}@example.com`;

@@ -4,7 +4,8 @@ import { factsOf } from './facts.domain';
 import {
   dayStart,
   fieldDims,
-  histogramOf,
+  histogramsOf,
+  integersOf,
   invitationSamples,
   isDimension,
   nextPeriod,
@@ -102,22 +103,30 @@ describe('statistics of a rollup cell', () => {
     expect(statOf('first_response_time', 'median', { n: 0, total: 0, hist: [] })).toBeNull();
   });
 
-  it('reads a stored histogram from its first subscript and its counts', () => {
-    expect(histogramOf('')).toBeNull();
-    expect(histogramOf('0:12')).toEqual([12]);
-    expect(histogramOf('2:3 0 105')).toEqual([0, 0, 3, 0, 105]);
-    expect(histogramOf('1:-1 4')).toEqual([0, -1, 4]);
+  it('reads lists of integers and of histograms as the database packs them', () => {
+    expect(integersOf('12')).toEqual([12]);
+    expect(integersOf('1796310752000,-3,0')).toEqual([1796310752000, -3, 0]);
+    expect(histogramsOf('')).toEqual([null]);
+    expect(histogramsOf('0:12')).toEqual([[12]]);
+    expect(histogramsOf('2:3 0 105,,1:-1 4')).toEqual([[0, 0, 3, 0, 105], null, [0, -1, 4]]);
+    const histogram = fc.option(
+      fc.record({
+        first: fc.nat(80),
+        counts: fc.array(fc.integer({ min: -5, max: 1_000_000 }), { minLength: 1 }),
+      }),
+    );
     fc.assert(
-      fc.property(
-        fc.nat(80),
-        fc.array(fc.integer({ min: -5, max: 1_000_000 }), { minLength: 1 }),
-        (first, counts) => {
-          expect(histogramOf(`${first}:${counts.join(' ')}`)).toEqual([
-            ...new Array<number>(first).fill(0),
-            ...counts,
-          ]);
-        },
-      ),
+      fc.property(fc.array(histogram, { minLength: 1 }), (list) => {
+        const text = list.map((h) => (h ? `${h.first}:${h.counts.join(' ')}` : '')).join(',');
+        expect(histogramsOf(text)).toEqual(
+          list.map((h) => (h ? [...new Array<number>(h.first).fill(0), ...h.counts] : null)),
+        );
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 52), max: 2 ** 52 }), { minLength: 1 }), (values) => {
+        expect(integersOf(values.join(','))).toEqual(values.map((v) => (v === 0 ? 0 : v)));
+      }),
     );
   });
 });

@@ -292,29 +292,63 @@ export function histogramLiteral(hist: Map<number, number> | null): string | nul
   return `[${low}:${high}]={${counts.join(',')}}`;
 }
 
-/**
- * Counts per bucket (index = bucket) from a stored histogram read as `first:counts` (its first subscript, then
- * its counts separated by spaces); null for an empty text (no histogram).
- */
-export function histogramOf(text: string): number[] | null {
-  if (text === '') return null;
-  const colon = text.indexOf(':');
-  const dense: number[] = [];
-  for (let bucket = 0, first = Number(text.slice(0, colon)); bucket < first; bucket++) dense.push(0);
-  // Read by hand: a dashboard reads hundreds of thousands of counts, and split + Number allocates for each.
-  let count = 0;
+/** Comma-separated integers (`12,-3,0`), read by hand: a dashboard reads tens of thousands of them. */
+export function integersOf(text: string): number[] {
+  const values: number[] = [];
+  let value = 0;
   let sign = 1;
-  for (let i = colon + 1; i < text.length; i++) {
+  for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 32 /* space */) {
-      dense.push(sign * count);
-      count = 0;
+    if (code === 44 /* , */) {
+      values.push(sign * value);
+      value = 0;
       sign = 1;
     } else if (code === 45 /* - */) sign = -1;
-    else count = count * 10 + (code - 48);
+    else value = value * 10 + (code - 48);
   }
-  dense.push(sign * count);
-  return dense;
+  values.push(sign * value);
+  return values;
+}
+
+/**
+ * Histograms separated by commas, each `first:counts` (its first subscript, then its counts separated by
+ * spaces) or empty for none; counts per bucket (index = bucket). Read by hand in one pass: a dashboard reads
+ * hundreds of thousands of counts.
+ */
+export function histogramsOf(text: string): (number[] | null)[] {
+  const histograms: (number[] | null)[] = [];
+  let dense: number[] | null = null;
+  let value = 0;
+  let sign = 1;
+  let digits = false;
+  const close = () => {
+    if (dense && digits) dense.push(sign * value);
+    histograms.push(dense);
+    dense = null;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 44 /* , */) {
+      close();
+    } else if (code === 58 /* : */) {
+      dense = [];
+      for (let bucket = 0; bucket < value; bucket++) dense.push(0);
+    } else if (code === 32 /* space */) {
+      dense!.push(sign * value);
+    } else if (code === 45 /* - */) {
+      sign = -1;
+      continue;
+    } else {
+      value = (digits ? value * 10 : 0) + (code - 48);
+      digits = true;
+      continue;
+    }
+    value = 0;
+    sign = 1;
+    digits = false;
+  }
+  close();
+  return histograms;
 }
 
 const HOUR = 3_600_000;

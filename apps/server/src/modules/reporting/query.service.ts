@@ -20,7 +20,8 @@ import {
   DIMENSIONS,
   type Grain,
   HOURLY_ZONE,
-  histogramOf,
+  histogramsOf,
+  integersOf,
   isDimension,
   isFieldDimension,
   METRIC_KEYS,
@@ -172,16 +173,12 @@ async function readRows(
   for (const r of rowsOf(result)) {
     const list = byMetric.get(r.metric as SampleMetric)!;
     const value = String(r.value);
-    const buckets = String(r.buckets).split(',');
-    const ns = String(r.ns).split(',');
-    const totals = String(r.totals).split(',');
-    const hists = String(r.hists).split(',');
+    const buckets = integersOf(String(r.buckets));
+    const ns = integersOf(String(r.ns));
+    const totals = integersOf(String(r.totals));
+    const hists = histogramsOf(String(r.hists));
     for (let i = 0; i < buckets.length; i++) {
-      list.push({
-        bucket: Number(buckets[i]),
-        value,
-        cell: { n: Number(ns[i]), total: Number(totals[i]), hist: histogramOf(hists[i]!) },
-      });
+      list.push({ bucket: buckets[i]!, value, cell: { n: ns[i]!, total: totals[i]!, hist: hists[i]! } });
     }
   }
   return byMetric;
