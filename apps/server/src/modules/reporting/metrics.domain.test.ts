@@ -106,9 +106,9 @@ describe('statistics of a rollup cell', () => {
   it('reads lists of integers and of histograms as the database packs them', () => {
     expect(integersOf('12')).toEqual([12]);
     expect(integersOf('1796310752000,-3,0')).toEqual([1796310752000, -3, 0]);
-    expect(histogramsOf('')).toEqual([null]);
-    expect(histogramsOf('0:12')).toEqual([[12]]);
-    expect(histogramsOf('2:3 0 105,,1:-1 4')).toEqual([[0, 0, 3, 0, 105], null, [0, -1, 4]]);
+    expect(histogramsOf([0])).toEqual([null]);
+    expect(histogramsOf([1, 0, 12])).toEqual([[12]]);
+    expect(histogramsOf(integersOf('3,2,3,0,105,0,2,1,-1,4'))).toEqual([[0, 0, 3, 0, 105], null, [0, -1, 4]]);
     const histogram = fc.option(
       fc.record({
         first: fc.nat(80),
@@ -117,8 +117,10 @@ describe('statistics of a rollup cell', () => {
     );
     fc.assert(
       fc.property(fc.array(histogram, { minLength: 1 }), (list) => {
-        const text = list.map((h) => (h ? `${h.first}:${h.counts.join(' ')}` : '')).join(',');
-        expect(histogramsOf(text)).toEqual(
+        const text = list
+          .map((h) => (h ? `${h.counts.length},${h.first},${h.counts.join(',')}` : '0'))
+          .join(',');
+        expect(histogramsOf(integersOf(text))).toEqual(
           list.map((h) => (h ? [...new Array<number>(h.first).fill(0), ...h.counts] : null)),
         );
       }),

@@ -311,43 +311,24 @@ export function integersOf(text: string): number[] {
 }
 
 /**
- * Histograms separated by commas, each `first:counts` (its first subscript, then its counts separated by
- * spaces) or empty for none; counts per bucket (index = bucket). Read by hand in one pass: a dashboard reads
- * hundreds of thousands of counts.
+ * Histograms as the database packs them into a list of integers: each is its number of counts, its first
+ * subscript and its counts (`3,2,5,0,1` is counts 5, 0, 1 from bucket 2), or a lone 0 for none. Returns counts
+ * per bucket (index = bucket).
  */
-export function histogramsOf(text: string): (number[] | null)[] {
+export function histogramsOf(values: readonly number[]): (number[] | null)[] {
   const histograms: (number[] | null)[] = [];
-  let dense: number[] | null = null;
-  let value = 0;
-  let sign = 1;
-  let digits = false;
-  const close = () => {
-    if (dense && digits) dense.push(sign * value);
-    histograms.push(dense);
-    dense = null;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 44 /* , */) {
-      close();
-    } else if (code === 58 /* : */) {
-      dense = [];
-      for (let bucket = 0; bucket < value; bucket++) dense.push(0);
-    } else if (code === 32 /* space */) {
-      dense!.push(sign * value);
-    } else if (code === 45 /* - */) {
-      sign = -1;
-      continue;
-    } else {
-      value = (digits ? value * 10 : 0) + (code - 48);
-      digits = true;
+  for (let i = 0; i < values.length; ) {
+    const length = values[i++]!;
+    if (length === 0) {
+      histograms.push(null);
       continue;
     }
-    value = 0;
-    sign = 1;
-    digits = false;
+    const first = values[i++]!;
+    const dense: number[] = [];
+    for (let bucket = 0; bucket < first; bucket++) dense.push(0);
+    for (let k = 0; k < length; k++) dense.push(values[i++]!);
+    histograms.push(dense);
   }
-  close();
   return histograms;
 }
 

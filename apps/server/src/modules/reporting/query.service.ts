@@ -121,8 +121,8 @@ const epochMs = (instant: SQL) => sql`(extract(epoch from ${instant}) * 1000)::b
 
 /**
  * The rollup rows of a query: those in the range, or (`before`, for the backlog) all up to its end. The database
- * sends one row per metric and value with the points as comma-separated lists (bucket, n, total, histogram as
- * `first:counts…`): a dashboard reads ten thousand points, and the driver's cost is per row and per field.
+ * sends one row per metric and value with the points as comma-separated lists (bucket, n, total, and each
+ * histogram as its length, first subscript and counts): a dashboard reads ten thousand points, and the driver's cost is per row and per field.
  */
 async function readRows(
   deps: Deps,
@@ -165,8 +165,9 @@ async function readRows(
            string_agg(at::text, ',' order by at) as buckets,
            string_agg(n::text, ',' order by at) as ns,
            string_agg(total::text, ',' order by at) as totals,
-           string_agg(coalesce(array_lower(hist, 1) || ':' || array_to_string(hist, ' '), ''), ',' order by at)
-             as hists
+           string_agg(
+             coalesce(cardinality(hist) || ',' || array_lower(hist, 1) || ',' || array_to_string(hist, ','), '0'),
+             ',' order by at) as hists
       from (${rows}) r
      group by metric, value`);
   const byMetric = new Map<SampleMetric, Row[]>(metrics.map((m) => [m, []]));
@@ -176,7 +177,7 @@ async function readRows(
     const buckets = integersOf(String(r.buckets));
     const ns = integersOf(String(r.ns));
     const totals = integersOf(String(r.totals));
-    const hists = histogramsOf(String(r.hists));
+    const hists = histogramsOf(integersOf(String(r.hists)));
     for (let i = 0; i < buckets.length; i++) {
       list.push({ bucket: buckets[i]!, value, cell: { n: ns[i]!, total: totals[i]!, hist: hists[i]! } });
     }
@@ -207,6 +208,9 @@ interface Calendar {
 
 /** Dashboards ask for the same ranges again and again: their periods are worked out once. */
 const calendars = new Map<string, Calendar>();
+/** Periods the kept calendars hold together; past this they are dropped (an hourly year holds 8,784). */
+const CALENDAR_PERIODS = 100_000;
+let calendarPeriods = 0;
 
 /** The periods from `start` to `end` with their labels; undefined when there are more than MAX_PERIODS. */
 function calendarOf(grain: Grain, zone: string, start: number, end: number): Calendar | undefined {
@@ -224,8 +228,12 @@ function calendarOf(grain: Grain, zone: string, start: number, end: number): Cal
       starts.map((p) => [p, { period: periodLabel(grain, zone, p), start: new Date(p).toISOString() }]),
     ),
   };
-  if (calendars.size >= 200) calendars.clear();
+  if (calendarPeriods + starts.length > CALENDAR_PERIODS) {
+    calendars.clear();
+    calendarPeriods = 0;
+  }
   calendars.set(key, calendar);
+  calendarPeriods += starts.length;
   return calendar;
 }
 
