@@ -16,3 +16,4 @@ export { addHistogram, bucketOf, bucketRange, HISTOGRAM_BUCKETS, histogramQuanti
 export { quantile, type Summary, summarize } from './summary';
 export { type Sentiment, sentimentOf, tokens } from './text/sentiment';
 export { findThemes, type Theme, type ThemeDocument, type ThemeOptions } from './text/themes';
+export * from './clv';
