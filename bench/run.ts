@@ -6,6 +6,7 @@ import { feedbackThemes, surveyAnswer } from './feedback';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
 import { type BenchResult, writeResults } from './lib';
 import { dashboardManager, rollupLag } from './reporting';
+import { clvFitCdnow } from './retention';
 import { routingAssign } from './routing';
 import { slaSweep } from './sla';
 import { searchLatency, seedVolume, serverMemory, ticketCreate, ticketList } from './tickets';
@@ -33,6 +34,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'trigger.eval': { run: triggerEval },
   'survey.answer.http': { run: surveyAnswer },
   'feedback.themes': { run: feedbackThemes },
+  'clv.fit.cdnow': { run: clvFitCdnow },
   'server.rss': { run: serverMemory },
 };
 
@@ -51,6 +53,7 @@ const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> 
   'trigger.eval': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'survey.answer.http': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'feedback.themes': { text: '≤ 30 s', met: (r) => r.value <= 30 },
+  'clv.fit.cdnow': { text: '≤ 1 s', met: (r) => r.value <= 1 },
   'server.rss': { text: '≤ 400 MB', met: (r) => r.value <= 400 },
 };
 

@@ -1,3 +1,4 @@
+export * from './clv';
 export {
   type CsatAnswer,
   type CsatScale,
@@ -16,4 +17,3 @@ export { addHistogram, bucketOf, bucketRange, HISTOGRAM_BUCKETS, histogramQuanti
 export { quantile, type Summary, summarize } from './summary';
 export { type Sentiment, sentimentOf, tokens } from './text/sentiment';
 export { findThemes, type Theme, type ThemeDocument, type ThemeOptions } from './text/themes';
-export * from './clv';

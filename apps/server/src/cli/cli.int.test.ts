@@ -23,6 +23,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       ['report', '--help'],
       ['report', 'rebuild', '--help'],
       ['import', 'ticket-events', '--help'],
+      ['clv', 'fit', '--help'],
     ]) {
       const { code, stdout } = await runKeepdesk(args);
       expect(code, args.join(' ')).toBe(0);
@@ -32,6 +33,52 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
     expect(stdout).toContain('Environment variables:');
     expect(stdout).toMatch(/KEEPDESK_ROLE\s+web, worker, all \(default all\)/);
   }, 200_000); // ten process starts in a row, beside the rest of the suite on two cores
+
+  it('fits lifetime-value models to a customer summary and prints one JSON document', async () => {
+    // The CDNOW summary (packages/stats/fixtures/cdnow/README.md); Fader, Hardie & Lee (2005) publish r = 0.243,
+    // α = 4.414, a = 0.793, b = 2.426 and a log-likelihood of −9582.4 for it.
+    const summary = new URL(
+      '../../../../packages/stats/fixtures/cdnow/cdnow_customers_summary.csv',
+      import.meta.url,
+    ).pathname;
+    const { code, stdout } = await runKeepdesk(['clv', 'fit', '--summary', summary, '--json']);
+    expect(code).toBe(0);
+    const fit = JSON.parse(stdout) as {
+      bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number };
+      customers: number;
+      gammaGamma: unknown;
+    };
+    expect(fit.customers).toBe(2357);
+    expect(fit.bgnbd.r).toBeCloseTo(0.243, 3);
+    expect(fit.bgnbd.alpha).toBeCloseTo(4.414, 2);
+    expect(fit.bgnbd.a).toBeCloseTo(0.793, 3);
+    expect(fit.bgnbd.b).toBeCloseTo(2.426, 2);
+    expect(fit.bgnbd.logLikelihood).toBeCloseTo(-9582.4, 1);
+    expect(fit.gammaGamma).toBeNull(); // the file holds no spend
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'keepdesk-clv-'));
+    const file = path.join(dir, 'orders.csv');
+    writeFileSync(file, 'kunde,datum,betrag\na,2026-01-01,10\n');
+    const missing = await runKeepdesk([
+      'clv',
+      'fit',
+      '--transactions',
+      file,
+      '--customer-col',
+      'customer',
+      '--date-col',
+      'datum',
+      '--amount-col',
+      'betrag',
+      '--calibration-end',
+      '2026-06-30',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      '--customer-col: no column "customer"; the file has "kunde", "datum", "betrag"',
+    );
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+  });
 
   it('stops with exit code 2 naming the variable and the accepted values', async () => {
     const { code, stderr } = await runKeepdesk(['migrate'], { KEEPDESK_ROLE: 'boss' });

@@ -84,6 +84,27 @@ databaseOptions(
     ),
 ).action((file, opts) => runCommand('import ticket-events', { ...opts, file }));
 
+const clv = program.command('clv').description('customer lifetime value');
+clv
+  .command('fit')
+  .description(
+    'fit BG/NBD (how often customers buy, whether they are still alive) and Gamma-Gamma (how much they spend) to a transaction log or a customer summary; same-day purchases of a customer count as one',
+  )
+  .option('--transactions <file>', 'CSV with one row per purchase')
+  .option('--customer-col <column>', 'column naming the customer')
+  .option('--date-col <column>', 'column with the purchase date')
+  .option('--amount-col <column>', 'column with the amount')
+  .option('--date-format <format>', 'format of the dates when not ISO 8601, e.g. yyyyMMdd')
+  .option('--calibration-end <date>', 'last day of the calibration period, YYYY-MM-DD')
+  .option(
+    '--holdout-end <date>',
+    'last day of the holdout period the fit is compared with (default: the last purchase)',
+  )
+  .option('--summary <file>', 'CSV with one row per customer: frequency,recency,T[,monetary_value]')
+  .option('--time-unit <unit>', 'day or week', 'week')
+  .option('--json', 'print one JSON document')
+  .action((opts) => runCommand('clv fit', opts));
+
 const report = databaseOptions(
   program
     .command('report')

@@ -4,10 +4,18 @@ import { CreateUserBody, MetricQuery, type MetricReport } from '@keepdesk/contra
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
 import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
 import { metricReport, rebuildReports, settleReports } from '../modules/reporting';
+import {
+  dayOfOption,
+  fitLifetimeValue,
+  historiesOfSummaryCsv,
+  historiesOfTransactions,
+  transactionsOfCsv,
+} from '../modules/retention';
 import { importTicketEvents } from '../modules/tickets';
 import { ConfigError, type ConfigOverrides, loadConfig } from '../platform/config';
+import { parseCsv } from '../platform/csv';
 import { openDatabase, runMigrations } from '../platform/db';
-import { AppError } from '../platform/errors';
+import { AppError, fieldError } from '../platform/errors';
 import { SYSTEM_ACTOR } from '../platform/events';
 import { seedTickets } from '../seed';
 import { createServer } from '../server';
@@ -158,12 +166,7 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
 
   async 'import ticket-events'(opts) {
     const file = String(opts.file);
-    let csv: string;
-    try {
-      csv = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new ConfigError('FILE', `cannot read ${file}: ${(err as Error).message}`);
-    }
+    const csv = await readText(file);
     await withServerDeps(
       opts,
       async (deps) => {
@@ -199,6 +202,83 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     );
   },
 
+  async 'clv fit'(opts) {
+    const transactionsFile = opts.transactions as string | undefined;
+    const summaryFile = opts.summary as string | undefined;
+    if ((transactionsFile === undefined) === (summaryFile === undefined)) {
+      throw fieldError('--transactions', 'give either --transactions FILE.csv or --summary FILE.csv');
+    }
+    const timeUnit = String(opts.timeUnit ?? 'week');
+    if (timeUnit !== 'day' && timeUnit !== 'week') throw fieldError('--time-unit', 'day or week');
+    let rows: number;
+    let problems: { line: number; message: string }[];
+    let fitted: ReturnType<typeof historiesOfSummaryCsv>['customers'];
+    let holdoutDuration: number | null = null;
+    let firstSeenInHoldout = 0;
+    if (summaryFile !== undefined) {
+      const table = parseCsv(await readText(summaryFile));
+      ({ customers: fitted, problems } = historiesOfSummaryCsv(table));
+      rows = table.records.length;
+    } else {
+      for (const option of ['customerCol', 'dateCol', 'amountCol', 'calibrationEnd'] as const) {
+        if (opts[option] === undefined) {
+          const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          throw fieldError(flag, 'is needed with --transactions');
+        }
+      }
+      const calibrationEnd = dayOfOption(String(opts.calibrationEnd), '--calibration-end');
+      const holdoutEnd =
+        opts.holdoutEnd === undefined ? undefined : dayOfOption(String(opts.holdoutEnd), '--holdout-end');
+      const table = parseCsv(await readText(transactionsFile!));
+      const read = transactionsOfCsv(
+        table,
+        {
+          customer: String(opts.customerCol),
+          date: String(opts.dateCol),
+          amount: String(opts.amountCol),
+          dateFormat: opts.dateFormat as string | undefined,
+        },
+        Math.floor(Date.now() / 86_400_000),
+      );
+      problems = read.problems;
+      rows = table.records.length;
+      const histories = historiesOfTransactions(read.transactions, {
+        calibrationEnd,
+        ...(holdoutEnd !== undefined ? { holdoutEnd } : {}),
+        timeUnit,
+      });
+      fitted = histories.customers;
+      holdoutDuration = histories.holdoutDuration;
+      firstSeenInHoldout = histories.firstSeenInHoldout;
+    }
+    for (const problem of problems.slice(0, 50)) console.error(`line ${problem.line}: ${problem.message}`);
+    if (problems.length > 50) console.error(`… and ${problems.length - 50} more bad rows`);
+    const started = performance.now();
+    const fit = fitLifetimeValue(fitted, holdoutDuration);
+    const seconds = (performance.now() - started) / 1000;
+    const report = {
+      ...fit,
+      timeUnit,
+      rows,
+      skippedRows: problems.length,
+      ...(summaryFile === undefined ? { customersFirstSeenInHoldout: firstSeenInHoldout } : {}),
+      fitSeconds: Number(seconds.toFixed(3)),
+    };
+    if (opts.json) console.log(JSON.stringify(report));
+    else console.log(clvTable(report));
+    for (const [model, result] of [
+      ['BG/NBD', fit.bgnbd],
+      ['Gamma-Gamma', fit.gammaGamma],
+    ] as const) {
+      if (result && !result.converged) {
+        console.error(
+          `the ${model} fit did not converge in ${result.iterations} iterations; do not use its parameters`,
+        );
+        process.exitCode = 1;
+      }
+    }
+  },
+
   async 'token create'(opts) {
     await withServerDeps(opts, async (deps) => {
       const user = await findUserByEmail(deps.database.db, String(opts.user));
@@ -209,6 +289,41 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     });
   },
 };
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('FILE', `cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** The fit for people; `--json` prints the whole document instead. */
+function clvTable(
+  report: ReturnType<typeof fitLifetimeValue> & { timeUnit: string; skippedRows: number },
+): string {
+  const { bgnbd, gammaGamma, holdout } = report;
+  const lines = [
+    `${report.customers} customers (${report.repeatBuyers} repeat buyers), time in ${report.timeUnit}s` +
+      (report.skippedRows > 0 ? `; ${report.skippedRows} bad rows skipped (see above)` : ''),
+    `BG/NBD: r = ${bgnbd.r}, alpha = ${bgnbd.alpha}, a = ${bgnbd.a}, b = ${bgnbd.b}, log-likelihood = ${bgnbd.logLikelihood}`,
+    gammaGamma
+      ? `Gamma-Gamma: p = ${gammaGamma.p}, q = ${gammaGamma.q}, gamma = ${gammaGamma.gamma}, log-likelihood = ${gammaGamma.logLikelihood}`
+      : `Gamma-Gamma: not fitted (${report.gammaGammaSkipped})`,
+  ];
+  if (holdout) {
+    lines.push(
+      '',
+      `holdout of ${holdout.duration} ${report.timeUnit}s: ${holdout.actual} purchases, ${holdout.expected.toFixed(1)} expected`,
+      '  repeat purchases   customers   actual per customer   expected per customer',
+      ...holdout.byFrequency.map(
+        (row) =>
+          `  ${`${row.frequency}${row.orMore ? '+' : ''}`.padStart(16)}   ${String(row.customers).padStart(9)}   ${row.actual.toFixed(3).padStart(19)}   ${row.expected.toFixed(3).padStart(21)}`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
 
 /** One line per period (and group) for people; `--json` prints the whole report instead. */
 function reportTable(report: MetricReport): string {
@@ -243,6 +358,7 @@ function exitCodeOf(err: unknown): number {
   if (err instanceof ConfigError) return 2;
   if ((err as { name?: string }).name === 'ZodError') return 2;
   if (err instanceof AppError && err.code === 'DATABASE_UNAVAILABLE') return 3;
+  if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return 2;
   return 1;
 }
 
