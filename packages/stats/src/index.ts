@@ -1,3 +1,4 @@
+export * from './churn';
 export * from './clv';
 export {
   type CsatAnswer,

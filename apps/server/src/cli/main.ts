@@ -105,6 +105,21 @@ clv
   .option('--json', 'print one JSON document')
   .action((opts) => runCommand('clv fit', opts));
 
+const churn = program.command('churn').description('churn-risk models');
+churn
+  .command('evaluate')
+  .description(
+    'cross-validate churn models (regularised logistic regression, gradient-boosted trees) on any table and print the chosen one with its ROC AUC, accuracy, log-loss and top drivers; numeric and categorical columns are inferred, blanks handled',
+  )
+  .argument('<file>', 'CSV file, one row per customer')
+  .requiredOption('--target <column>', 'column to predict')
+  .option('--positive <value>', 'value of the target that means churned (default: Yes, 1, true…)')
+  .option('--id <column>', 'column identifying the row (not a feature)')
+  .option('--folds <count>', 'cross-validation folds', '5')
+  .option('--seed <number>', 'seed of the folds and the trees', '1')
+  .option('--json', 'print one JSON document')
+  .action((file, opts) => runCommand('churn evaluate', { ...opts, file }));
+
 const report = databaseOptions(
   program
     .command('report')

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateUserBody, MetricQuery, type MetricReport } from '@keepdesk/contract';
+import { ChurnDataError, evaluateChurn } from '@keepdesk/stats';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
 import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
 import { metricReport, rebuildReports, settleReports } from '../modules/reporting';
@@ -279,6 +280,46 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     }
   },
 
+  async 'churn evaluate'(opts) {
+    const table = parseCsv(await readText(String(opts.file)));
+    for (const error of table.errors.slice(0, 50)) console.error(`line ${error.line}: ${error.message}`);
+    if (table.errors.length > 0) console.error(`${table.errors.length} bad rows left out (see above)`);
+    const folds = opts.folds === undefined ? 5 : Number(opts.folds);
+    if (!Number.isInteger(folds) || folds < 2) throw fieldError('--folds', 'a whole number ≥ 2');
+    const seed = opts.seed === undefined ? 1 : Number(opts.seed);
+    if (!Number.isInteger(seed)) throw fieldError('--seed', 'a whole number');
+    const started = performance.now();
+    const evaluation = evaluateChurn(
+      { header: table.header, rows: table.records.map((r) => r.cells) },
+      {
+        target: String(opts.target),
+        ...(opts.positive !== undefined ? { positive: String(opts.positive) } : {}),
+        ...(opts.id !== undefined ? { id: String(opts.id) } : {}),
+        folds,
+        seed,
+      },
+    );
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+    if (opts.json) {
+      console.log(JSON.stringify({ ...evaluation, skippedRows: table.errors.length, seconds }));
+      return;
+    }
+    console.log(
+      [
+        `${evaluation.rows} rows, ${evaluation.folds}-fold cross-validation, positive class "${evaluation.positive}"`,
+        `chosen: ${evaluation.modelName} — ROC AUC ${evaluation.auc.toFixed(3)}, accuracy ${(100 * evaluation.accuracy).toFixed(1)} %, log-loss ${evaluation.logLoss.toFixed(3)}`,
+        '',
+        'candidates (mean ROC AUC over the folds):',
+        ...evaluation.candidates.map((c) => `  ${c.name.padEnd(40)} ${c.auc.toFixed(3)}`),
+        '',
+        'top drivers (mean absolute contribution to the log-odds):',
+        ...evaluation.topDrivers.map(
+          (d) => `  ${d.feature.padEnd(40)} ${d.importance.toFixed(3)}  ${d.direction}`,
+        ),
+      ].join('\n'),
+    );
+  },
+
   async 'token create'(opts) {
     await withServerDeps(opts, async (deps) => {
       const user = await findUserByEmail(deps.database.db, String(opts.user));
@@ -359,6 +400,7 @@ function exitCodeOf(err: unknown): number {
   if ((err as { name?: string }).name === 'ZodError') return 2;
   if (err instanceof AppError && err.code === 'DATABASE_UNAVAILABLE') return 3;
   if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return 2;
+  if (err instanceof ChurnDataError) return 2;
   return 1;
 }
 

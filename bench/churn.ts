@@ -1,0 +1,228 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  assignStratifiedFolds,
+  type ChurnModel,
+  type ChurnTable,
+  DEFAULT_CANDIDATES,
+  encodeFeatures,
+  evaluateChurn,
+  fitEstimator,
+  fitFeatureEncoder,
+  inferColumnKinds,
+  predictLogOdds,
+  scoreChurn,
+  trainChurnModel,
+} from '@keepdesk/stats';
+import { type BenchResult, progress, round } from './lib';
+
+const TELCO = new URL('../packages/stats/fixtures/telco/Telco-Customer-Churn.csv', import.meta.url);
+/** ROC AUC of a good model on Telco, as the data's README and the literature give it. */
+const PUBLISHED_TELCO_AUC = 0.845;
+
+function parseSimpleCsv(text: string): ChurnTable {
+  // The Telco file has no quoted fields.
+  const [header, ...rows] = text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.split(','));
+  return { header: header!, rows };
+}
+
+/** A python with scikit-learn (Debian's python3-sklearn is in /usr/bin), or null. */
+function pythonWithSklearn(): string | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(python, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  return null;
+}
+
+/**
+ * `churn.telco.auc`: the 5-fold ROC AUC of the model `keepdesk churn evaluate` chooses on the Telco data (seed
+ * 1); reference: scikit-learn's best of logistic regressions and histogram gradient boosting on the same folds,
+ * when python3-sklearn is installed, else the published 0.845.
+ */
+export function churnTelcoAuc(): BenchResult {
+  const table = parseSimpleCsv(readFileSync(TELCO, 'utf8'));
+  progress('churn.telco.auc: 5-fold cross-validation of the candidate models');
+  const evaluation = evaluateChurn(table, {
+    target: 'Churn',
+    positive: 'Yes',
+    id: 'customerID',
+    folds: 5,
+    seed: 1,
+  });
+  let reference = {
+    name: 'the published ROC AUC of a good model (no python3-sklearn here)',
+    value: PUBLISHED_TELCO_AUC,
+  };
+  const python = pythonWithSklearn();
+  if (python) {
+    progress('churn.telco.auc: scikit-learn on the same folds');
+    const target = table.header.indexOf('Churn');
+    const folds = assignStratifiedFolds(
+      table.rows.map((row) => (row[target] === 'Yes' ? 1 : 0)),
+      5,
+      1,
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), 'keepdesk-churn-'));
+    try {
+      const foldsFile = path.join(dir, 'folds.txt');
+      writeFileSync(foldsFile, Array.from(folds).join('\n'));
+      const run = spawnSync(
+        python,
+        [
+          new URL('churn_reference.py', import.meta.url).pathname,
+          TELCO.pathname,
+          'Churn',
+          'Yes',
+          'customerID',
+          foldsFile,
+        ],
+        { encoding: 'utf8' },
+      );
+      if (run.status !== 0) throw new Error(`churn_reference.py: ${run.stderr}`);
+      const best = JSON.parse(run.stdout) as { auc: number; model: string };
+      reference = { name: `scikit-learn's best on the same folds (${best.model})`, value: best.auc };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return {
+    id: 'churn.telco.auc',
+    value: round(evaluation.auc, 4),
+    unit: 'AUC',
+    reference: { name: reference.name, value: round(reference.value, 4) },
+    ratio: round(evaluation.auc / reference.value, 4),
+  };
+}
+
+/** A seeded pseudo-random generator (mulberry32), so every run measures the same rows. */
+function randomOf(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const NUMERIC = 20;
+const CATEGORICAL = 10;
+
+/**
+ * Customers with 20 numeric and 10 categorical columns (3 to 8 levels, some blanks) and a churn label drawn from
+ * a risk with main effects and two interactions, about a quarter churned.
+ */
+function syntheticCustomers(rows: number, seed: number): ChurnTable {
+  const random = randomOf(seed);
+  const header = [
+    'id',
+    ...Array.from({ length: NUMERIC }, (_, i) => `number${i + 1}`),
+    ...Array.from({ length: CATEGORICAL }, (_, i) => `category${i + 1}`),
+    'churned',
+  ];
+  const table: string[][] = [];
+  for (let r = 0; r < rows; r++) {
+    const numbers = Array.from({ length: NUMERIC }, () => (random() + random() + random() - 1.5) * 2);
+    const levels = Array.from({ length: CATEGORICAL }, (_, i) => Math.floor(random() * (3 + (i % 6))));
+    const risk =
+      -1.4 +
+      0.9 * numbers[0]! -
+      0.7 * numbers[1]! +
+      0.5 * numbers[2]! * numbers[3]! +
+      (levels[0] === 0 ? 0.8 : 0) +
+      (levels[1] === 2 && numbers[4]! > 0 ? 1.1 : 0) -
+      0.3 * levels[2]!;
+    const churned = random() < 1 / (1 + Math.exp(-risk));
+    table.push([
+      `c${seed}-${r}`,
+      ...numbers.map((n, i) => (i === 5 && random() < 0.02 ? '' : n.toFixed(3))),
+      ...levels.map((level, i) => `level${i}-${level}`),
+      churned ? 'yes' : 'no',
+    ]);
+  }
+  return { header, rows: table };
+}
+
+const TRAIN_ROWS = 100_000;
+const SCORE_ROWS = 1_000_000;
+const SCORE_CHUNK = 100_000;
+
+/**
+ * `churn.train.100k` and `churn.score.1m`: seconds to train (choose among the candidate models by 5-fold
+ * cross-validation, calibrate, fit the chosen one on all rows) on 100,000 customers × 30 columns, and to score
+ * 1,000,000 customers with each one's three reasons each way. References in the same run: one fit of the chosen
+ * model on the encoded rows, and the log-odds of the million without reasons.
+ */
+export function churnTrainAndScore(): BenchResult[] {
+  const training = syntheticCustomers(TRAIN_ROWS, 7);
+  progress(`churn.train.100k: training on ${TRAIN_ROWS} rows × ${NUMERIC + CATEGORICAL} columns`);
+  let started = performance.now();
+  const model: ChurnModel = trainChurnModel(training, {
+    target: 'churned',
+    positive: 'yes',
+    id: 'id',
+    folds: 5,
+    seed: 1,
+  });
+  const trainSeconds = (performance.now() - started) / 1000;
+  const kinds = inferColumnKinds(training, ['churned', 'id']);
+  started = performance.now();
+  const encoder = fitFeatureEncoder(training, kinds);
+  const matrix = encodeFeatures(encoder, training);
+  const target = training.header.indexOf('churned');
+  const labels = Uint8Array.from(training.rows, (row) => (row[target] === 'yes' ? 1 : 0));
+  const chosen = DEFAULT_CANDIDATES.find((c) => c.name === model.evaluation.modelName)!;
+  fitEstimator(chosen, encoder.features, matrix, labels, 1);
+  const oneFitSeconds = (performance.now() - started) / 1000;
+
+  progress(`churn.score.1m: scoring ${SCORE_ROWS} customers with reasons`);
+  let scoreSeconds = 0;
+  let plainSeconds = 0;
+  let scored = 0;
+  for (let chunk = 0; chunk < SCORE_ROWS / SCORE_CHUNK; chunk++) {
+    const rows = syntheticCustomers(SCORE_CHUNK, 100 + chunk);
+    started = performance.now();
+    const scores = scoreChurn(model, rows);
+    scoreSeconds += (performance.now() - started) / 1000;
+    scored += scores.length;
+    if (
+      scores.some(
+        (s) => !(s.probability >= 0 && s.probability <= 1) || s.raising.length + s.lowering.length === 0,
+      )
+    ) {
+      throw new Error('a score without a probability or reasons');
+    }
+    started = performance.now();
+    predictLogOdds(model.estimator, encodeFeatures(model.encoder, rows));
+    plainSeconds += (performance.now() - started) / 1000;
+  }
+  if (scored !== SCORE_ROWS) throw new Error(`scored ${scored} of ${SCORE_ROWS}`);
+  return [
+    {
+      id: 'churn.train.100k',
+      value: round(trainSeconds, 1),
+      unit: 's',
+      reference: {
+        name: `one fit of the chosen model (${model.evaluation.modelName}) on the encoded rows`,
+        value: round(oneFitSeconds, 1),
+      },
+      ratio: round(trainSeconds / oneFitSeconds, 2),
+    },
+    {
+      id: 'churn.score.1m',
+      value: round(scoreSeconds, 1),
+      unit: 's',
+      reference: {
+        name: 'encoding and log-odds of the same rows without reasons',
+        value: round(plainSeconds, 1),
+      },
+      ratio: round(scoreSeconds / plainSeconds, 2),
+    },
+  ];
+}
