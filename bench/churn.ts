@@ -6,6 +6,7 @@ import {
   assignStratifiedFolds,
   type ChurnModel,
   type ChurnTable,
+  createRandom,
   DEFAULT_CANDIDATES,
   encodeFeatures,
   evaluateChurn,
@@ -22,15 +23,6 @@ const TELCO = new URL('../packages/stats/fixtures/telco/Telco-Customer-Churn.csv
 /** ROC AUC of a good model on Telco, as the data's README and the literature give it. */
 const PUBLISHED_TELCO_AUC = 0.845;
 
-function parseSimpleCsv(text: string): ChurnTable {
-  // The Telco file has no quoted fields.
-  const [header, ...rows] = text
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => line.split(','));
-  return { header: header!, rows };
-}
-
 /** A python with scikit-learn (Debian's python3-sklearn is in /usr/bin), or null. */
 function pythonWithSklearn(): string | null {
   for (const python of ['python3', '/usr/bin/python3']) {
@@ -44,8 +36,10 @@ function pythonWithSklearn(): string | null {
  * 1); reference: scikit-learn's best of logistic regressions and histogram gradient boosting on the same folds,
  * when python3-sklearn is installed, else the published 0.845.
  */
-export function churnTelcoAuc(): BenchResult {
-  const table = parseSimpleCsv(readFileSync(TELCO, 'utf8'));
+export async function churnTelcoAuc(): Promise<BenchResult> {
+  const { parseCsv } = await import('../apps/server/src/platform/csv');
+  const csv = parseCsv(readFileSync(TELCO, 'utf8'));
+  const table: ChurnTable = { header: csv.header, rows: csv.records.map((r) => r.cells) };
   progress('churn.telco.auc: 5-fold cross-validation of the candidate models');
   const evaluation = evaluateChurn(table, {
     target: 'Churn',
@@ -99,18 +93,6 @@ export function churnTelcoAuc(): BenchResult {
   };
 }
 
-/** A seeded pseudo-random generator (mulberry32), so every run measures the same rows. */
-function randomOf(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const NUMERIC = 20;
 const CATEGORICAL = 10;
 
@@ -119,7 +101,7 @@ const CATEGORICAL = 10;
  * a risk with main effects and two interactions, about a quarter churned.
  */
 function syntheticCustomers(rows: number, seed: number): ChurnTable {
-  const random = randomOf(seed);
+  const random = createRandom(seed);
   const header = [
     'id',
     ...Array.from({ length: NUMERIC }, (_, i) => `number${i + 1}`),

@@ -67,5 +67,6 @@ export {
 } from './logistic-regression';
 export { accuracyAtHalf, logLoss, rocAuc, sigmoid } from './metrics';
 export { type CandidateScore, type CrossValidation, crossValidate } from './model-selection';
+export { createRandom } from './random';
 export type { RegressionTree } from './regression-tree';
 export { createTreeExplainer, explainTrees, type TreeExplainer } from './tree-shap';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../churn/random';
 import { fitGammaGamma, gammaGammaExpectedSpend, gammaGammaLogLikelihood } from './gamma-gamma';
 
 /** The CDNOW estimates of Fader, Hardie & Lee (2005, "RFM and CLV") and Fader & Hardie (2013). */
@@ -77,18 +78,6 @@ describe('gammaGammaExpectedSpend', () => {
   });
 });
 
-/** Mulberry32: a small seeded generator, so the simulated customers are the same on every run. */
-function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Gamma(shape, rate) by Marsaglia & Tsang (2000), with the shape < 1 boost. */
 function sampleGamma(uniform: () => number, shape: number, rate: number): number {
   if (shape < 1) return sampleGamma(uniform, shape + 1, rate) * uniform() ** (1 / shape);
@@ -104,7 +93,7 @@ function sampleGamma(uniform: () => number, shape: number, rate: number): number
 
 /** Repeat buyers drawn from the model itself: ν ~ Gamma(q, γ), each purchase ~ Gamma(p, ν). */
 function simulateSpends(count: number, { p, q, gamma }: typeof PUBLISHED, seed: number) {
-  const uniform = seededUniform(seed);
+  const uniform = createRandom(seed);
   return Array.from({ length: count }, () => {
     const scale = sampleGamma(uniform, q, gamma);
     const frequency = 1 + Math.floor(uniform() * 8);
