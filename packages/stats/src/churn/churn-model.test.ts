@@ -57,6 +57,7 @@ describe('trainChurnModel and evaluateChurn', () => {
   it('counts every row in the reliability curve of the calibrated out-of-fold probabilities', () => {
     const { reliability, calibrated } = MODEL.evaluation;
     expect(reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(1200);
+    expect(MODEL.evaluation).toMatchObject({ selectionRows: 1200, holdout: null });
     expect(calibrated.method).toBe('platt');
     expect(calibrated.logLoss).toBeLessThan(0.6);
   });
@@ -73,6 +74,69 @@ describe('trainChurnModel and evaluateChurn', () => {
     expect(() => trainChurnModel(TABLE, { ...OPTIONS, id: undefined })).toThrow(
       'column customerID has a different value in every row, so it cannot predict churn; pass it as the id column (--id customerID)',
     );
+  });
+});
+
+describe('trainChurnModel on a table larger than selectionRows', () => {
+  const LARGE = { ...OPTIONS, folds: undefined, selectionRows: 400 };
+  const large = trainChurnModel(TABLE, LARGE);
+
+  it('chooses on a stratified sample with three folds, then tests and calibrates on a held-out tenth', () => {
+    const evaluation = large.evaluation;
+    expect(evaluation).toMatchObject({ rows: 1200, folds: 3 });
+    expect(Math.abs(evaluation.selectionRows - 400)).toBeLessThanOrEqual(1);
+    for (const candidate of evaluation.candidates) expect(candidate.foldAuc).toHaveLength(3);
+    expect(evaluation.holdout!.rows).toBe(120);
+    expect(evaluation.holdout!.auc).toBeGreaterThan(0.7);
+    expect(evaluation.holdout!.logLoss).toBeLessThan(0.6);
+    expect(evaluation.reliability.reduce((sum, bin) => sum + bin.count, 0)).toBe(120);
+    expect(
+      evaluation.topDrivers
+        .map((driver) => driver.feature)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['Contract', 'tenure']);
+  });
+
+  it('is the same for the same seed and holds out other rows for another', () => {
+    expect(trainChurnModel(TABLE, LARGE).evaluation).toEqual(large.evaluation);
+    const other = trainChurnModel(TABLE, { ...LARGE, seed: 8 }).evaluation;
+    expect(other.holdout!.auc).not.toBe(large.evaluation.holdout!.auc);
+  });
+
+  it('chooses on every row when a class is too rare to sample and hold out', () => {
+    let churned = 0;
+    const rare = {
+      header: TABLE.header,
+      rows: TABLE.rows.map((row) => {
+        const isKept = row[5] === 'Yes' && churned < 5;
+        if (isKept) churned++;
+        return [...row.slice(0, 5), isKept ? 'Yes' : 'No'];
+      }),
+    };
+    const evaluation = trainChurnModel(rare, LARGE).evaluation;
+    expect(evaluation.holdout).toBeNull();
+    expect(evaluation.selectionRows).toBe(1200);
+  });
+});
+
+describe('progress of trainChurnModel', () => {
+  const progressOf = (options: object) => {
+    const calls: [number, number][] = [];
+    trainChurnModel(TABLE, {
+      ...OPTIONS,
+      ...options,
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    return calls;
+  };
+
+  it('counts every candidate on every fold and the final fit, up to the total', () => {
+    const calls = progressOf({});
+    expect(calls[0]).toEqual([0, 9]);
+    expect(calls.at(-1)).toEqual([9, 9]);
+    expect(calls.map(([done]) => done)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(progressOf({ folds: undefined, selectionRows: 400 }).at(-1)).toEqual([7, 7]);
   });
 });
 

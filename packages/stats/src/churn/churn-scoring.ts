@@ -55,15 +55,15 @@ export function scoreChurn(model: ChurnModel, table: ChurnTable, options: ScoreO
     const logOdds = new Float64Array(matrix.rowCount);
     const columnSums = sumByColumn(encoder, explainer.explain(matrix, logOdds));
     chunk.rows.forEach((cells, row) => {
-      const reasons = reasonsOfRow(encoder, columnSums, row, reasonCount, (column) =>
+      const { raising, lowering } = reasonsOfRow(encoder, columnSums, row, reasonCount, (column) =>
         levelOf(cells[headerIndex[column]!]!),
       );
-      scores.push({
-        ...(idIndex >= 0 ? { id: cells[idIndex]! } : {}),
-        probability: calibrate(calibrator, logOdds[row]!),
-        logOdds: logOdds[row]!,
-        ...reasons,
-      });
+      const probability = calibrate(calibrator, logOdds[row]!);
+      scores.push(
+        idIndex >= 0
+          ? { id: cells[idIndex]!, probability, logOdds: logOdds[row]!, raising, lowering }
+          : { probability, logOdds: logOdds[row]!, raising, lowering },
+      );
     });
   }
   return scores;

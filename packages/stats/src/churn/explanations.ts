@@ -64,19 +64,30 @@ export function reasonsOfRow(
   cellOf: (column: number) => string,
 ): RowReasons {
   const columnCount = encoder.columns.length;
-  const raising: Reason[] = [];
-  const lowering: Reason[] = [];
-  if (count <= 0) return { raising, lowering };
-  for (let column = 0; column < columnCount; column++) {
-    const contribution = columnSums[row * columnCount + column]!;
-    if (contribution === 0) continue;
-    const side = contribution > 0 ? raising : lowering;
-    if (side.length === count && Math.abs(contribution) <= Math.abs(side[count - 1]!.contribution)) continue;
-    side.push({ column: encoder.columns[column]!.column, value: cellOf(column), contribution });
-    side.sort((left, right) => Math.abs(right.contribution) - Math.abs(left.contribution));
-    if (side.length > count) side.pop();
+  const start = row * columnCount;
+  // The columns of the largest contributions each way, largest first (earlier columns first among equals);
+  // Reason objects are made for the winners only, as this runs for every scored row.
+  const raising: number[] = [];
+  const lowering: number[] = [];
+  if (count > 0) {
+    for (let column = 0; column < columnCount; column++) {
+      const contribution = columnSums[start + column]!;
+      if (contribution === 0) continue;
+      const side = contribution > 0 ? raising : lowering;
+      const size = Math.abs(contribution);
+      let at = side.length;
+      while (at > 0 && Math.abs(columnSums[start + side[at - 1]!]!) < size) at--;
+      if (at >= count) continue;
+      side.splice(at, 0, column);
+      if (side.length > count) side.pop();
+    }
   }
-  return { raising, lowering };
+  const reasonOf = (column: number): Reason => ({
+    column: encoder.columns[column]!.column,
+    value: cellOf(column),
+    contribution: columnSums[start + column]!,
+  });
+  return { raising: raising.map(reasonOf), lowering: lowering.map(reasonOf) };
 }
 
 /** "Contract = Month-to-month raises risk by +0.61 log-odds". */

@@ -46,14 +46,25 @@ export const BLANK_LEVEL = '(blank)';
 export const MAX_LEVELS = 50;
 export const OTHER_LEVEL = '(other)';
 
-/** A plain decimal number; `Number()` alone would also take '0x1f', 'Infinity' and ''. */
-const NUMBER_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The number in a non-blank cell, or NaN when the cell is not a plain decimal number of finite size. */
+/**
+ * The number in a non-blank cell, or NaN when the cell is not a plain decimal number of finite size:
+ * [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?. `Number()` alone also takes '', '0x1f', '0b1', '0o7' and
+ * 'Infinity'; with only digits, signs, points and e in the text, what it takes is exactly that pattern, and
+ * checking the characters is much faster than matching it (this runs for every numeric cell).
+ */
 export function parseNumber(cell: string): number {
   const text = cell.trim();
-  const value = NUMBER_PATTERN.test(text) ? Number(text) : Number.NaN;
-  return Number.isFinite(value) ? value : Number.NaN;
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) return Number.NaN;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const isDigit = code >= 48 && code <= 57;
+    // + - . e E
+    if (!(isDigit || code === 43 || code === 45 || code === 46 || code === 101 || code === 69)) {
+      return Number.NaN;
+    }
+  }
+  return value;
 }
 
 /**
@@ -63,14 +74,9 @@ export function parseNumber(cell: string): number {
 export function inferColumnKinds(table: ChurnTable, excluded: readonly string[]): ColumnKindOf[] {
   return table.header.flatMap((column, index) => {
     if (excluded.includes(column)) return [];
-    let hasNumber = false;
-    for (const row of table.rows) {
-      const cell = row[index]!;
-      if (isBlank(cell)) continue;
-      if (Number.isNaN(parseNumber(cell))) return [{ column, kind: 'categorical' as const }];
-      hasNumber = true;
-    }
-    return [{ column, kind: hasNumber ? ('numeric' as const) : ('categorical' as const) }];
+    const numbers = parseColumn(table, index);
+    const isNumeric = numbers?.some((value) => !Number.isNaN(value)) === true;
+    return [{ column, kind: isNumeric ? ('numeric' as const) : ('categorical' as const) }];
   });
 }
 
@@ -80,18 +86,32 @@ export function fitFeatureEncoder(
   kinds: readonly ColumnKindOf[],
   rowIndices?: ArrayLike<number>,
 ): FeatureEncoder {
-  const rows = rowIndices ? Array.from(rowIndices, (row) => table.rows[row]!) : table.rows;
+  const rowCount = rowIndices ? rowIndices.length : table.rows.length;
   const columns = kinds.map(({ column, kind }): ColumnEncoding => {
     const index = columnIndexOf(table.header, column, 'feature');
     if (kind === 'categorical') {
-      return { kind, column, ...levelsOf(rows.map((row) => levelOf(row[index]!))) };
+      const { codes, levels } = levelCodesOfColumn(table, index);
+      const counts = new Int32Array(levels.length);
+      for (let row = 0; row < rowCount; row++) counts[codes[rowIndices ? rowIndices[row]! : row]!]!++;
+      const seen = new Map<string, number>();
+      counts.forEach((count, code) => {
+        if (count > 0) seen.set(levels[code]!, count);
+      });
+      return { kind, column, ...levelsOf(seen) };
     }
-    const numbers: number[] = [];
-    for (const row of rows) {
-      const cell = row[index]!;
-      if (!isBlank(cell)) numbers.push(numberIn(cell, column));
+    const parsed = numbersOfColumn(table, index, column);
+    const numbers = new Float64Array(rowCount);
+    let count = 0;
+    for (let row = 0; row < rowCount; row++) {
+      const value = parsed[rowIndices ? rowIndices[row]! : row]!;
+      if (!Number.isNaN(value)) numbers[count++] = value;
     }
-    return { kind, column, median: medianOf(numbers), hasMissingIndicator: numbers.length < rows.length };
+    return {
+      kind,
+      column,
+      median: medianOf(numbers.subarray(0, count)),
+      hasMissingIndicator: count < rowCount,
+    };
   });
   return { columns, features: columns.flatMap(featuresOf) };
 }
@@ -101,9 +121,7 @@ export function fitFeatureEncoder(
  * feature and the rest (and, when scoring, unseen levels) share "(other)", so that a name-like column cannot
  * turn into thousands of features.
  */
-function levelsOf(cells: readonly string[]): { levels: string[]; hasOtherLevel: boolean } {
-  const counts = new Map<string, number>();
-  for (const level of cells) counts.set(level, (counts.get(level) ?? 0) + 1);
+function levelsOf(counts: ReadonlyMap<string, number>): { levels: string[]; hasOtherLevel: boolean } {
   if (counts.size <= MAX_LEVELS)
     return { levels: [...counts.keys()].sort(compareText), hasOtherLevel: false };
   const frequent = [...counts]
@@ -136,30 +154,32 @@ export function encodeFeatures(
   const rowCount = rowIndices ? rowIndices.length : table.rows.length;
   const featureCount = encoder.features.length;
   const values = new Float64Array(rowCount * featureCount);
+  const cellsOf = (row: number) => table.rows[rowIndices ? rowIndices[row]! : row]!;
+  for (let row = 0; row < rowCount; row++) {
+    if (cellsOf(row)?.length !== table.header.length) {
+      throw new ChurnDataError(`row ${row + 1} does not have one cell for each of the header's columns`);
+    }
+  }
   let offset = 0;
   for (const encoding of encoder.columns) {
     const index = columnIndexOf(table.header, encoding.column, 'feature');
-    const cellOf = (row: number) => {
-      const cells = table.rows[rowIndices ? rowIndices[row]! : row];
-      if (cells?.length !== table.header.length) {
-        throw new ChurnDataError(`row ${row + 1} does not have one cell for each of the header's columns`);
-      }
-      return cells[index]!;
-    };
     if (encoding.kind === 'numeric') {
+      const parsed = numbersOfColumn(table, index, encoding.column);
       for (let row = 0; row < rowCount; row++) {
-        const cell = cellOf(row);
-        const isMissing = isBlank(cell);
-        values[row * featureCount + offset] = isMissing ? encoding.median : numberIn(cell, encoding.column);
+        const value = parsed[rowIndices ? rowIndices[row]! : row]!;
+        const isMissing = Number.isNaN(value);
+        values[row * featureCount + offset] = isMissing ? encoding.median : value;
         if (encoding.hasMissingIndicator) values[row * featureCount + offset + 1] = isMissing ? 1 : 0;
       }
       offset += encoding.hasMissingIndicator ? 2 : 1;
     } else {
       const levelIndex = new Map(encoding.levels.map((level, position) => [level, position]));
-      const otherPosition = encoding.hasOtherLevel ? levelIndex.get(OTHER_LEVEL) : undefined;
+      const otherPosition = (encoding.hasOtherLevel ? levelIndex.get(OTHER_LEVEL) : undefined) ?? -1;
+      const { codes, levels } = levelCodesOfColumn(table, index);
+      const positionOfCode = Int32Array.from(levels, (level) => levelIndex.get(level) ?? otherPosition);
       for (let row = 0; row < rowCount; row++) {
-        const position = levelIndex.get(levelOf(cellOf(row))) ?? otherPosition;
-        if (position !== undefined) values[row * featureCount + offset + position] = 1;
+        const position = positionOfCode[codes[rowIndices ? rowIndices[row]! : row]!]!;
+        if (position >= 0) values[row * featureCount + offset + position] = 1;
       }
       offset += encoding.levels.length;
     }
@@ -173,14 +193,78 @@ export function levelOf(cell: string): string {
   return text === '' ? BLANK_LEVEL : text;
 }
 
-function numberIn(cell: string, column: string): number {
-  const value = parseNumber(cell);
-  if (Number.isNaN(value))
-    throw new ChurnDataError(`column ${column} holds numbers, but one cell is '${cell}'`);
-  return value;
+/** Each table's columns parsed as numbers once, however many folds and samples encode them. */
+const parsedColumns = new WeakMap<ChurnTable['rows'], Map<number, Float64Array | null>>();
+
+/**
+ * The numbers of a column in every row of the table, NaN for a blank cell, or null when a cell is neither.
+ * Remembered for the table (whose rows are read-only), so each cell is parsed once.
+ */
+function parseColumn(table: ChurnTable, index: number): Float64Array | null {
+  let columns = parsedColumns.get(table.rows);
+  if (!columns) {
+    columns = new Map();
+    parsedColumns.set(table.rows, columns);
+  }
+  let numbers = columns.get(index);
+  if (numbers === undefined) {
+    numbers = new Float64Array(table.rows.length);
+    for (let row = 0; row < table.rows.length && numbers; row++) {
+      const cell = table.rows[row]![index] ?? '';
+      const value = isBlank(cell) ? Number.NaN : parseNumber(cell);
+      if (Number.isNaN(value) && !isBlank(cell)) numbers = null;
+      else numbers[row] = value;
+    }
+    columns.set(index, numbers);
+  }
+  return numbers;
 }
 
-function medianOf(numbers: number[]): number {
+const levelColumns = new WeakMap<ChurnTable['rows'], Map<number, { codes: Int32Array; levels: string[] }>>();
+
+/**
+ * A column's distinct cells as levels (levelOf) and each row's level as a number into them, remembered for
+ * the table like its parsed numbers.
+ */
+export function levelCodesOfColumn(
+  table: ChurnTable,
+  index: number,
+): { codes: Int32Array; levels: string[] } {
+  let columns = levelColumns.get(table.rows);
+  if (!columns) {
+    columns = new Map();
+    levelColumns.set(table.rows, columns);
+  }
+  let coded = columns.get(index);
+  if (!coded) {
+    const codeOf = new Map<string, number>();
+    const codes = Int32Array.from(table.rows, (row) => {
+      const level = levelOf(row[index] ?? '');
+      let code = codeOf.get(level);
+      if (code === undefined) {
+        code = codeOf.size;
+        codeOf.set(level, code);
+      }
+      return code;
+    });
+    coded = { codes, levels: [...codeOf.keys()] };
+    columns.set(index, coded);
+  }
+  return coded;
+}
+
+/** A numeric column's numbers (NaN for blanks), or a ChurnDataError that shows a cell that is not one. */
+function numbersOfColumn(table: ChurnTable, index: number, column: string): Float64Array {
+  const numbers = parseColumn(table, index);
+  if (numbers) return numbers;
+  const bad = table.rows.find((row) => {
+    const cell = row[index] ?? '';
+    return !isBlank(cell) && Number.isNaN(parseNumber(cell));
+  })!;
+  throw new ChurnDataError(`column ${column} holds numbers, but one cell is '${bad[index]}'`);
+}
+
+function medianOf(numbers: Float64Array): number {
   if (numbers.length === 0) return 0;
   const sorted = Float64Array.from(numbers).sort();
   const middle = sorted.length >> 1;

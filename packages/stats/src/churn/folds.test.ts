@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assignStratifiedFolds, rowsOfFold, splitStratified } from './folds';
+import { assignStratifiedFolds, rowsOfFold, sampleStratified, splitStratified } from './folds';
 import { createRandom } from './random';
 
 const labelsWithBothClasses = (folds: number) =>
@@ -61,5 +61,36 @@ describe('splitStratified', () => {
     expect([...kept, ...heldOut].sort((a, b) => a - b)).toEqual(labels.map((_, row) => row));
     expect(heldOut.length).toBe(100);
     expect(Array.from(heldOut).filter((row) => labels[row] === 1).length).toBe(20);
+  });
+});
+
+describe('sampleStratified', () => {
+  const labels = Array.from({ length: 10_000 }, (_, row) => (row % 10 < 3 ? 1 : 0));
+  const everyRow = Int32Array.from(labels, (_, row) => row);
+
+  it('samples each class in proportion, and sample and rest hold every row once, in ascending order', () => {
+    const { sample, rest } = sampleStratified(labels, everyRow, 2000, 3, createRandom(5));
+    expect(sample.length).toBe(2000);
+    expect(Array.from(sample).filter((row) => labels[row] === 1)).toHaveLength(600);
+    expect([...sample, ...rest].sort((a, b) => a - b)).toEqual(Array.from(everyRow));
+    expect(Array.from(sample)).toEqual(Array.from(sample).sort((a, b) => a - b));
+    expect(Array.from(rest)).toEqual(Array.from(rest).sort((a, b) => a - b));
+  });
+
+  it('draws from the given rows only, the same rows for the same seed and others for another', () => {
+    const odd = everyRow.filter((row) => row % 2 === 1);
+    const draw = (seed: number) => sampleStratified(labels, odd, 500, 3, createRandom(seed)).sample;
+    expect(Array.from(draw(9)).every((row) => row % 2 === 1)).toBe(true);
+    expect(draw(9)).toEqual(draw(9));
+    expect(draw(9)).not.toEqual(draw(10));
+  });
+
+  it('keeps at least the minimum of a rare class, or all of it when it has fewer', () => {
+    const rare = Array.from({ length: 5000 }, (_, row) => (row % 1000 === 0 ? 1 : 0));
+    const rows = Int32Array.from(rare, (_, row) => row);
+    const positives = (sample: Int32Array) => Array.from(sample).filter((row) => rare[row] === 1).length;
+    // 5 of 5,000 churned: in proportion, a sample of 100 would have none.
+    expect(positives(sampleStratified(rare, rows, 100, 3, createRandom(1)).sample)).toBe(3);
+    expect(positives(sampleStratified(rare, rows, 100, 8, createRandom(1)).sample)).toBe(5);
   });
 });

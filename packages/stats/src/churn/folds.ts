@@ -63,3 +63,33 @@ export function splitStratified(
   const ascending = (left: number, right: number) => left - right;
   return { kept: Int32Array.from(kept.sort(ascending)), heldOut: Int32Array.from(heldOut.sort(ascending)) };
 }
+
+/**
+ * A seeded random sample of about `size` of the given rows, stratified by label: each class in proportion to
+ * its share of `rows`, but at least `minimumPerClass` rows of a class (all of them, when it has fewer), so
+ * that every class can still be dealt into folds. Returns the sample and the rest, each in ascending order.
+ */
+export function sampleStratified(
+  labels: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  size: number,
+  minimumPerClass: number,
+  random: () => number,
+): { sample: Int32Array; rest: Int32Array } {
+  const sample: number[] = [];
+  const rest: number[] = [];
+  for (const label of [1, 0]) {
+    const members: number[] = [];
+    for (let index = 0; index < rows.length; index++) {
+      if (labels[rows[index]!] === label) members.push(rows[index]!);
+    }
+    shuffleInPlace(members, random);
+    const share = Math.round((size * members.length) / Math.max(rows.length, 1));
+    const taken = Math.min(members.length, Math.max(minimumPerClass, share));
+    members.forEach((row, position) => {
+      (position < taken ? sample : rest).push(row);
+    });
+  }
+  const ascending = (left: number, right: number) => left - right;
+  return { sample: Int32Array.from(sample.sort(ascending)), rest: Int32Array.from(rest.sort(ascending)) };
+}

@@ -55,6 +55,25 @@ describe('fitGradientBoosting', () => {
     }
   });
 
+  it('grows each tree on about maxSampleRows rows when the table has more', () => {
+    const capped = fitGradientBoosting(TRAINING.matrix, TRAINING.labels, {
+      maxRounds: 20,
+      maxSampleRows: 600,
+      validationFraction: 0,
+    });
+    const uncapped = fitGradientBoosting(TRAINING.matrix, TRAINING.labels, {
+      maxRounds: 20,
+      validationFraction: 0,
+    });
+    // The root's cover is the rows the tree was grown on: 600 of 3,000 on average, else 80 % of them.
+    const meanRootCover = (trees: { cover: number[] }[]) =>
+      trees.reduce((sum, tree) => sum + tree.cover[0]!, 0) / trees.length;
+    expect(meanRootCover(capped.trees)).toBeGreaterThan(570);
+    expect(meanRootCover(capped.trees)).toBeLessThan(630);
+    expect(meanRootCover(uncapped.trees)).toBeGreaterThan(2350);
+    expect(meanRootCover(uncapped.trees)).toBeLessThan(2450);
+  });
+
   it('predicts the same after a JSON round trip', () => {
     const model = fitGradientBoosting(TRAINING.matrix, TRAINING.labels, { maxRounds: 30, maxBins: 32 });
     const stored = JSON.parse(JSON.stringify(model));
@@ -67,5 +86,6 @@ describe('fitGradientBoosting', () => {
     expect(fit({ minSamplesLeaf: 0 })).toThrow(/minSamplesLeaf/);
     expect(fit({ subsample: 0 })).toThrow(/subsample/);
     expect(fit({ maxBins: 300 })).toThrow(/maxBins/);
+    expect(fit({ maxSampleRows: 0.5 })).toThrow(/maxSampleRows/);
   });
 });

@@ -34,23 +34,25 @@ export function findBinThresholds(
   const sample = new Float64Array(sampleSize);
   const thresholds: Float64Array[] = [];
   for (let feature = 0; feature < featureCount; feature++) {
+    const distinct = new Set<number>();
     for (let position = 0; position < sampleSize; position++) {
-      sample[position] = values[rowIndices[Math.floor(position * stride)]! * featureCount + feature]!;
+      const value = values[rowIndices[Math.floor(position * stride)]! * featureCount + feature]!;
+      sample[position] = value;
+      if (distinct.size <= maxBins) distinct.add(value);
     }
-    sample.sort();
-    thresholds.push(thresholdsOfSorted(sample, maxBins));
+    if (distinct.size <= maxBins) {
+      // Few values (a 0/1 level, a small count): sorting them is enough, not the whole sample.
+      const sorted = Float64Array.from(distinct).sort();
+      thresholds.push(sorted.slice(1).map((value, index) => (sorted[index]! + value) / 2));
+    } else {
+      thresholds.push(quantileThresholds(sample.sort(), maxBins));
+    }
   }
   return thresholds;
 }
 
-function thresholdsOfSorted(sorted: Float64Array, maxBins: number): Float64Array {
-  const distinct: number[] = [];
-  for (let index = 0; index < sorted.length; index++) {
-    if (index === 0 || sorted[index] !== sorted[index - 1]) distinct.push(sorted[index]!);
-  }
-  if (distinct.length <= maxBins) {
-    return Float64Array.from(distinct.slice(1), (value, index) => (distinct[index]! + value) / 2);
-  }
+/** Thresholds near the quantiles of a sorted sample with more than maxBins distinct values. */
+function quantileThresholds(sorted: Float64Array, maxBins: number): Float64Array {
   // Cut after the value at each quantile, halfway to the next larger value; equal cuts merge.
   const cuts: number[] = [];
   for (let bin = 1; bin < maxBins; bin++) {

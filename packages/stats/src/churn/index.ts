@@ -14,6 +14,7 @@ export {
   type ChurnModel,
   type ChurnOptions,
   evaluateChurn,
+  type HoldoutScore,
   trainChurnModel,
 } from './churn-model';
 export { type ChurnScore, type ScoreOptions, scoreChurn } from './churn-scoring';

@@ -1,5 +1,4 @@
 /** Dense linear algebra the models need, on row-major Float64Arrays. */
-import type { FeatureMatrix } from './feature-encoder';
 
 /**
  * Solves A x = b for a symmetric positive-definite A (size × size, row-major; only the lower triangle is
@@ -35,33 +34,4 @@ export function solveSymmetricPositiveDefinite(
     solution[row] = sum / lower[row * size + row]!;
   }
   return solution;
-}
-
-/**
- * The matrix's columns, each centred on its mean and, where `standardize` says so (default: all), divided by
- * its standard deviation (left alone when that is 0).
- */
-export function standardizeColumns(matrix: FeatureMatrix, standardize: readonly boolean[] | undefined) {
-  const { rowCount, featureCount, values } = matrix;
-  const means = new Float64Array(featureCount);
-  const scales = new Float64Array(featureCount).fill(1);
-  const columns: Float64Array[] = [];
-  for (let feature = 0; feature < featureCount; feature++) {
-    const column = new Float64Array(rowCount);
-    let sum = 0;
-    for (let row = 0; row < rowCount; row++) {
-      column[row] = values[row * featureCount + feature]!;
-      sum += column[row]!;
-    }
-    const mean = sum / rowCount;
-    let squares = 0;
-    for (let row = 0; row < rowCount; row++) squares += (column[row]! - mean) ** 2;
-    const deviation = Math.sqrt(squares / rowCount);
-    const scale = (standardize?.[feature] ?? true) && deviation > 0 ? deviation : 1;
-    for (let row = 0; row < rowCount; row++) column[row] = (column[row]! - mean) / scale;
-    means[feature] = mean;
-    scales[feature] = scale;
-    columns.push(column);
-  }
-  return { means, scales, columns };
 }

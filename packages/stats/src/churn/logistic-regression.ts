@@ -6,8 +6,13 @@
  * and both are deterministic.
  */
 import type { FeatureMatrix } from './feature-encoder';
-import { solveSymmetricPositiveDefinite, standardizeColumns } from './linear-algebra';
-import { sigmoid } from './metrics';
+import { solveSymmetricPositiveDefinite } from './linear-algebra';
+import {
+  createLogisticProblem,
+  type LogisticProblem,
+  linearPredictor,
+  quadraticApproximation,
+} from './logistic-problem';
 
 export interface LogisticRegressionOptions {
   /** λ, the penalty's weight against the mean log-loss (default 0.001); must be > 0. */
@@ -56,12 +61,16 @@ export function fitLogisticRegression(
   if (!(penalty > 0 && Number.isFinite(penalty))) throw new RangeError(`penalty must be > 0, got ${penalty}`);
   if (!(l1Ratio >= 0 && l1Ratio <= 1)) throw new RangeError(`l1Ratio must be in [0, 1], got ${l1Ratio}`);
   if (labels.length !== matrix.rowCount) throw new RangeError('one label is needed for each row');
-  const { means, scales, columns } = standardizeColumns(matrix, options.standardize);
-  const problem: Problem = { columns, labels, rowCount: matrix.rowCount, penalty, l1Ratio };
+  const data = createLogisticProblem(matrix, labels, options.standardize);
+  const { means, scales } = data;
+  const problem: Problem = { data, penalty, l1Ratio };
   let positives = 0;
   for (let row = 0; row < labels.length; row++) positives += labels[row]!;
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, positives / labels.length));
-  let fit: Fit = { intercept: Math.log(rate / (1 - rate)), coefficients: new Float64Array(columns.length) };
+  let fit: Fit = {
+    intercept: Math.log(rate / (1 - rate)),
+    coefficients: new Float64Array(matrix.featureCount),
+  };
   let value = objective(problem, fit);
   let iterations = 0;
   let converged = false;
@@ -95,31 +104,19 @@ export function fitLogisticRegression(
 }
 
 interface Problem {
-  /** Centred, scaled features, one Float64Array per feature. */
-  columns: Float64Array[];
-  labels: ArrayLike<number>;
-  rowCount: number;
+  data: LogisticProblem;
   penalty: number;
   l1Ratio: number;
 }
 
-function linearPredictor(problem: Problem, fit: Fit): Float64Array {
-  const logOdds = new Float64Array(problem.rowCount).fill(fit.intercept);
-  problem.columns.forEach((column, feature) => {
-    const coefficient = fit.coefficients[feature]!;
-    if (coefficient === 0) return;
-    for (let row = 0; row < logOdds.length; row++) logOdds[row]! += coefficient * column[row]!;
-  });
-  return logOdds;
-}
-
 function objective(problem: Problem, fit: Fit): number {
-  const logOdds = linearPredictor(problem, fit);
+  const logOdds = linearPredictor(problem.data, fit.intercept, fit.coefficients);
+  const { labels } = problem.data;
   let loss = 0;
   for (let row = 0; row < logOdds.length; row++) {
     const eta = logOdds[row]!;
     // ln(1 + e^η) − yη, computed without overflow.
-    loss += Math.max(eta, 0) + Math.log1p(Math.exp(-Math.abs(eta))) - problem.labels[row]! * eta;
+    loss += Math.max(eta, 0) + Math.log1p(Math.exp(-Math.abs(eta))) - labels[row]! * eta;
   }
   let ridge = 0;
   let lasso = 0;
@@ -131,48 +128,14 @@ function objective(problem: Problem, fit: Fit): number {
   return loss / logOdds.length + penalty * (((1 - l1Ratio) / 2) * ridge + l1Ratio * lasso);
 }
 
-/**
- * The log-loss's second-order expansion at `fit` over (intercept, coefficients): the full symmetric hessian
- * XᵀWX/n (row-major, the intercept first) and the gradient Xᵀ(p − y)/n, without the penalty.
- */
-function quadraticApproximation(
-  problem: Problem,
-  fit: Fit,
-): { hessian: Float64Array; gradient: Float64Array } {
-  const { columns, labels, rowCount } = problem;
-  const size = columns.length + 1;
-  const logOdds = linearPredictor(problem, fit);
-  const residuals = new Float64Array(rowCount);
-  const weights = new Float64Array(rowCount);
-  for (let row = 0; row < rowCount; row++) {
-    const probability = sigmoid(logOdds[row]!);
-    residuals[row] = (probability - labels[row]!) / rowCount;
-    weights[row] = (probability * (1 - probability)) / rowCount;
-  }
-  const columnAt = (index: number) => (index === 0 ? undefined : columns[index - 1]!);
-  const hessian = new Float64Array(size * size);
-  const gradient = new Float64Array(size);
-  const weighted = new Float64Array(rowCount);
-  for (let first = 0; first < size; first++) {
-    const left = columnAt(first);
-    for (let row = 0; row < rowCount; row++) weighted[row] = weights[row]! * (left ? left[row]! : 1);
-    for (let second = 0; second <= first; second++) {
-      const right = columnAt(second);
-      let sum = 0;
-      for (let row = 0; row < rowCount; row++) sum += weighted[row]! * (right ? right[row]! : 1);
-      hessian[first * size + second] = sum;
-      hessian[second * size + first] = sum;
-    }
-    let slope = 0;
-    for (let row = 0; row < rowCount; row++) slope += residuals[row]! * (left ? left[row]! : 1);
-    gradient[first] = slope;
-  }
-  return { hessian, gradient };
+/** The log-loss's hessian and gradient at `fit` (logistic-problem.ts), without the penalty. */
+function expansionAt(problem: Problem, fit: Fit) {
+  return quadraticApproximation(problem.data, linearPredictor(problem.data, fit.intercept, fit.coefficients));
 }
 
 /** The full Newton step for the ridge objective: solve (H + λI) d = g + λβ, the intercept unpenalised. */
 function newtonStep(problem: Problem, fit: Fit): Fit {
-  const { hessian, gradient } = quadraticApproximation(problem, fit);
+  const { hessian, gradient } = expansionAt(problem, fit);
   const size = gradient.length;
   for (let index = 1; index < size; index++) {
     hessian[index * size + index]! += problem.penalty;
@@ -192,7 +155,7 @@ function newtonStep(problem: Problem, fit: Fit): Fit {
  * sweep costs p², not n · p.
  */
 function proximalNewtonStep(problem: Problem, fit: Fit, tolerance: number): Fit {
-  const { hessian, gradient } = quadraticApproximation(problem, fit);
+  const { hessian, gradient } = expansionAt(problem, fit);
   const size = gradient.length;
   const lasso = problem.penalty * problem.l1Ratio;
   const ridge = problem.penalty * (1 - problem.l1Ratio);

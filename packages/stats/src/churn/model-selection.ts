@@ -29,9 +29,9 @@ export interface CrossValidation {
   candidates: CandidateScore[];
   /** Index into `candidates` of the best mean AUC. */
   chosen: number;
-  /** The fold of each row. */
+  /** The fold of each row cross-validated on (in the order of `rows`). */
   assignment: Int32Array;
-  /** Each candidate's log-odds for every row, from the model that did not see the row. */
+  /** Each candidate's log-odds for each of those rows, from the model that did not see the row. */
   outOfFoldLogOdds: Float64Array[];
 }
 
@@ -39,9 +39,14 @@ export interface CrossValidationOptions {
   folds: number;
   seed: number;
   candidates: readonly Candidate[];
+  /** The table's rows to cross-validate on (default: every row). */
+  rows?: Int32Array;
+  /** Called after each fit of a candidate to a fold. */
+  onFit?: () => void;
 }
 
 interface PreparedFold {
+  /** Positions in the rows cross-validated on. */
   test: Int32Array;
   encoder: FeatureEncoder;
   trainingMatrix: FeatureMatrix;
@@ -58,12 +63,20 @@ export function crossValidate(
   options: CrossValidationOptions,
 ): CrossValidation {
   if (options.candidates.length === 0) throw new RangeError('give at least one candidate model');
-  const assignment = assignStratifiedFolds(labels, options.folds, options.seed);
+  const rows = options.rows ?? Int32Array.from(labels, (_, row) => row);
+  const assignment = assignStratifiedFolds(
+    Uint8Array.from(rows, (row) => labels[row]!),
+    options.folds,
+    options.seed,
+  );
   const prepared = Array.from({ length: options.folds }, (_, fold): PreparedFold => {
-    const { training, test } = rowsOfFold(assignment, fold);
+    // Positions in `rows`, and the table rows at those positions.
+    const positions = rowsOfFold(assignment, fold);
+    const training = positions.training.map((position) => rows[position]!);
+    const test = positions.test.map((position) => rows[position]!);
     const encoder = fitFeatureEncoder(table, kinds, training);
     return {
-      test,
+      test: positions.test,
       encoder,
       trainingMatrix: encodeFeatures(encoder, table, training),
       trainingLabels: Uint8Array.from(training, (row) => labels[row]!),
@@ -73,7 +86,7 @@ export function crossValidate(
   });
   const outOfFoldLogOdds: Float64Array[] = [];
   const candidates = options.candidates.map((candidate): CandidateScore => {
-    const outOfFold = new Float64Array(labels.length);
+    const outOfFold = new Float64Array(rows.length);
     const perFold = prepared.map((fold, index) => {
       const estimator = fitEstimator(
         candidate,
@@ -82,6 +95,7 @@ export function crossValidate(
         fold.trainingLabels,
         options.seed + index + 1,
       );
+      options.onFit?.();
       const logOdds = predictLogOdds(estimator, fold.testMatrix);
       fold.test.forEach((row, position) => {
         outOfFold[row] = logOdds[position]!;

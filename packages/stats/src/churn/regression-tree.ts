@@ -1,10 +1,12 @@
 /**
  * One tree of a gradient-boosted ensemble, grown depth-first on binned features from the log-loss's
  * gradients g and hessians h (Chen & Guestrin 2016, "XGBoost", eqs. 5–7): a leaf's value is −G / (H + λ),
- * and a split's gain is G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ). The sums per bin come from histograms;
- * the larger child's histogram is its parent's minus the smaller child's (LightGBM's subtraction trick).
+ * and a split's gain is G_L²/(H_L + λ) + G_R²/(H_R + λ) − G²/(H + λ). The sums per bin come from histograms
+ * (histograms.ts); the larger child's histogram is its parent's minus the smaller child's (LightGBM's
+ * subtraction trick).
  */
 import type { BinnedFeatures } from './histogram-bins';
+import { fillHistogram, type HistogramColumns, type NodeRows } from './histograms';
 
 /** A binary tree in flat arrays, node 0 the root; plain JSON. A row goes left when x[feature] ≤ threshold. */
 export interface RegressionTree {
@@ -35,53 +37,75 @@ const MIN_CHILD_HESSIAN = 1e-3;
 
 interface Growth {
   binned: BinnedFeatures;
-  binOffsets: Int32Array;
-  binCounts: Int32Array;
+  columns: HistogramColumns;
   thresholds: readonly Float64Array[];
   gradients: Float64Array;
   hessians: Float64Array;
-  rows: Int32Array;
-  scratch: Int32Array;
-  orderedGradients: Float64Array;
-  orderedHessians: Float64Array;
+  node: NodeRows;
+  workspace: TreeWorkspace;
   options: TreeGrowingOptions;
   tree: RegressionTree;
   /** The bin each inner node splits after (so that training rows can be routed by their bins). */
   splitBins: number[];
+  /** Per leaf: its node and the start and end of its rows (GrownTree). */
+  leafRanges: number[];
 }
 
-/**
- * Grows a tree on the rows listed in `rows` (reordered in place). Returns the tree and, per node, the bin
- * it splits after (−1 at leaves), for routing binned rows.
- */
+/** Buffers one tree after another can reuse, rather than allocate and collect each round. */
+export interface TreeWorkspace {
+  /** At least as long as the most rows a tree is grown on. */
+  scratch: Int32Array;
+  orderedGradients: Float64Array;
+  orderedHessians: Float64Array;
+  /** Histograms no node uses any more, to be zeroed and used again. */
+  spareHistograms: Float64Array[];
+}
+
+export function createTreeWorkspace(rowCount: number): TreeWorkspace {
+  return {
+    scratch: new Int32Array(rowCount),
+    orderedGradients: new Float64Array(rowCount),
+    orderedHessians: new Float64Array(rowCount),
+    spareHistograms: [],
+  };
+}
+
+/** The binned rows a tree is grown on, and the histogram columns over them (bundleExclusiveFeatures). */
+export interface TreeData {
+  binned: BinnedFeatures;
+  columns: HistogramColumns;
+  thresholds: readonly Float64Array[];
+}
+
+/** A grown tree, the bin each node splits after (−1 at leaves) for routing binned rows, and its leaves' rows. */
+export interface GrownTree {
+  tree: RegressionTree;
+  splitBins: number[];
+  /** Per leaf: its node, and the start and end of its rows in the reordered `rows`; triples, in order. */
+  leafRanges: number[];
+}
+
+/** Grows a tree on the rows listed in `rows`, which are reordered so that each leaf's rows are together. */
 export function growTree(
-  binned: BinnedFeatures,
-  thresholds: readonly Float64Array[],
+  data: TreeData,
   gradients: Float64Array,
   hessians: Float64Array,
   rows: Int32Array,
   options: TreeGrowingOptions,
-): { tree: RegressionTree; splitBins: number[] } {
-  const binCounts = Int32Array.from(thresholds, (cuts) => cuts.length + 1);
-  const binOffsets = new Int32Array(binCounts.length);
-  for (let feature = 1; feature < binCounts.length; feature++) {
-    binOffsets[feature] = binOffsets[feature - 1]! + binCounts[feature - 1]!;
-  }
+  workspace: TreeWorkspace = createTreeWorkspace(rows.length),
+): GrownTree {
   const tree: RegressionTree = { feature: [], threshold: [], left: [], right: [], value: [], cover: [] };
+  const { orderedGradients, orderedHessians } = workspace;
   const growth: Growth = {
-    binned,
-    binOffsets,
-    binCounts,
-    thresholds,
+    ...data,
     gradients,
     hessians,
-    rows,
+    node: { rows, start: 0, end: rows.length, orderedGradients, orderedHessians },
+    workspace,
     options,
     tree,
-    scratch: new Int32Array(rows.length),
-    orderedGradients: new Float64Array(rows.length),
-    orderedHessians: new Float64Array(rows.length),
     splitBins: [],
+    leafRanges: [],
   };
   const histogram = options.maxDepth > 0 ? buildHistogram(growth, 0, rows.length) : undefined;
   let gradientSum = 0;
@@ -91,7 +115,7 @@ export function growTree(
     hessianSum += hessians[row]!;
   }
   growNode(growth, 0, rows.length, 0, histogram, gradientSum, hessianSum);
-  return { tree, splitBins: growth.splitBins };
+  return { tree, splitBins: growth.splitBins, leafRanges: growth.leafRanges };
 }
 
 function addNode(growth: Growth, cover: number): number {
@@ -121,6 +145,8 @@ function growNode(
     ? findBestSplit(growth, histogram, gradientSum, hessianSum, end - start)
     : undefined;
   if (!split) {
+    growth.leafRanges.push(node, start, end);
+    if (histogram) growth.workspace.spareHistograms.push(histogram);
     tree.value[node] = (-options.learningRate * gradientSum) / (hessianSum + options.l2);
     return node;
   }
@@ -139,6 +165,8 @@ function growNode(
     const larger = histogram!;
     for (let index = 0; index < larger.length; index++) larger[index]! -= smaller[index]!;
     [leftHistogram, rightHistogram] = isLeftSmaller ? [smaller, larger] : [larger, smaller];
+  } else if (histogram) {
+    growth.workspace.spareHistograms.push(histogram);
   }
   tree.left[node] = growNode(
     growth,
@@ -161,29 +189,17 @@ function growNode(
   return node;
 }
 
-/** Per bin of every feature: [gradient sum, hessian sum, row count], for rows[start … end). */
+/** Per bin of every histogram column: [gradient sum, hessian sum, row count], for rows[start … end). */
 function buildHistogram(growth: Growth, start: number, end: number): Float64Array {
-  const { binned, binOffsets, gradients, hessians, rows, orderedGradients, orderedHessians } = growth;
-  const { bins, rowCount, featureCount } = binned;
-  const histogram = new Float64Array(
-    3 * (binOffsets[featureCount - 1]! + growth.binCounts[featureCount - 1]!),
-  );
-  // The node's gradients side by side once, rather than looked up by row for every feature (LightGBM's
-  // "ordered gradients").
+  const { rows, orderedGradients, orderedHessians } = growth.node;
+  // The node's gradients side by side once, rather than looked up by row for every column.
   for (let position = start; position < end; position++) {
-    orderedGradients[position] = gradients[rows[position]!]!;
-    orderedHessians[position] = hessians[rows[position]!]!;
+    orderedGradients[position] = growth.gradients[rows[position]!]!;
+    orderedHessians[position] = growth.hessians[rows[position]!]!;
   }
-  for (let feature = 0; feature < featureCount; feature++) {
-    const base = feature * rowCount;
-    const offset = 3 * binOffsets[feature]!;
-    for (let position = start; position < end; position++) {
-      const slot = offset + 3 * bins[base + rows[position]!]!;
-      histogram[slot]! += orderedGradients[position]!;
-      histogram[slot + 1]! += orderedHessians[position]!;
-      histogram[slot + 2]! += 1;
-    }
-  }
+  const spare = growth.workspace.spareHistograms.pop();
+  const histogram = spare?.fill(0) ?? new Float64Array(3 * growth.columns.totalBins);
+  fillHistogram(growth.columns, { ...growth.node, start, end }, histogram);
   return histogram;
 }
 
@@ -203,20 +219,36 @@ function findBestSplit(
 ): Split | undefined {
   const { l2, minSamplesLeaf, minGain } = growth.options;
   if (total < 2 * minSamplesLeaf) return undefined;
+  const { binCounts, binOffsets, columnOfFeature, bundledBin } = growth.columns;
   const parentScore = (gradientSum * gradientSum) / (hessianSum + l2);
   let best: Split | undefined;
   let bestGain = minGain;
-  for (let feature = 0; feature < growth.binCounts.length; feature++) {
-    const offset = 3 * growth.binOffsets[feature]!;
+  for (let feature = 0; feature < columnOfFeature.length; feature++) {
+    const column = columnOfFeature[feature]!;
+    const offset = 3 * binOffsets[column]!;
+    // A bundled 0/1 feature's one split: its column's bin holds the rows where it is 1, the right side.
+    const bundled = bundledBin[feature]!;
+    const lastBin = bundled >= 0 ? 0 : binCounts[column]! - 2;
     let leftGradient = 0;
     let leftHessian = 0;
     let leftCount = 0;
-    for (let bin = 0; bin < growth.binCounts[feature]! - 1; bin++) {
-      leftGradient += histogram[offset + 3 * bin]!;
-      leftHessian += histogram[offset + 3 * bin + 1]!;
-      leftCount += histogram[offset + 3 * bin + 2]!;
+    for (let bin = 0; bin <= lastBin; bin++) {
+      if (bundled >= 0) {
+        const slot = offset + 3 * bundled;
+        leftGradient = gradientSum - histogram[slot]!;
+        leftHessian = hessianSum - histogram[slot + 1]!;
+        leftCount = total - histogram[slot + 2]!;
+      } else {
+        const slot = offset + 3 * bin;
+        // An empty bin moves no row, so its split is the previous one.
+        if (histogram[slot + 2] === 0) continue;
+        leftGradient += histogram[slot]!;
+        leftHessian += histogram[slot + 1]!;
+        leftCount += histogram[slot + 2]!;
+      }
       if (leftCount < minSamplesLeaf || leftHessian < MIN_CHILD_HESSIAN) continue;
       const rightHessian = hessianSum - leftHessian;
+      // Further bins only move rows from the right side to the left.
       if (total - leftCount < minSamplesLeaf || rightHessian < MIN_CHILD_HESSIAN) break;
       const rightGradient = gradientSum - leftGradient;
       const gain =
@@ -234,7 +266,9 @@ function findBestSplit(
 
 /** Stable partition of rows[start … end) into bin ≤ `bin` then the rest; returns where the rest begins. */
 function partition(growth: Growth, start: number, end: number, feature: number, bin: number): number {
-  const { rows, scratch, binned } = growth;
+  const { binned } = growth;
+  const { scratch } = growth.workspace;
+  const { rows } = growth.node;
   const base = feature * binned.rowCount;
   let left = start;
   let right = 0;
