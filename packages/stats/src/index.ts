@@ -15,6 +15,7 @@ export {
   wilson,
 } from './feedback';
 export { addHistogram, bucketOf, bucketRange, HISTOGRAM_BUCKETS, histogramQuantile } from './histogram';
+export * from './retention';
 export { quantile, type Summary, summarize } from './summary';
 export { type Sentiment, sentimentOf, tokens } from './text/sentiment';
 export { findThemes, type Theme, type ThemeDocument, type ThemeOptions } from './text/themes';
