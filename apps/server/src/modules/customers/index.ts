@@ -1,5 +1,8 @@
-/** Contacts and organisations: the customers behind the tickets. */
+/** Contacts and organisations: the customers behind the tickets; customer accounts with their 360 data. */
 
+export { IMPORT_KINDS, type ImportKind, parseTimeCell } from './accounts.domain';
+export { accountRoutes } from './accounts.routes';
+export { bulkUpsert, type ImportReport, importCustomerCsv } from './accounts.service';
 export { normalizeEmail, normalizePhone } from './customers.domain';
 export { customerRoutes, IDEMPOTENT } from './customers.routes';
 export {

@@ -17,6 +17,7 @@ import {
 import { DateTime } from 'luxon';
 import type { CsvTable } from '../../platform/csv';
 import { fieldError } from '../../platform/errors';
+import { parseTimeCell } from '../customers';
 
 export interface RowProblem {
   line: number;
@@ -56,11 +57,7 @@ function columnIndex(table: CsvTable, name: string, option: string): number {
 function dayOfCell(text: string, format: string | undefined): number | string {
   const value = text.trim();
   if (value === '') return 'the date is empty';
-  const parsed = format
-    ? DateTime.fromFormat(value, format, { zone: 'UTC' })
-    : DateTime.fromISO(value, { zone: 'UTC' }).isValid
-      ? DateTime.fromISO(value, { zone: 'UTC' })
-      : DateTime.fromSQL(value, { zone: 'UTC' });
+  const parsed = parseTimeCell(value, format);
   if (!parsed.isValid) return `"${value}" is not a date${format ? ` in the format ${format}` : ''}`;
   return Math.floor(parsed.toMillis() / DAY);
 }

@@ -6,13 +6,12 @@
  */
 
 import { sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import type { Deps } from '../../platform/context';
 import { parseCsv } from '../../platform/csv';
 import { rowsOf, withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
-import { createContact } from '../customers';
+import { createContact, parseTimeCell } from '../customers';
 
 export interface EventLogMapping {
   caseColumn: string;
@@ -47,13 +46,6 @@ function columnIndex(header: string[], name: string, option: string): number {
   return index;
 }
 
-function parseTime(text: string, mapping: EventLogMapping): DateTime {
-  const options = { zone: mapping.timeZone, setZone: true };
-  if (mapping.timeFormat) return DateTime.fromFormat(text, mapping.timeFormat, options);
-  const iso = DateTime.fromISO(text, options);
-  return iso.isValid ? iso : DateTime.fromSQL(text, options);
-}
-
 export async function importTicketEvents(
   deps: Deps,
   actor: Actor,
@@ -76,7 +68,7 @@ export async function importTicketEvents(
       errors.push({ line: record.line, message: `no case in "${mapping.caseColumn}"` });
       continue;
     }
-    const time = parseTime(text, mapping);
+    const time = parseTimeCell(text, mapping.timeFormat, mapping.timeZone);
     if (!time.isValid) {
       errors.push({
         line: record.line,
