@@ -1,4 +1,4 @@
-import type { TicketPage } from '@keepdesk/contract';
+import type { AccountRetention, AtRiskPage, ChurnModelList, TicketPage } from '@keepdesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeToken, startTestServer, type TestServer } from '../test/harness';
 import { DEMO_MAILBOX, DEMO_USERS, seedDemo } from './demo';
@@ -41,5 +41,27 @@ describe('demo workspace', () => {
       'Waiting on the customer for 3 business days: remind',
       'Solved for 4 days: close',
     ]);
-  });
+
+    // Customer accounts with a trained churn model, scored with reasons and eight weeks of trend.
+    const models = await server.app.inject({ url: '/api/v1/retention/models', headers: { authorization } });
+    const [model] = models.json<ChurnModelList>().items;
+    expect(model).toMatchObject({ status: 'active', error: null });
+    expect(model!.auc).toBeGreaterThan(0.7);
+    const atRisk = (
+      await server.app.inject({ url: '/api/v1/retention/at-risk?limit=200', headers: { authorization } })
+    ).json<AtRiskPage>();
+    expect(atRisk.items.length).toBeGreaterThan(100);
+    expect(atRisk.items.filter((item) => item.riskBand === 'high').length).toBeGreaterThan(5);
+    expect(atRisk.items[0]!.raising.length).toBeGreaterThan(0);
+    const mueller = atRisk.items.find((item) => item.account.name === 'Müller Maschinenbau GmbH');
+    expect(mueller?.owner?.name).toBe('Rita Retention');
+    expect(mueller?.openTickets).toBeGreaterThan(0);
+    const detail = (
+      await server.app.inject({
+        url: `/api/v1/customer-accounts/${mueller!.account.id}/retention`,
+        headers: { authorization },
+      })
+    ).json<AccountRetention>();
+    expect(detail.history).toHaveLength(9);
+  }, 120_000);
 });

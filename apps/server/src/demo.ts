@@ -8,6 +8,7 @@ import {
   type FieldValue,
 } from '@keepdesk/contract';
 import { eq } from 'drizzle-orm';
+import { seedCustomers } from './demo-customers';
 import { createUser, findUserByEmail } from './modules/auth';
 import {
   createAutomation,
@@ -63,7 +64,8 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const mailbox = await seedMailbox(deps);
   const rules = await seedRules(deps);
   const surveys = await seedSurveys(deps);
-  return { created: people || fields || tickets || mailbox || rules || surveys };
+  const customers = await seedCustomers(deps);
+  return { created: people || fields || tickets || mailbox || rules || surveys || customers };
 }
 
 /**

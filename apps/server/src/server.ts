@@ -24,7 +24,7 @@ import {
   TRIGGER_EVENT_OF,
   ticketEventJob,
 } from './modules/automations';
-import { customerRoutes, onContactMerge } from './modules/customers';
+import { accountRoutes, customerRoutes, onContactMerge } from './modules/customers';
 import {
   deliverJob,
   emailRoutes,
@@ -59,6 +59,7 @@ import {
   reportScheduleSweepJob,
   targetRoutes,
 } from './modules/reporting';
+import { retentionJob, retentionMetricsRoutes, retentionRoutes } from './modules/retention';
 import {
   drainQueueJob,
   endPresence,
@@ -178,6 +179,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(computeThemesJob(deps));
   await jobs.define(nightlyThemesJob(deps));
   await jobs.define(feedbackDigestJob(deps));
+  await jobs.define(retentionJob(deps));
   await jobs.define(reportScheduleSweepJob(deps));
   await jobs.define(deliverReportJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
@@ -218,6 +220,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(userRoutes(deps));
       await api.register(teamRoutes(deps));
       await api.register(customerRoutes(deps));
+      await api.register(accountRoutes(deps));
+      await api.register(retentionRoutes(deps));
+      await api.register(retentionMetricsRoutes(deps));
       await api.register(ticketRoutes(deps));
       await api.register(worklogRoutes(deps));
       await api.register(notificationRoutes(deps));

@@ -28,6 +28,12 @@ import { UsersPage } from './pages/UsersPage';
 import { AgentDashboard } from './reports/AgentDashboard';
 import { LiveDashboard } from './reports/LiveDashboard';
 import { ManagerDashboard } from './reports/ManagerDashboard';
+import { AccountPage } from './retention/AccountPage';
+import { AtRiskPage, parseAtRiskSearch } from './retention/AtRiskPage';
+import { ImportPage } from './retention/ImportPage';
+import { ModelPage } from './retention/ModelPage';
+import { parseMetricsSearch } from './retention/metrics/data';
+import { RetentionMetricsPage } from './retention/metrics/RetentionMetricsPage';
 import { meQuery } from './session';
 import { AgentsPage } from './settings/AgentsPage';
 import { CalendarsPage } from './settings/CalendarsPage';
@@ -35,6 +41,7 @@ import { HeldMailPage } from './settings/HeldMailPage';
 import { MacrosPage } from './settings/MacrosPage';
 import { MailboxesPage } from './settings/MailboxesPage';
 import { ReportSchedulesPage } from './settings/ReportSchedulesPage';
+import { RetentionSettingsPage } from './settings/RetentionSettingsPage';
 import { RulesPage } from './settings/RulesPage';
 import { SlaPoliciesPage } from './settings/SlaPoliciesPage';
 import { TargetsPage } from './settings/TargetsPage';
@@ -262,6 +269,44 @@ const myReportsRoute = createRoute({
   component: AgentDashboard,
 });
 
+const retentionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention',
+  validateSearch: parseAtRiskSearch,
+  component: AtRiskPage,
+});
+
+const retentionAccountRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention/accounts/$accountId',
+  component: AccountPage,
+});
+
+const retentionModelRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention/model',
+  component: ModelPage,
+});
+
+const retentionImportRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention/import',
+  component: ImportPage,
+});
+
+const retentionSettingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/retention',
+  component: RetentionSettingsPage,
+});
+
+const retentionMetricsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention/metrics',
+  validateSearch: parseMetricsSearch,
+  component: RetentionMetricsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -275,6 +320,12 @@ const routeTree = rootRoute.addChildren([
     reportsRoute,
     liveReportsRoute,
     myReportsRoute,
+    retentionRoute,
+    retentionAccountRoute,
+    retentionModelRoute,
+    retentionMetricsRoute,
+    retentionImportRoute,
+    retentionSettingsRoute,
     mentionsRoute,
     themesRoute,
     feedbackItemsRoute,

@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   'tickets:admin',
   'reports:read',
   'reports:manage',
+  'retention:manage',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

@@ -1,3 +1,4 @@
+export * from './accounts';
 export * from './auth';
 export * from './automations';
 export * from './common';
@@ -10,6 +11,8 @@ export * from './notifications';
 export * from './phone';
 export * from './report-schedules';
 export * from './reports';
+export * from './retention';
+export * from './retention-metrics';
 export * from './sla';
 export * from './targets';
 export * from './teams';

@@ -11,6 +11,7 @@ export const NOTIFICATION_KINDS = [
   'rule',
   'rule_failed',
   'target_off_track',
+  'health_dropped',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -20,7 +21,7 @@ export const Notification = z
     id: z.uuid(),
     kind: NotificationKind.meta({
       description:
-        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you; rule: a trigger or automation tells you about a ticket; rule_failed: a rule could not do its work on a ticket (admins); target_off_track: a reporting target you own is forecast to miss its threshold this period',
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you; rule: a trigger or automation tells you about a ticket; rule_failed: a rule could not do its work on a ticket (admins); target_off_track: a reporting target you own is forecast to miss its threshold this period; health_dropped: a customer account you own dropped to a worse health band',
     }),
     ticket: z
       .object({ id: z.uuid(), number: z.number().int(), subject: z.string() })
@@ -30,6 +31,10 @@ export const Notification = z
       .object({ id: z.uuid(), name: z.string() })
       .nullable()
       .meta({ description: 'The reporting target it is about (target_off_track)' }),
+    account: z
+      .object({ id: z.uuid(), name: z.string() })
+      .nullable()
+      .meta({ description: 'The customer account it is about (health_dropped)' }),
     actor: z.object({ id: z.uuid(), name: z.string() }).nullable(),
     excerpt: z.string().meta({ description: 'The start of the message, as plain text' }),
     createdAt: z.iso.datetime(),

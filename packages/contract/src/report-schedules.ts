@@ -16,7 +16,8 @@ export const SCHEDULE_FREQUENCIES = ['weekly', 'monthly', 'quarterly'] as const;
 export const ScheduleFrequency = z.enum(SCHEDULE_FREQUENCIES);
 export type ScheduleFrequency = z.infer<typeof ScheduleFrequency>;
 
-export const SCHEDULE_CONTENTS = ['management', 'metrics'] as const;
+export const SCHEDULE_CONTENTS = ['management', 'metrics', 'retention', 'churn_analysis'] as const;
+export type ScheduleContent = (typeof SCHEDULE_CONTENTS)[number];
 
 const ScheduleFields = z.object({
   name: z.string().trim().min(1).max(200),
@@ -30,7 +31,7 @@ const ScheduleFields = z.object({
   }),
   content: z.enum(SCHEDULE_CONTENTS).meta({
     description:
-      '`management`: the management report; `metrics`: the queries given (their from/to are replaced by the period)',
+      '`management`: the management report; `metrics`: the queries given (their from/to are replaced by the period); `retention`: the retention-rate report (the period and the 12 before, MRR movements, cohorts); `churn_analysis`: the churn analysis of the period (reasons, segments, drivers, cohorts). The two retention reports are monthly or quarterly, PDF or XLSX.',
   }),
   queries: z.array(MetricQuery).max(50).default([]),
   formats: z

@@ -23,8 +23,10 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       ['report', '--help'],
       ['report', 'rebuild', '--help'],
       ['import', 'ticket-events', '--help'],
+      ['customers', 'import', '--help'],
       ['clv', 'fit', '--help'],
       ['churn', 'evaluate', '--help'],
+      ['churn', 'score', '--help'],
     ]) {
       const { code, stdout } = await runKeepdesk(args);
       expect(code, args.join(' ')).toBe(0);
@@ -81,6 +83,104 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('imports customer data from CSV: bad rows by line, a missing column, a dry run and JSON', async () => {
+    const fixtures = new URL('../modules/customers/fixtures/', import.meta.url).pathname;
+    const db = ['--data-dir', mkdtempSync(path.join(tmpdir(), 'keepdesk-customers-'))];
+    const run = (kind: string, file: string, ...args: string[]) =>
+      runKeepdesk([
+        'customers',
+        'import',
+        kind,
+        file.startsWith('/') ? file : `${fixtures}${file}`,
+        ...args,
+        ...db,
+      ]);
+
+    const accounts = await run('accounts', 'accounts.csv');
+    expect(accounts.code, accounts.stderr).toBe(0);
+    expect(accounts.stdout).toContain('imported: 4 created, 0 updated, 0 bad rows');
+
+    const dry = await run('subscriptions', 'subscriptions.csv', '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^external_id\s+account\s+plan\s+mrr\s+currency\s+started_on/m);
+    expect(dry.stdout).toMatch(
+      /^SUB-3\s+ACC-1002\s+Pro\s+99\s+EUR\s+2024-03-15\s+2025-03-14\s+too expensive$/m,
+    );
+    expect(dry.stdout).toContain('dry run: 5 would be created, 0 updated, 0 bad rows; nothing was written');
+
+    const bad = await run('subscriptions', 'subscriptions-bad.csv');
+    expect(bad.code, bad.stderr).toBe(0);
+    expect(bad.stderr).toContain('line 3: mrr: is negative');
+    expect(bad.stderr).toContain('line 4: started_on: 2099-01-01 is in the future');
+    expect(bad.stderr).toContain('line 5: external_id: "SUB-10" is already on line 2');
+    expect(bad.stderr).toContain('line 6: account: no account has the external id "ACC-9999"');
+    expect(bad.stdout).toContain('imported: 1 created, 0 updated, 6 bad rows');
+
+    const missing = await run('subscriptions', 'subscriptions-no-mrr.csv');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('mrr: the file has no column "mrr"');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+
+    const german = await run(
+      'orders',
+      'orders-de.csv',
+      ...[
+        '--map',
+        'external_id=Bestellnummer',
+        '--map',
+        'account=Kundennummer',
+        '--map',
+        'ordered_at=Bestelldatum',
+      ],
+      ...['--map', 'amount=Betrag', '--map', 'products=Artikel', '--date-format', 'dd.MM.yyyy', '--json'],
+    );
+    expect(german.code, german.stderr).toBe(0);
+    expect(JSON.parse(german.stdout)).toEqual({
+      created: 1,
+      updated: 0,
+      errors: [
+        { line: 3, field: 'Betrag', message: 'is negative (a refund is not an order)' },
+        {
+          line: 4,
+          field: 'Bestelldatum',
+          message: '"31.04.2025" is not a date or time in the format dd.MM.yyyy',
+        },
+      ],
+    });
+
+    const nothingGood = path.join(mkdtempSync(path.join(tmpdir(), 'keepdesk-usage-')), 'usage.csv');
+    writeFileSync(nothingGood, 'account,name,occurred_at\nACC-404,login,2025-01-01T10:00:00Z\n');
+    const none = await run('usage', nothingGood, '--dry-run', '--json');
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.stdout)).toEqual({
+      created: 0,
+      updated: 0,
+      errors: [{ line: 2, field: 'account', message: 'no account has the external id "ACC-404"' }],
+      preview: [],
+    });
+  }, 300_000); // six process starts, the first one migrating a fresh embedded database
+
+  it("scores the workspace's accounts and says why the model could not be trained", async () => {
+    const fixtures = new URL('../modules/customers/fixtures/', import.meta.url).pathname;
+    const db = ['--data-dir', mkdtempSync(path.join(tmpdir(), 'keepdesk-score-'))];
+    for (const kind of ['accounts', 'subscriptions']) {
+      const imported = await runKeepdesk(['customers', 'import', kind, `${fixtures}${kind}.csv`, ...db]);
+      expect(imported.code, imported.stderr).toBe(0);
+    }
+    const scored = await runKeepdesk(['churn', 'score', '--train', '--json', ...db]);
+    // Three paying customers now and a horizon ago, none of whom left: nothing to learn from, but all scored.
+    expect(scored.code, scored.stderr).toBe(1);
+    const run = JSON.parse(scored.stdout) as { training: { status: string; error: string }; scored: number };
+    expect(run.training.status).toBe('failed');
+    expect(run.training.error).toMatch(
+      /^Of the 3 accounts that were customers on \d{4}-\d{2}-\d{2}, none has left since/,
+    );
+    expect(run.scored).toBe(3);
+    const plain = await runKeepdesk(['churn', 'score', ...db]);
+    expect(plain.stderr).toContain('the model could not be trained, the active one stays');
+    expect(plain.stdout).toMatch(/scored 3 accounts in [\d.]+ s; 0 dropped a health band/);
+  }, 180_000);
+
   it('evaluates churn models on the Telco data and names a target that is not there', async () => {
     // The public Telco customer-churn table (packages/stats/fixtures/telco/README.md): a good model reaches a
     // 5-fold ROC AUC of about 0.845 on it.
@@ -88,7 +188,7 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       '../../../../packages/stats/fixtures/telco/Telco-Customer-Churn.csv',
       import.meta.url,
     ).pathname;
-    const { code, stdout } = await runKeepdesk([
+    const { code, stdout, stderr } = await runKeepdesk([
       'churn',
       'evaluate',
       telco,
@@ -105,11 +205,18 @@ describe.runIf(TEST_DB === 'pglite')('keepdesk command line', () => {
       logLoss: number;
       folds: number;
       rows: number;
+      selectionRows: number;
+      holdout: unknown;
       model: string;
       topDrivers: { feature: string }[];
     };
     expect(result.rows).toBe(7043);
     expect(result.folds).toBe(5);
+    // 7,043 rows are few enough to choose on every row: no sample, no holdout.
+    expect(result.selectionRows).toBe(7043);
+    expect(result.holdout).toBeNull();
+    // Not a terminal, so the progress bar is one line at the end: six candidates × five folds + the final fit.
+    expect(stderr).toMatch(/^model fits: 31 in \d+\.\d s$/m);
     expect(result.auc).toBeGreaterThanOrEqual(0.845);
     expect(result.accuracy).toBeGreaterThan(0.79);
     expect(result.logLoss).toBeLessThan(0.43);

@@ -84,6 +84,26 @@ databaseOptions(
     ),
 ).action((file, opts) => runCommand('import ticket-events', { ...opts, file }));
 
+const customers = program.command('customers').description('customer accounts and their 360 data');
+databaseOptions(
+  customers
+    .command('import')
+    .description(
+      'import customer accounts, subscriptions, orders or product-usage events from a CSV file; rows are upserted by their external id (usage by account, name and time), so a file can be imported again; bad rows are reported by line while the good ones import',
+    )
+    .argument('<kind>', 'accounts, subscriptions, orders or usage')
+    .argument('<file>', 'CSV file with a header')
+    .option(
+      '--map <field=column>',
+      'read a field from a column named otherwise, e.g. --map external_id="Customer No" (repeatable)',
+      (pair: string, pairs: string[]) => [...pairs, pair],
+      [] as string[],
+    )
+    .option('--date-format <format>', 'format of dates and times when not ISO 8601 or SQL, e.g. dd.MM.yyyy')
+    .option('--dry-run', 'check every row and show what would be written, without writing')
+    .option('--json', 'print one JSON document'),
+).action((kind, file, opts) => runCommand('customers import', { ...opts, kind, file }));
+
 const clv = program.command('clv').description('customer lifetime value');
 clv
   .command('fit')
@@ -115,10 +135,19 @@ churn
   .requiredOption('--target <column>', 'column to predict')
   .option('--positive <value>', 'value of the target that means churned (default: Yes, 1, true…)')
   .option('--id <column>', 'column identifying the row (not a feature)')
-  .option('--folds <count>', 'cross-validation folds', '5')
+  .option('--folds <count>', 'cross-validation folds (default 5; 3 on a table of more than 20,000 rows)')
   .option('--seed <number>', 'seed of the folds and the trees', '1')
   .option('--json', 'print one JSON document')
   .action((file, opts) => runCommand('churn evaluate', { ...opts, file }));
+databaseOptions(
+  churn
+    .command('score')
+    .description(
+      "score the workspace's accounts: train the churn model when asked or due (a model that cannot be fitted is kept as failed and the active one stays), then store each account's risk with reasons, health and 12-month value",
+    )
+    .option('--train', 'train the model first, even when it is not due')
+    .option('--json', 'print one JSON document'),
+).action((opts) => runCommand('churn score', opts));
 
 const report = databaseOptions(
   program

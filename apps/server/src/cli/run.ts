@@ -4,12 +4,14 @@ import { CreateUserBody, MetricQuery, type MetricReport } from '@keepdesk/contra
 import { ChurnDataError, evaluateChurn } from '@keepdesk/stats';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../demo';
 import { createApiToken, createUser, findUserByEmail } from '../modules/auth';
+import { IMPORT_KINDS, type ImportKind, type ImportReport, importCustomerCsv } from '../modules/customers';
 import { metricReport, rebuildReports, settleReports } from '../modules/reporting';
 import {
   dayOfOption,
   fitLifetimeValue,
   historiesOfSummaryCsv,
   historiesOfTransactions,
+  runRetention,
   transactionsOfCsv,
 } from '../modules/retention';
 import { importTicketEvents } from '../modules/tickets';
@@ -203,6 +205,41 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     );
   },
 
+  async 'customers import'(opts) {
+    const kind = String(opts.kind);
+    if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+      throw fieldError('KIND', `"${kind}" is not one of ${IMPORT_KINDS.join(', ')}`);
+    }
+    const mapping: Record<string, string> = {};
+    for (const pair of (opts.map as unknown as string[] | undefined) ?? []) {
+      const at = pair.indexOf('=');
+      if (at < 1 || at === pair.length - 1) throw fieldError('--map', `"${pair}" is not field=Column`);
+      mapping[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+    }
+    const csv = await readText(String(opts.file));
+    await withServerDeps(
+      opts,
+      async (deps) => {
+        const bar = progressBar('rows');
+        const report = await importCustomerCsv(deps, SYSTEM_ACTOR, kind as ImportKind, csv, {
+          mapping,
+          ...(opts.dateFormat !== undefined ? { dateFormat: String(opts.dateFormat) } : {}),
+          dryRun: opts.dryRun === true,
+          onProgress: (done, total) => bar.update(done, total),
+        });
+        if (!report.dryRun) bar.finish();
+        if (opts.json) {
+          const { created, updated, errors, preview } = report;
+          console.log(JSON.stringify({ created, updated, errors, ...(preview ? { preview } : {}) }));
+        } else {
+          printImportReport(report);
+        }
+        if (report.rows > 0 && report.created + report.updated === 0) process.exitCode = 1;
+      },
+      'web',
+    );
+  },
+
   async 'clv fit'(opts) {
     const transactionsFile = opts.transactions as string | undefined;
     const summaryFile = opts.summary as string | undefined;
@@ -284,21 +321,26 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     const table = parseCsv(await readText(String(opts.file)));
     for (const error of table.errors.slice(0, 50)) console.error(`line ${error.line}: ${error.message}`);
     if (table.errors.length > 0) console.error(`${table.errors.length} bad rows left out (see above)`);
-    const folds = opts.folds === undefined ? 5 : Number(opts.folds);
-    if (!Number.isInteger(folds) || folds < 2) throw fieldError('--folds', 'a whole number ≥ 2');
+    const folds = opts.folds === undefined ? undefined : Number(opts.folds);
+    if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) {
+      throw fieldError('--folds', 'a whole number ≥ 2');
+    }
     const seed = opts.seed === undefined ? 1 : Number(opts.seed);
     if (!Number.isInteger(seed)) throw fieldError('--seed', 'a whole number');
     const started = performance.now();
+    const bar = progressBar('model fits');
     const evaluation = evaluateChurn(
       { header: table.header, rows: table.records.map((r) => r.cells) },
       {
         target: String(opts.target),
         ...(opts.positive !== undefined ? { positive: String(opts.positive) } : {}),
         ...(opts.id !== undefined ? { id: String(opts.id) } : {}),
-        folds,
+        ...(folds !== undefined ? { folds } : {}),
         seed,
+        onProgress: (done, total) => bar.update(done, total),
       },
     );
+    bar.finish();
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
     if (opts.json) {
       console.log(JSON.stringify({ ...evaluation, skippedRows: table.errors.length, seconds }));
@@ -306,8 +348,15 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
     }
     console.log(
       [
-        `${evaluation.rows} rows, ${evaluation.folds}-fold cross-validation, positive class "${evaluation.positive}"`,
+        evaluation.holdout
+          ? `${evaluation.rows} rows, ${evaluation.folds}-fold cross-validation on a stratified sample of ${evaluation.selectionRows}, positive class "${evaluation.positive}"`
+          : `${evaluation.rows} rows, ${evaluation.folds}-fold cross-validation, positive class "${evaluation.positive}"`,
         `chosen: ${evaluation.modelName} — ROC AUC ${evaluation.auc.toFixed(3)}, accuracy ${(100 * evaluation.accuracy).toFixed(1)} %, log-loss ${evaluation.logLoss.toFixed(3)}`,
+        ...(evaluation.holdout
+          ? [
+              `fitted on the other rows; on ${evaluation.holdout.rows} held-out rows: ROC AUC ${evaluation.holdout.auc.toFixed(3)}, accuracy ${(100 * evaluation.holdout.accuracy).toFixed(1)} %, log-loss ${evaluation.holdout.logLoss.toFixed(3)}`,
+            ]
+          : []),
         '',
         'candidates (mean ROC AUC over the folds):',
         ...evaluation.candidates.map((c) => `  ${c.name.padEnd(40)} ${c.auc.toFixed(3)}`),
@@ -317,6 +366,36 @@ const COMMANDS: Record<string, (opts: Options) => Promise<void>> = {
           (d) => `  ${d.feature.padEnd(40)} ${d.importance.toFixed(3)}  ${d.direction}`,
         ),
       ].join('\n'),
+    );
+  },
+
+  async 'churn score'(opts) {
+    await withServerDeps(
+      opts,
+      async (deps) => {
+        const bar = progressBar('accounts');
+        const run = await runRetention(deps, { train: Boolean(opts.train) }, (done, total) =>
+          bar.update(done, total),
+        );
+        bar.finish();
+        if (opts.json) {
+          console.log(JSON.stringify(run, null, 2));
+        } else {
+          const training = run.training;
+          if (training?.status === 'active') {
+            console.log(
+              `trained on ${training.rows} accounts (${training.positives} left): ROC AUC ${training.auc?.toFixed(3)} in ${training.seconds.toFixed(1)} s`,
+            );
+          } else if (training) {
+            console.error(`the model could not be trained, the active one stays: ${training.error}`);
+          }
+          console.log(
+            `scored ${run.scored} accounts in ${run.seconds.toFixed(1)} s; ${run.bandDrops} dropped a health band`,
+          );
+        }
+        if (run.training?.status === 'failed') process.exitCode = 1;
+      },
+      'web',
     );
   },
 
@@ -337,6 +416,51 @@ async function readText(file: string): Promise<string> {
   } catch (err) {
     throw new ConfigError('FILE', `cannot read ${file}: ${(err as Error).message}`);
   }
+}
+
+/** Bad rows (the first 50), the dry run's preview and the summary line, for people. */
+function printImportReport(report: ImportReport): void {
+  for (const error of report.errors.slice(0, 50)) {
+    console.error(`line ${error.line}: ${error.field}: ${error.message}`);
+  }
+  if (report.errors.length > 50) console.error(`… and ${report.errors.length - 50} more problems`);
+  if (report.unusedColumns.length > 0) {
+    console.error(`columns not read: ${report.unusedColumns.map((c) => `"${c}"`).join(', ')}`);
+  }
+  const badRows = new Set(report.errors.map((e) => e.line)).size;
+  if (report.rows === 0) console.log('the file has no rows below its header');
+  if (!report.dryRun) {
+    console.log(`imported: ${report.created} created, ${report.updated} updated, ${badRows} bad rows`);
+    return;
+  }
+  const preview = report.preview ?? [];
+  if (preview.length > 0) {
+    const columns = [...new Set(preview.flatMap((row) => Object.keys(row)))];
+    const heading = columns.map((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+    const cell = (value: unknown) =>
+      value === undefined || value === null
+        ? ''
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+    const rows = [
+      heading,
+      ...preview.map((row) => columns.map((c) => cell((row as Record<string, unknown>)[c]))),
+    ];
+    const widths = columns.map((_, i) => Math.min(40, Math.max(...rows.map((r) => r[i]!.length))));
+    for (const row of rows) {
+      console.log(
+        row
+          .map((value, i) => value.slice(0, 40).padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
+    }
+    console.log('');
+  }
+  console.log(
+    `dry run: ${report.created} would be created, ${report.updated} updated, ${badRows} bad rows; nothing was written`,
+  );
 }
 
 /** The fit for people; `--json` prints the whole document instead. */

@@ -21,6 +21,7 @@ import {
   IconClockPlay,
   IconForms,
   IconHeartbeat,
+  IconHeartHandshake,
   IconHome,
   IconInbox,
   IconKey,
@@ -72,6 +73,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         permission: 'tickets:read',
       },
       { to: '/reports', label: t('nav.reports'), icon: <IconChartBar size={18} /> },
+      {
+        to: '/retention',
+        label: t('nav.retention'),
+        icon: <IconHeartHandshake size={18} />,
+        permission: 'customers:read',
+      },
     ],
     settings: [
       { to: '/settings/profile', label: t('nav.profile'), icon: <IconUser size={18} /> },
@@ -164,6 +171,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         label: t('targets.nav'),
         icon: <IconTarget size={18} />,
         permission: 'reports:manage',
+      },
+      {
+        to: '/settings/retention',
+        label: t('retentionSettings.nav'),
+        icon: <IconHeartHandshake size={18} />,
+        permission: 'retention:manage',
       },
       {
         to: '/settings/roles',

@@ -19,6 +19,7 @@ import {
   IconBell,
   IconBolt,
   IconClockExclamation,
+  IconHeartBroken,
   IconMessage,
   IconPhoneCall,
   IconTarget,
@@ -42,6 +43,7 @@ const ICONS = {
   rule: IconBolt,
   rule_failed: IconAlertTriangle,
   target_off_track: IconTarget,
+  health_dropped: IconHeartBroken,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */
@@ -106,6 +108,11 @@ export function NotificationBell() {
                       if (!item.readAt) markRead.mutate({ ids: [item.id] });
                       if (item.ticket) {
                         void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
+                      } else if (item.account) {
+                        void navigate({
+                          to: '/retention/accounts/$accountId',
+                          params: { accountId: item.account.id },
+                        });
                       } else {
                         void navigate({ to: '/settings/targets' });
                       }
@@ -119,6 +126,7 @@ export function NotificationBell() {
                             name: item.actor?.name ?? t('tickets.system'),
                             number: item.ticket?.number,
                             target: item.target?.name,
+                            account: item.account?.name,
                           })}
                         </Text>
                         <Text size="xs" c="dimmed" truncate>

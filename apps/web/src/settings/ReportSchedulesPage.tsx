@@ -1,10 +1,11 @@
-import type {
-  MetricCatalogue,
-  MetricName,
-  ReportDelivery,
-  ReportDeliveryList,
-  ReportSchedule,
-  ReportScheduleList,
+import {
+  type MetricCatalogue,
+  type MetricName,
+  type ReportDelivery,
+  type ReportDeliveryList,
+  type ReportSchedule,
+  type ReportScheduleList,
+  SCHEDULE_CONTENTS,
 } from '@keepdesk/contract';
 import {
   Alert,
@@ -364,6 +365,18 @@ function ScheduleModal({
   });
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
     setForm({ ...form, [key]: value });
+  // The retention reports cover whole months or quarters and are PDF or XLSX: the form starts them that way.
+  const setContent = (content: typeof form.content) => {
+    if (content !== 'retention' && content !== 'churn_analysis') return set('content', content);
+    const formats = form.formats.filter((format) => format !== 'csv');
+    const monthly = content === 'retention' ? 'monthly' : 'quarterly';
+    setForm({
+      ...form,
+      content,
+      frequency: form.frequency === 'weekly' ? monthly : form.frequency,
+      formats: formats.length > 0 ? formats : ['pdf'],
+    });
+  };
   const save = useMutation({
     mutationFn: () => {
       const { metrics, ...rest } = form;
@@ -419,6 +432,7 @@ function ScheduleModal({
               label={t('schedules.frequency')}
               allowDeselect={false}
               value={form.frequency}
+              error={errors.frequency}
               data={(['weekly', 'monthly', 'quarterly'] as const).map((f) => ({
                 value: f,
                 label: t(`schedules.frequency_${f}`),
@@ -439,11 +453,16 @@ function ScheduleModal({
             label={t('schedules.content')}
             allowDeselect={false}
             value={form.content}
-            data={(['management', 'metrics'] as const).map((c) => ({
+            data={SCHEDULE_CONTENTS.map((c) => ({
               value: c,
               label: t(`schedules.content_${c}`),
             }))}
-            onChange={(value) => value && set('content', value as typeof form.content)}
+            description={
+              form.content === 'retention' || form.content === 'churn_analysis'
+                ? t('schedules.retentionHint')
+                : undefined
+            }
+            onChange={(value) => value && setContent(value as typeof form.content)}
           />
           {form.content === 'metrics' && (
             <MultiSelect

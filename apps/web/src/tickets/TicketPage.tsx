@@ -64,6 +64,7 @@ import { SatisfactionCard } from '../feedback/SatisfactionCard';
 import { currentLanguage } from '../i18n';
 import { usePresence } from '../live';
 import { PhoneCard } from '../phone/PhoneCard';
+import { RetentionGlanceCard } from '../retention/GlanceCard';
 import { can, useMe } from '../session';
 import { CustomFieldInputs, fieldLabel, formatFieldValue, useTicketFields } from './CustomFields';
 import { useColleagues } from './colleagues';
@@ -277,6 +278,7 @@ export function TicketPage() {
         <SatisfactionCard ticketId={ticketId} />
         {mayWrite && <TicketFeedbackCard ticketId={ticketId} />}
         <RequesterCard ticket={data} />
+        {can(me, 'customers:read') && <RetentionGlanceCard contactId={data.requester.id} />}
       </Stack>
       {macroOpen && (
         <MacroPicker

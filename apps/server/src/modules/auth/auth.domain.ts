@@ -18,6 +18,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'tickets:admin',
       'reports:read',
       'reports:manage',
+      'retention:manage',
     ],
   },
   team_lead: {
@@ -35,6 +36,7 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'customers:write',
       'tickets:read',
       'reports:read',
+      'retention:manage',
     ],
   },
   collaborator: { name: 'Collaborator', permissions: ['teams:read', 'customers:read', 'tickets:read'] },

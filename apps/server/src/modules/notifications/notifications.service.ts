@@ -18,6 +18,7 @@ export interface NewNotification {
   /** What it is about: a ticket, or (target_off_track) a reporting target. */
   ticket?: { id: string; number: number; subject: string };
   target?: { id: string; name: string };
+  account?: { id: string; name: string };
   messageId?: string | null;
   actorUserId: string | null;
   excerpt?: string;
@@ -53,6 +54,8 @@ export async function notify(
       ticketSubject: item.ticket?.subject ?? null,
       targetId: item.target?.id ?? null,
       targetName: item.target?.name ?? null,
+      accountId: item.account?.id ?? null,
+      accountName: item.account?.name ?? null,
       messageId: item.messageId ?? null,
       actorUserId: item.actorUserId,
       excerpt: excerptOf(item.excerpt ?? ''),
@@ -120,6 +123,7 @@ function present(row: {
         ? { id: n.ticketId, number: Number(n.ticketNumber), subject: n.ticketSubject ?? '' }
         : null,
     target: n.targetId !== null ? { id: n.targetId, name: n.targetName ?? '' } : null,
+    account: n.accountId !== null ? { id: n.accountId, name: n.accountName ?? '' } : null,
     actor: n.actorUserId && row.actorName !== null ? { id: n.actorUserId, name: row.actorName } : null,
     excerpt: n.excerpt,
     createdAt: n.createdAt.toISOString(),

@@ -3,8 +3,8 @@ import { users } from '../auth/auth.tables';
 
 /**
  * What a user should look at: a mention, an assignment, activity on a followed ticket, a reporting target gone
- * off track. The subject is a ticket (copied with its number and subject at the time) or a target (with its
- * name), so the list reads one table.
+ * off track, a customer account gone down a health band. The subject is a ticket (copied with its number and
+ * subject at the time), a target or an account (with its name), so the list reads one table.
  */
 export const notifications = pgTable(
   'notifications',
@@ -19,6 +19,8 @@ export const notifications = pgTable(
     ticketSubject: text('ticket_subject'),
     targetId: uuid('target_id'),
     targetName: text('target_name'),
+    accountId: uuid('account_id'),
+    accountName: text('account_name'),
     messageId: uuid('message_id'),
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     excerpt: text('excerpt').notNull().default(''),

@@ -120,7 +120,7 @@ export interface ChartGeometry {
 }
 
 /** Where the axes, ticks and lines of a report's line chart go inside `box` (PDF points, y grows down). */
-export function chartGeometry(report: MetricReport, box: ChartBox): ChartGeometry {
+export function chartGeometry(report: Pick<MetricReport, 'series' | 'unit'>, box: ChartBox): ChartGeometry {
   const values = report.series.flatMap((s) => s.points.map((p) => p.value)).filter((v) => v !== null);
   const ticks = axisTicks(Math.min(0, ...values), Math.max(0, ...values), report.unit);
   const bottom = ticks[0]!;

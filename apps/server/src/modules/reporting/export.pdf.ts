@@ -10,11 +10,14 @@ import { EXPORT_MESSAGES } from './export.messages';
 
 type Language = 'de' | 'en';
 
+/** What a line chart draws: a metric report's series, or any series over the same periods in one unit. */
+export type ChartData = Pick<MetricReport, 'unit' | 'groupBy' | 'series'>;
+
 /** What a PDF holds, top to bottom; each block starts a new page when it does not fit. */
 export type PdfBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'note'; text: string }
-  | { kind: 'chart'; heading: string; report: MetricReport }
+  | { kind: 'chart'; heading: string; report: ChartData }
   | { kind: 'table'; columns: string[]; rows: string[][]; widths?: number[] };
 
 const MARGIN = 50;
@@ -22,13 +25,17 @@ const COLOURS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599
 const CHART_HEIGHT = 170;
 const ROW_HEIGHT = 15;
 
+function unitLabel(unit: MetricReport['unit'], language: Language): string {
+  return unit === 'minutes' ? 'h/min' : translate(EXPORT_MESSAGES, language, `unit.${unit}`);
+}
+
 /** The labels of a report in `language`: metric, statistic, unit and group heading. */
 export function reportLabels(report: MetricReport, language: Language) {
   const t = (key: string) => translate(EXPORT_MESSAGES, language, key);
   return {
     metric: t(`metric.${report.metric}`),
     heading: `${t(`metric.${report.metric}`)} (${t(`stat.${report.stat}`)})`,
-    unit: report.unit === 'minutes' ? 'h/min' : t(`unit.${report.unit}`),
+    unit: unitLabel(report.unit, language),
     group: report.groupBy ? t(`dimension.${report.groupBy}`) : t('table.group'),
   };
 }
@@ -89,19 +96,22 @@ class PdfWriter {
       .text(text, MARGIN, undefined, { width: this.width });
   }
 
-  chart(heading: string, report: MetricReport, language: Language) {
+  chart(heading: string, report: ChartData, language: Language) {
     const grouped = report.series.length > 1 || report.groupBy !== null;
     const legendRows = grouped ? Math.ceil(report.series.length / 3) : 0;
     this.ensure(CHART_HEIGHT + 70 + legendRows * 12);
     this.heading(heading);
     const doc = this.doc;
-    const labels = reportLabels(report, language);
     const box = { x: MARGIN + 55, y: doc.y + 14, width: this.width - 65, height: CHART_HEIGHT };
     const geometry = chartGeometry(report, box);
     const tickLabel = (v: number) =>
       report.unit === 'minutes' ? formatDuration(v, language) : formatValue(v, report.unit, language);
     doc.font('Helvetica').fontSize(7).fillColor('#555');
-    doc.text(labels.unit, MARGIN, box.y - 12, { width: 50, align: 'right', lineBreak: false });
+    doc.text(unitLabel(report.unit, language), MARGIN, box.y - 12, {
+      width: 50,
+      align: 'right',
+      lineBreak: false,
+    });
     for (const tick of geometry.ticks) {
       doc
         .moveTo(box.x, tick.y)

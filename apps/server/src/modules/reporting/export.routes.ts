@@ -7,18 +7,21 @@ import {
   ReportExport,
   ReportSchedule,
   ReportScheduleList,
+  RetentionReportQuery,
   UpdateReportScheduleBody,
 } from '@keepdesk/contract';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import { type App, actorOf, principalOf } from '../../platform/http';
+import { type RetentionReportKind, retentionReport } from '../retention';
 import {
   checkExportQueries,
   checkManagementRange,
   managementData,
   type ReportFile,
   readerOf,
+  renderDocument,
   renderManagement,
   renderReports,
 } from './export.service';
@@ -101,6 +104,36 @@ export function exportRoutes(deps: Deps) {
         return sendFile(reply, file);
       },
     );
+    const retentionReports: [string, RetentionReportKind, string][] = [
+      [
+        '/reports/retention',
+        'retention',
+        'The retention-rate report: key figures of the last period against the one before, customer churn and retention, GRR and NRR and the MRR movements per month (or quarter) — by default the last complete month and the 12 before — the cancel reasons and the cohort table, as a PDF with charts or an XLSX workbook. Definitions: docs/metrics.md.',
+      ],
+      [
+        '/reports/churn-analysis',
+        'churn_analysis',
+        'The churn analysis of a quarter (by default the last complete one) or of the months asked for: churned accounts and MRR, cancel reasons, churn by plan and by account attributes with few values, the active churn model’s top drivers, and the cohort table — as a PDF with charts or an XLSX workbook.',
+      ],
+    ];
+    for (const [url, kind, description] of retentionReports) {
+      app.get(
+        url,
+        { schema: { tags, description, querystring: RetentionReportQuery }, config: read },
+        async (req, reply) => {
+          const reader = await readerOf(deps, principalOf(req).userId);
+          const language = req.query.language ?? reader.language;
+          const document = await retentionReport(deps, kind, { ...req.query, language });
+          const file = await renderDocument(document, {
+            format: req.query.format,
+            language,
+            now: deps.now(),
+            timeZone: reader.timeZone,
+          });
+          return sendFile(reply, file);
+        },
+      );
+    }
     app.get(
       '/reports/schedules',
       {

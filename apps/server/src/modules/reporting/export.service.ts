@@ -9,6 +9,7 @@ import type { Deps } from '../../platform/context';
 import { AppError, fieldError } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
 import { users } from '../auth';
+import type { ReportDocument } from '../retention';
 import {
   type DayRange,
   EXPORT_POINT_LIMITS,
@@ -399,4 +400,25 @@ export async function renderManagement(
     compress: options.compressPdf,
   });
   return file(pdf);
+}
+
+/** A report laid out by another module (the retention reports) as a PDF with page numbers or an XLSX workbook. */
+export async function renderDocument(
+  document: ReportDocument,
+  options: { format: 'pdf' | 'xlsx'; language: Language; now: Date; timeZone: string; compressPdf?: boolean },
+): Promise<ReportFile> {
+  const { format, language } = options;
+  const filename = fileName(document.title, document.range, format);
+  const content =
+    format === 'xlsx'
+      ? await renderXlsx({ title: document.title, sheets: document.sheets })
+      : await renderPdf({
+          title: document.title,
+          subtitle: document.subtitle,
+          blocks: document.blocks,
+          language,
+          generatedAt: stamp(options.now, options.timeZone),
+          compress: options.compressPdf,
+        });
+  return { filename, contentType: CONTENT_TYPES[format], content };
 }

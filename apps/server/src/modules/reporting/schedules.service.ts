@@ -18,6 +18,7 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
 import { translate } from '../../platform/i18n';
 import { stableUuid } from '../../platform/jobs';
+import { retentionReport } from '../retention';
 import { type DayRange, nextRunAfter, periodBefore, scheduleRunKey } from './export.domain';
 import { EXPORT_MESSAGES } from './export.messages';
 import {
@@ -25,6 +26,7 @@ import {
   checkExportReports,
   managementData,
   type ReportFile,
+  renderDocument,
   renderManagement,
   renderReports,
 } from './export.service';
@@ -124,6 +126,18 @@ async function checkSendable(
     throw fieldError('timeZone', `reports are kept for ${zones.join(', ')}; choose one of them`);
   }
   if (schedule.content === 'management') return;
+  if (schedule.content === 'retention' || schedule.content === 'churn_analysis') {
+    // Retention is measured between month ends (docs/metrics.md); its reports are tables, not series.
+    if (schedule.frequency === 'weekly') {
+      throw fieldError(
+        'frequency',
+        'a retention report covers a month or a quarter: choose monthly or quarterly',
+      );
+    }
+    if (schedule.formats.includes('csv'))
+      throw fieldError('formats', 'a retention report is sent as PDF or XLSX');
+    return;
+  }
   if (schedule.queries.length === 0) throw fieldError('queries', 'a metrics report needs at least one query');
   const period = periodBefore(schedule.frequency, schedule.timeZone, deps.now());
   const queries = queriesFor(schedule, period);
@@ -324,6 +338,20 @@ async function scheduleFiles(deps: Deps, schedule: ScheduleRow, period: DayRange
     const data = await managementData(deps, period, schedule.timeZone);
     return Promise.all(
       schedule.formats.map((format) => renderManagement(data, { ...common, format, title: schedule.name })),
+    );
+  }
+  if (schedule.content === 'retention' || schedule.content === 'churn_analysis') {
+    const document = await retentionReport(deps, schedule.content, {
+      to: period.to.slice(0, 7),
+      period: schedule.frequency === 'quarterly' ? 'quarter' : 'month',
+      language: schedule.language,
+      title: schedule.name,
+    });
+    return Promise.all(
+      schedule.formats.map((format) => {
+        if (format === 'csv') throw new Error('a retention report is sent as PDF or XLSX, not CSV');
+        return renderDocument(document, { ...common, format, timeZone: schedule.timeZone });
+      }),
     );
   }
   const queries = queriesFor(schedule, period);

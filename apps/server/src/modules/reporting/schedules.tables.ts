@@ -1,4 +1,4 @@
-import type { MetricQuery } from '@keepdesk/contract';
+import type { MetricQuery, ScheduleContent } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -22,7 +22,7 @@ export const reportSchedules = pgTable(
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     recipients: text('recipients').array().notNull(),
     frequency: text('frequency').$type<'weekly' | 'monthly' | 'quarterly'>().notNull(),
-    content: text('content').$type<'management' | 'metrics'>().notNull(),
+    content: text('content').$type<ScheduleContent>().notNull(),
     queries: jsonb('queries').$type<MetricQuery[]>().notNull().default([]),
     formats: text('formats').array().$type<('pdf' | 'csv' | 'xlsx')[]>().notNull(),
     language: text('language').$type<'de' | 'en'>().notNull(),
