@@ -133,3 +133,23 @@ test("an agent sees the customer's value and risk beside a ticket, and nothing f
   await expect(page.getByText('Sandra Stranger').first()).toBeVisible();
   await expect(page.getByTestId('retention-glance')).toHaveCount(0);
 });
+
+test('the retention specialist reads how well the lifetime-value models fit and what one customer is worth', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await signIn(page, RITA);
+  await waitForScores(page);
+  await page.goto('/retention');
+  await page.getByRole('tab', { name: 'Lifetime value' }).click();
+  await expect(page).toHaveURL(/\/retention\/value/);
+  await expect(page.getByText('BG/NBD: how often customers buy and whether they still do')).toBeVisible();
+  await expect(page.getByText('Log-likelihood').first()).toBeVisible();
+  await expect(page.getByText(/^Held-out weeks: \d+ orders placed, [\d.,]+ expected$/)).toBeVisible();
+  await expect(page.getByText('Subscriptions: shifted-beta-geometric model')).toBeVisible();
+
+  const list = await page.request.get('/api/v1/retention/at-risk?limit=1');
+  const [top] = ((await list.json()) as { items: { account: AccountRef }[] }).items;
+  await page.goto(`/retention/accounts/${top!.account.id}`);
+  await expect(page.getByText('Revenue to date')).toBeVisible();
+});

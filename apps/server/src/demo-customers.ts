@@ -2,7 +2,7 @@
  * The demo workspace's customer base for retention: accounts with subscriptions and product usage over the last
  * two years, some of whom cancelled, a trained churn model, and eight weeks of scores so the trend shows.
  */
-import type { AccountRow, SubscriptionRow, UsageEventRow } from '@keepdesk/contract';
+import type { AccountRow, OrderRow, SubscriptionRow, UsageEventRow } from '@keepdesk/contract';
 import { createRandom } from '@keepdesk/stats';
 import { bulkUpsert } from './modules/customers';
 import { runRetention, scoreWorkspace } from './modules/retention';
@@ -13,6 +13,8 @@ const DAY_MS = 86_400_000;
 const ACCOUNTS = 240;
 const WEEKS_OF_USAGE = 30;
 const WEEKS_OF_SCORES = 8;
+/** Accounts that also buy add-ons, so the lifetime-value page has orders to fit. */
+const BUYERS = 150;
 const PLANS = [
   { plan: 'Starter', mrr: 49 },
   { plan: 'Business', mrr: 149 },
@@ -45,6 +47,36 @@ const DEMO_ACCOUNTS = [
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const dayOf = (at: Date) => at.toISOString().slice(0, 10);
 
+/**
+ * Add-on purchases while the account subscribes, as BG/NBD pictures buying: random gaps around the account's
+ * own rate, and after each purchase a chance that it buys no more.
+ */
+function addOnOrders(
+  random: () => number,
+  account: string,
+  startDays: number,
+  endDays: number | null,
+  ago: (days: number) => Date,
+): OrderRow[] {
+  const orders: OrderRow[] = [];
+  const meanGap = 15 + random() ** 2 * 250;
+  const stopChance = 0.02 + random() ** 2 * 0.5;
+  // Some accounts buy small add-ons, others large ones; each order varies around the account's own size.
+  const size = 20 * Math.exp(random() * 2.5);
+  let days = Math.min(startDays, 730) - Math.floor(random() * 60);
+  for (let n = 1; days > (endDays ?? 0); n++) {
+    orders.push({
+      externalId: `ord-${account}-${n}`,
+      account,
+      orderedAt: ago(days).toISOString(),
+      amount: Math.round(size * (0.6 + random() * 0.8)) + 5,
+    });
+    if (random() < stopChance) break;
+    days -= Math.ceil(-meanGap * Math.log(1 - random()));
+  }
+  return orders;
+}
+
 /** Creates the customer base once (when there is none) and scores it. */
 export async function seedCustomers(deps: Deps): Promise<boolean> {
   const { rows } = await deps.database.query('select 1 from customer_accounts limit 1');
@@ -55,6 +87,9 @@ export async function seedCustomers(deps: Deps): Promise<boolean> {
   const accounts: AccountRow[] = [];
   const subscriptions: SubscriptionRow[] = [];
   const usage: UsageEventRow[] = [];
+  const orders: OrderRow[] = [];
+  // A stream of its own, so the subscriptions and usage above stay what they were.
+  const buying = createRandom(13);
   for (let i = 0; i < ACCOUNTS + DEMO_ACCOUNTS.length; i++) {
     const demo = DEMO_ACCOUNTS[i - ACCOUNTS];
     const externalId = demo ? `demo-${i - ACCOUNTS + 1}` : `cus-${String(i + 1).padStart(4, '0')}`;
@@ -86,6 +121,7 @@ export async function seedCustomers(deps: Deps): Promise<boolean> {
       endedOn: endDays === null ? null : dayOf(ago(endDays)),
       ...(endDays === null ? {} : { cancelReason: REASONS[Math.floor(random() * REASONS.length)]! }),
     });
+    if (i < BUYERS) orders.push(...addOnOrders(buying, externalId, startDays, endDays, ago));
     const base = 2 + seats * (0.3 + random());
     for (let week = 0; week < WEEKS_OF_USAGE; week++) {
       const day = week * 7 + Math.floor(random() * 7);
@@ -104,6 +140,7 @@ export async function seedCustomers(deps: Deps): Promise<boolean> {
     ['accounts', accounts],
     ['subscriptions', subscriptions],
     ['usage', usage],
+    ['orders', orders],
   ] as const) {
     const result = await bulkUpsert(deps, SYSTEM_ACTOR, kind, list as never);
     if (result.errors.length > 0) {

@@ -59,7 +59,12 @@ import {
   reportScheduleSweepJob,
   targetRoutes,
 } from './modules/reporting';
-import { retentionJob, retentionMetricsRoutes, retentionRoutes } from './modules/retention';
+import {
+  lifetimeValueRoutes,
+  retentionJob,
+  retentionMetricsRoutes,
+  retentionRoutes,
+} from './modules/retention';
 import {
   drainQueueJob,
   endPresence,
@@ -223,6 +228,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(accountRoutes(deps));
       await api.register(retentionRoutes(deps));
       await api.register(retentionMetricsRoutes(deps));
+      await api.register(lifetimeValueRoutes(deps));
       await api.register(ticketRoutes(deps));
       await api.register(worklogRoutes(deps));
       await api.register(notificationRoutes(deps));

@@ -34,6 +34,7 @@ import { ImportPage } from './retention/ImportPage';
 import { ModelPage } from './retention/ModelPage';
 import { parseMetricsSearch } from './retention/metrics/data';
 import { RetentionMetricsPage } from './retention/metrics/RetentionMetricsPage';
+import { LifetimeValuePage } from './retention/value/LifetimeValuePage';
 import { meQuery } from './session';
 import { AgentsPage } from './settings/AgentsPage';
 import { CalendarsPage } from './settings/CalendarsPage';
@@ -307,6 +308,12 @@ const retentionMetricsRoute = createRoute({
   component: RetentionMetricsPage,
 });
 
+const retentionValueRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/retention/value',
+  component: LifetimeValuePage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -324,6 +331,7 @@ const routeTree = rootRoute.addChildren([
     retentionAccountRoute,
     retentionModelRoute,
     retentionMetricsRoute,
+    retentionValueRoute,
     retentionImportRoute,
     retentionSettingsRoute,
     mentionsRoute,

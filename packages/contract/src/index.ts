@@ -7,6 +7,7 @@ export * from './email';
 export * from './feedback';
 export * from './fields';
 export * from './health';
+export * from './lifetime-value';
 export * from './notifications';
 export * from './phone';
 export * from './report-schedules';

@@ -11,6 +11,7 @@ import { HealthComponents, RiskHistory } from './AccountHealth';
 import { HealthBadge, HealthTrend, RiskBadge } from './Badges';
 import { formatMoney } from './format';
 import { OutreachCard } from './OutreachCard';
+import { AccountValueCard } from './value/AccountValueCard';
 import { WhyAtRisk } from './WhyAtRisk';
 
 const route = getRouteApi('/app/retention/accounts/$accountId');
@@ -84,6 +85,7 @@ export function AccountPage() {
             outreach={data.outreach}
             mayWrite={can(me, 'customers:write')}
           />
+          <AccountValueCard accountId={accountId} />
           {account.data && <CustomerCard account={account.data} />}
         </Stack>
       </Group>

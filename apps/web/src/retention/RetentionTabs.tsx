@@ -7,6 +7,7 @@ import { can, useMe } from '../session';
 const TABS = {
   atRisk: '/retention',
   metrics: '/retention/metrics',
+  value: '/retention/value',
   model: '/retention/model',
   import: '/retention/import',
 } as const;
@@ -15,7 +16,7 @@ type Tab = keyof typeof TABS;
 const TAB_PERMISSION: Partial<Record<Tab, string>> = { import: 'customers:write' };
 
 /**
- * The retention specialist's views: the accounts at risk, churn and retention metrics, the churn model behind the
+ * The retention specialist's views: the accounts at risk, churn and retention metrics, lifetime value, the churn model behind the
  * list and the import of
  * customer data; with a link to the health score settings for those who may change them.
  */

@@ -12,3 +12,4 @@ export type { ReportDocument } from './report.domain';
 export { type RetentionReportKind, retentionReport } from './report.service';
 export { retentionJob } from './retention.jobs';
 export { retentionRoutes } from './retention.routes';
+export { lifetimeValueRoutes } from './value.routes';

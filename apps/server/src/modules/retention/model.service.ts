@@ -2,11 +2,7 @@ import {
   ChurnDataError,
   type ChurnModel,
   type ChurnScore,
-  customerLifetimeValue,
-  fitBgNbd,
-  fitGammaGamma,
   scoreChurn,
-  summarizePurchases,
   type Transaction,
   trainChurnModel,
 } from '@keepdesk/stats';
@@ -33,6 +29,7 @@ import {
   churnModels,
   retentionSettings,
 } from './retention.tables';
+import { purchaseModels, twelveMonthValue } from './value.service';
 
 const DAY_MS = 86_400_000;
 /** Rows written per statement when storing scores. */
@@ -331,10 +328,7 @@ export async function scoreWorkspace(
   };
 }
 
-/** Customers needed before BG/NBD and Gamma-Gamma are fitted to the workspace's orders. */
-const MIN_BUYERS_FOR_MODEL = 50;
 const VALUE_MONTHS = 12;
-const ANNUAL_DISCOUNT_RATE = 0.1;
 
 /**
  * The expected revenue of the next 12 months: MRR × 12 for a paying subscriber; for customers who order, the
@@ -372,34 +366,22 @@ async function expectedValues(
     if (t.date > lastYear)
       historic.set(String(t.customerId), (historic.get(String(t.customerId)) ?? 0) + t.amount);
   }
+  // The same fits as the lifetime-value page and account card (value.service.ts), so the figures agree.
+  const models = purchaseModels(
+    transactions.map((t) => ({ ...t, date: Math.floor(t.date / DAY_MS) })),
+    now,
+  );
   let predicted: Map<string, number> | null = null;
-  try {
-    const summary = summarizePurchases(transactions, {
-      calibrationEnd: now.getTime(),
-      dateUnit: 'epoch-milliseconds',
-      timeUnit: 'week',
-    });
-    const repeat = summary.customers.filter((c) => c.frequency > 0 && c.monetaryValue > 0);
-    if (summary.customers.length >= MIN_BUYERS_FOR_MODEL && repeat.length >= MIN_BUYERS_FOR_MODEL / 5) {
-      const purchases = fitBgNbd(summary.customers);
-      const spend = fitGammaGamma(repeat);
-      if (purchases.converged && spend.converged) {
-        predicted = new Map();
-        for (const customer of summary.customers) {
-          if (!buyers.has(String(customer.customerId))) continue;
-          const value = customerLifetimeValue(purchases, spend, customer, {
-            months: VALUE_MONTHS,
-            annualDiscountRate: ANNUAL_DISCOUNT_RATE,
-            timeUnit: 'week',
-          }).value;
-          if (Number.isFinite(value)) predicted.set(String(customer.customerId), value);
-        }
-      }
+  if (models.bgnbd && models.gammaGamma) {
+    predicted = new Map();
+    for (const [id, customer] of models.customers) {
+      if (!buyers.has(id)) continue;
+      const value = twelveMonthValue(models, customer);
+      if (value !== null) predicted.set(id, value);
     }
-  } catch (failure) {
-    if (!(failure instanceof RangeError)) throw failure;
+  } else {
     deps.log.warn(
-      { err: failure },
+      { reason: models.skipped ?? models.spendSkipped },
       "lifetime-value models not fitted to the orders; using last year's revenue",
     );
   }
