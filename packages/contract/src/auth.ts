@@ -30,6 +30,9 @@ export const PERMISSIONS = [
   'reports:read',
   'reports:manage',
   'retention:manage',
+  'kb:read',
+  'kb:write',
+  'kb:publish',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;

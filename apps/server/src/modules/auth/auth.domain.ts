@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type BuiltInRoleKey, PERMISSIONS, type Permission } from '@keepdesk/contract';
 
-const WORK = ['customers:read', 'customers:write', 'tickets:read', 'tickets:write'] as const;
+const WORK = [
+  'customers:read',
+  'customers:write',
+  'tickets:read',
+  'tickets:write',
+  'kb:read',
+  'kb:write',
+] as const;
 
 /** What each built-in role may do when a workspace is created. Admins may change all but `admin`. */
 export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; permissions: Permission[] }> = {
@@ -19,11 +26,12 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'reports:read',
       'reports:manage',
       'retention:manage',
+      'kb:publish',
     ],
   },
   team_lead: {
     name: 'Team lead',
-    permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK, 'reports:read'],
+    permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK, 'reports:read', 'kb:publish'],
   },
   agent: { name: 'Agent', permissions: ['users:read', 'teams:read', 'tokens:create', ...WORK] },
   retention_specialist: {
@@ -37,9 +45,13 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<BuiltInRoleKey, { name: string; pe
       'tickets:read',
       'reports:read',
       'retention:manage',
+      'kb:read',
     ],
   },
-  collaborator: { name: 'Collaborator', permissions: ['teams:read', 'customers:read', 'tickets:read'] },
+  collaborator: {
+    name: 'Collaborator',
+    permissions: ['teams:read', 'customers:read', 'tickets:read', 'kb:read'],
+  },
 };
 
 /** The admin role always holds every permission, so a workspace can never lock itself out. */

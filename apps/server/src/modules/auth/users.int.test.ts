@@ -152,6 +152,7 @@ describe('roles', () => {
     );
     expect(list.items.find((r) => r.key === 'collaborator')?.permissions).toEqual([
       'customers:read',
+      'kb:read',
       'teams:read',
       'tickets:read',
     ]);
