@@ -4,7 +4,9 @@ import { authLogin } from './auth-login';
 import { churnTelcoAuc, churnTrainAndScore } from './churn';
 import { emailIngest, emailThreading } from './email';
 import { feedbackThemes, surveyAnswer } from './feedback';
+import { helpCenterArticle } from './helpcenter';
 import { type KeepdeskUnderTest, startKeepdeskUnderTest } from './keepdesk';
+import { knowledgeSearch } from './knowledge';
 import { type BenchResult, writeResults } from './lib';
 import { dashboardManager, rollupLag } from './reporting';
 import { clvFitCdnow } from './retention';
@@ -35,6 +37,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'trigger.eval': { run: triggerEval },
   'survey.answer.http': { run: surveyAnswer },
   'feedback.themes': { run: feedbackThemes },
+  'kb.search.p95': { run: knowledgeSearch },
+  'helpcenter.article.http': { run: helpCenterArticle },
   'clv.fit.cdnow': { run: clvFitCdnow },
   'churn.telco.auc': { run: churnTelcoAuc },
   'churn.train.100k': { run: churnTrainAndScore },
@@ -56,6 +60,8 @@ const GOALS: Record<string, { text: string; met: (r: BenchResult) => boolean }> 
   'trigger.eval': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'survey.answer.http': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'feedback.themes': { text: '≤ 30 s', met: (r) => r.value <= 30 },
+  'kb.search.p95': { text: '≤ 50 ms', met: (r) => r.value <= 50 },
+  'helpcenter.article.http': { text: '≥ 1,000/s', met: (r) => r.value >= 1000 },
   'clv.fit.cdnow': { text: '≤ 1 s', met: (r) => r.value <= 1 },
   'churn.telco.auc': { text: '≥ 0.845, ratio ≥ 1', met: (r) => r.value >= 0.845 && r.ratio >= 1 },
   'churn.train.100k': { text: '≤ 30 s', met: (r) => r.value <= 30 },

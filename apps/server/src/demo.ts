@@ -20,6 +20,7 @@ import {
 import { createOrganization } from './modules/customers';
 import { createMailbox, listMailboxes } from './modules/email';
 import { createSurvey, listSurveys, surveyTexts } from './modules/feedback';
+import { seedKnowledgeDemo } from './modules/knowledge';
 import { createTeam, putTeamMember, teams } from './modules/teams';
 import { addMessage, createField, createTicket, listFields, updateTicket } from './modules/tickets';
 import type { Deps } from './platform/context';
@@ -65,7 +66,8 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean }> {
   const rules = await seedRules(deps);
   const surveys = await seedSurveys(deps);
   const customers = await seedCustomers(deps);
-  return { created: people || fields || tickets || mailbox || rules || surveys || customers };
+  const knowledge = await seedKnowledge(deps);
+  return { created: people || fields || tickets || mailbox || rules || surveys || customers || knowledge };
 }
 
 /**
@@ -176,6 +178,14 @@ async function seedMailbox(deps: Deps): Promise<boolean> {
     }),
   );
   return true;
+}
+
+/** Articles, a translation, an expired article and a policy, owned by the demo team lead and agent. */
+async function seedKnowledge(deps: Deps): Promise<boolean> {
+  const ids = await demoUserIds(deps);
+  const lead = ids.get('lead');
+  const agent = ids.get('agent');
+  return lead && agent ? seedKnowledgeDemo(deps, { lead, agent }) : false;
 }
 
 async function demoUserIds(deps: Deps): Promise<Map<string, string>> {

@@ -49,8 +49,25 @@ import {
   TICKET_STATUS,
   ticketStatusJob,
 } from './modules/feedback';
+import {
+  brandRoutes,
+  helpCenterPages,
+  knowledgeRoutes,
+  knowledgeSearchRoutes,
+  verificationJob,
+} from './modules/knowledge';
 import { notificationRoutes } from './modules/notifications';
 import { CALL_TOPIC, callbackDueJob, phoneRoutes } from './modules/phone';
+import {
+  authenticatePortal,
+  LINK_REQUESTED,
+  PORTAL_COOKIE,
+  portalPages,
+  portalRoutes,
+  portalSweepJob,
+  SEND_PORTAL_LINK,
+  sendPortalLinkJob,
+} from './modules/portal';
 import {
   deliverReportJob,
   exportRoutes,
@@ -84,6 +101,7 @@ import {
 } from './modules/sla';
 import { teamRoutes } from './modules/teams';
 import { moveTicketsToContact, ticketRoutes, worklogRoutes } from './modules/tickets';
+import { widgetPages, widgetRoutes } from './modules/widget';
 import type { Config } from './platform/config';
 import type { Deps } from './platform/context';
 import { type DatabaseHandle, openDatabase, runMigrations } from './platform/db';
@@ -153,6 +171,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(sendPasswordLinkJob(deps));
   outbox.route('user.password_reset_requested', SEND_PASSWORD_LINK);
   outbox.route('user.invited', SEND_PASSWORD_LINK);
+  await jobs.define(sendPortalLinkJob(deps));
+  await jobs.define(portalSweepJob(deps));
+  outbox.route(LINK_REQUESTED, SEND_PORTAL_LINK);
   await jobs.define(queueReplyJob(deps));
   await jobs.define(deliverJob(deps));
   outbox.route('ticket.replied', QUEUE_REPLY);
@@ -185,6 +206,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(nightlyThemesJob(deps));
   await jobs.define(feedbackDigestJob(deps));
   await jobs.define(retentionJob(deps));
+  await jobs.define(verificationJob(deps));
   await jobs.define(reportScheduleSweepJob(deps));
   await jobs.define(deliverReportJob(deps));
   outbox.route('ticket.created', TICKET_STATUS);
@@ -214,6 +236,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     log,
     metrics,
     authenticate: (req) => authenticate(deps, req),
+    authenticateCustomer: (req) => authenticatePortal(deps, req.cookies[PORTAL_COOKIE]),
     isShuttingDown: () => isShuttingDown,
     webRoot: config.role === 'worker' ? undefined : (options.webRoot ?? WEB_ROOT),
   });
@@ -241,10 +264,18 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       await api.register(reportingRoutes(deps));
       await api.register(exportRoutes(deps));
       await api.register(targetRoutes(deps));
+      await api.register(portalRoutes(deps));
+      await api.register(knowledgeRoutes(deps));
+      await api.register(knowledgeSearchRoutes(deps));
+      await api.register(brandRoutes(deps));
+      await api.register(widgetRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
   await app.register(surveyPages(deps));
+  await app.register(portalPages(deps));
+  await app.register(helpCenterPages(deps));
+  await app.register(widgetPages(deps, path.join(options.webRoot ?? WEB_ROOT, 'widget')));
   await app.ready();
   let smtp: SmtpListener | undefined;
 

@@ -16,6 +16,10 @@ import { MentionsPage } from './feedback/MentionsPage';
 import { PulsePage } from './feedback/PulsePage';
 import { SurveysPage } from './feedback/SurveysPage';
 import { ThemesPage } from './feedback/ThemesPage';
+import { KnowledgeAnalyticsPage } from './knowledge/AnalyticsPage';
+import { ArticlePage, NewArticlePage } from './knowledge/ArticlePage';
+import { CategoriesPage as KnowledgeCategoriesPage } from './knowledge/CategoriesPage';
+import { KnowledgePage } from './knowledge/KnowledgePage';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
@@ -25,6 +29,9 @@ import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TokensPage } from './pages/TokensPage';
 import { UsersPage } from './pages/UsersPage';
+import { PortalLayout } from './portal/PortalLayout';
+import { PortalTicketPage } from './portal/PortalTicketPage';
+import { PortalTicketsPage } from './portal/PortalTicketsPage';
 import { AgentDashboard } from './reports/AgentDashboard';
 import { LiveDashboard } from './reports/LiveDashboard';
 import { ManagerDashboard } from './reports/ManagerDashboard';
@@ -39,6 +46,7 @@ import { meQuery } from './session';
 import { AgentsPage } from './settings/AgentsPage';
 import { CalendarsPage } from './settings/CalendarsPage';
 import { HeldMailPage } from './settings/HeldMailPage';
+import { HelpCenterSettings } from './settings/HelpCenterSettings';
 import { MacrosPage } from './settings/MacrosPage';
 import { MailboxesPage } from './settings/MailboxesPage';
 import { ReportSchedulesPage } from './settings/ReportSchedulesPage';
@@ -82,6 +90,23 @@ const resetPasswordRoute = createRoute({
   path: '/reset-password',
   validateSearch: (search: Record<string, unknown>) => ({ token: stringOr(search.token) }),
   component: ResetPasswordPage,
+});
+
+/** The customer portal: its own frame and its own sign-in (the portal cookie), outside the agent guard. */
+const portalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/portal',
+  component: PortalLayout,
+});
+const portalTicketsRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/',
+  component: PortalTicketsPage,
+});
+const portalTicketRoute = createRoute({
+  getParentRoute: () => portalRoute,
+  path: '/tickets/$ticketId',
+  component: PortalTicketPage,
 });
 
 /** Everything behind sign-in: asks /me first and sends strangers to the login page. */
@@ -160,6 +185,12 @@ const heldMailRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/settings/held-mail',
   component: HeldMailPage,
+});
+
+const helpCenterSettingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/help-center',
+  component: HelpCenterSettings,
 });
 
 const calendarsRoute = createRoute({
@@ -314,8 +345,36 @@ const retentionValueRoute = createRoute({
   component: LifetimeValuePage,
 });
 
+const knowledgeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/knowledge',
+  component: KnowledgePage,
+});
+const knowledgeNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/knowledge/new',
+  component: NewArticlePage,
+});
+const knowledgeArticleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/knowledge/articles/$articleId',
+  component: ArticlePage,
+});
+const knowledgeCategoriesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/knowledge/categories',
+  component: KnowledgeCategoriesPage,
+});
+
+const knowledgeAnalyticsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/knowledge/analytics',
+  component: KnowledgeAnalyticsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  portalRoute.addChildren([portalTicketsRoute, portalTicketRoute]),
   forgotPasswordRoute,
   resetPasswordRoute,
   appRoute.addChildren([
@@ -323,6 +382,11 @@ const routeTree = rootRoute.addChildren([
     ticketsRoute,
     ticketRoute,
     searchRoute,
+    knowledgeRoute,
+    knowledgeNewRoute,
+    knowledgeArticleRoute,
+    knowledgeCategoriesRoute,
+    knowledgeAnalyticsRoute,
     feedbackRoute,
     reportsRoute,
     liveReportsRoute,
@@ -334,6 +398,7 @@ const routeTree = rootRoute.addChildren([
     retentionValueRoute,
     retentionImportRoute,
     retentionSettingsRoute,
+    helpCenterSettingsRoute,
     mentionsRoute,
     themesRoute,
     feedbackItemsRoute,

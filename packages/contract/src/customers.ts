@@ -35,6 +35,8 @@ export const Organization = z
     notes: z.string(),
     attributes: Attributes,
     accountOwnerId: z.uuid().nullable(),
+    /** Contacts of the organisation see each other's tickets in the customer portal. */
+    portalSharesTickets: z.boolean(),
     contactCount: z.number().int(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
@@ -50,6 +52,7 @@ export const CreateOrganizationBody = z.object({
   notes: z.string().max(10_000).default(''),
   attributes: Attributes.default({}),
   accountOwnerId: z.uuid().nullable().default(null),
+  portalSharesTickets: z.boolean().default(false),
 });
 export type CreateOrganizationBody = z.infer<typeof CreateOrganizationBody>;
 export const UpdateOrganizationBody = z.object({
@@ -58,6 +61,7 @@ export const UpdateOrganizationBody = z.object({
   notes: z.string().max(10_000).optional(),
   attributes: Attributes.optional(),
   accountOwnerId: z.uuid().nullable().optional(),
+  portalSharesTickets: z.boolean().optional(),
 });
 export type UpdateOrganizationBody = z.infer<typeof UpdateOrganizationBody>;
 

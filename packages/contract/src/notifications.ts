@@ -12,6 +12,7 @@ export const NOTIFICATION_KINDS = [
   'rule_failed',
   'target_off_track',
   'health_dropped',
+  'kb_needs_review',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -21,16 +22,16 @@ export const Notification = z
     id: z.uuid(),
     kind: NotificationKind.meta({
       description:
-        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you; rule: a trigger or automation tells you about a ticket; rule_failed: a rule could not do its work on a ticket (admins); target_off_track: a reporting target you own is forecast to miss its threshold this period; health_dropped: a customer account you own dropped to a worse health band',
+        'mention: you were @mentioned; assigned: a ticket was given to you; activity: a ticket you follow has a new message; callback_due: a callback you promised is due; sla_at_risk, sla_breached: an SLA target of a ticket; escalated: a ticket was escalated to you; rule: a trigger or automation tells you about a ticket; rule_failed: a rule could not do its work on a ticket (admins); target_off_track: a reporting target you own is forecast to miss its threshold this period; health_dropped: a customer account you own dropped to a worse health band; kb_needs_review: a knowledge article you own is due for verification (the article in `target`)',
     }),
     ticket: z
       .object({ id: z.uuid(), number: z.number().int(), subject: z.string() })
       .nullable()
       .meta({ description: 'The ticket it is about; null for a notification about a reporting target' }),
-    target: z
-      .object({ id: z.uuid(), name: z.string() })
-      .nullable()
-      .meta({ description: 'The reporting target it is about (target_off_track)' }),
+    target: z.object({ id: z.uuid(), name: z.string() }).nullable().meta({
+      description:
+        'The reporting target it is about (target_off_track), or the knowledge article (kb_needs_review)',
+    }),
     account: z
       .object({ id: z.uuid(), name: z.string() })
       .nullable()

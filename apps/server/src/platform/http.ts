@@ -42,12 +42,26 @@ export interface Principal {
   csrfToken?: string;
 }
 
-/** Every `/api` route declares who may call it; the guard refuses to start a server with an undeclared one. */
-export type Access = { public: true } | { permission: string | null };
+/**
+ * A customer signed in to the portal through the `kd_portal` cookie. Kept apart from `Principal` on purpose:
+ * a customer is never an agent, so no agent route can be reached with it and no portal route with an agent's.
+ */
+export interface CustomerPrincipal {
+  contactId: string;
+  sessionId: string;
+  csrfToken: string;
+}
+
+/**
+ * Every `/api` route declares who may call it; the guard refuses to start a server with an undeclared one.
+ * `customer` routes take only a portal customer.
+ */
+export type Access = { public: true } | { permission: string | null } | { customer: true };
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    customer: CustomerPrincipal | null;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -69,6 +83,8 @@ export interface HttpOptions {
   log: Logger;
   metrics: Metrics;
   authenticate: (req: FastifyRequest) => Promise<Principal | null>;
+  /** Resolves the portal cookie; without it, `customer` routes answer 401. */
+  authenticateCustomer?: (req: FastifyRequest) => Promise<CustomerPrincipal | null>;
   isShuttingDown: () => boolean;
   webRoot?: string;
 }
@@ -132,6 +148,7 @@ export async function createHttpApp(options: HttpOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('customer', null);
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/v1') && !route.config?.access) {
@@ -226,6 +243,16 @@ async function guard(req: FastifyRequest, options: HttpOptions): Promise<void> {
   const access = req.routeOptions.config.access;
   if (!access || 'public' in access) {
     req.principal = access ? await options.authenticate(req).catch(() => null) : null;
+    return;
+  }
+  if ('customer' in access) {
+    const customer = (await options.authenticateCustomer?.(req)) ?? null;
+    if (!customer) throw new AppError('UNAUTHENTICATED', { message: 'sign in to the customer portal' });
+    const sent = req.headers['x-csrf-token'];
+    if (UNSAFE_METHODS.has(req.method) && (typeof sent !== 'string' || sent !== customer.csrfToken)) {
+      throw new AppError('CSRF_FAILED', { message: 'missing or wrong x-csrf-token header' });
+    }
+    req.customer = customer;
     return;
   }
   const principal = await options.authenticate(req);
@@ -327,6 +354,12 @@ export function actorOf(req: FastifyRequest): { kind: 'user' | 'token'; userId: 
     userId: req.principal.userId,
     requestId: req.id,
   };
+}
+
+/** The portal customer of a `customer` route. */
+export function customerOf(req: FastifyRequest): CustomerPrincipal {
+  if (!req.customer) throw new AppError('UNAUTHENTICATED', { message: 'sign in to the customer portal' });
+  return req.customer;
 }
 
 export function principalOf(req: FastifyRequest): Principal {

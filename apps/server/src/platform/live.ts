@@ -11,10 +11,15 @@ export type LiveEvent =
 
 export type PresenceState = 'viewing' | 'typing' | 'left';
 
-interface Client {
-  principal: Principal;
-  reply: FastifyReply;
-}
+export type ChangeEvent = Extract<LiveEvent, { type: 'change' }>;
+
+/**
+ * An agent's browser (`principal`), or a portal customer's (`accepts`): a customer hears only the `change`
+ * events their filter lets through, and nothing else (no presence, no personal topics).
+ */
+type Client =
+  | { principal: Principal; accepts?: undefined; reply: FastifyReply }
+  | { principal: null; accepts: (event: ChangeEvent) => Promise<boolean>; reply: FastifyReply };
 
 const HEARTBEAT_MS = 25_000;
 
@@ -58,18 +63,20 @@ export class LiveHub {
 
   /** Turns the request into an event stream for its principal until the browser goes away. */
   connect(req: FastifyRequest, reply: FastifyReply, principal: Principal): void {
-    reply.hijack();
-    const headers = { ...(reply.getHeaders() as Record<string, string>) };
-    delete headers['content-length'];
-    reply.raw.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    reply.raw.write('retry: 3000\n: connected\n\n');
-    const client = { principal, reply };
+    this.open(req, reply, { principal, reply });
+  }
+
+  /** A portal customer's stream: `change` events only, each after `accepts` says the customer may see it. */
+  connectCustomer(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    accepts: (event: ChangeEvent) => Promise<boolean>,
+  ): void {
+    this.open(req, reply, { principal: null, accepts, reply });
+  }
+
+  private open(req: FastifyRequest, reply: FastifyReply, client: Client): void {
+    startEventStream(reply);
     this.clients.add(client);
     req.raw.on('close', () => this.clients.delete(client));
   }
@@ -111,7 +118,7 @@ export class LiveHub {
       const userId = String(message.data.userId ?? '');
       const frame = `event: ${message.topic}\ndata: ${JSON.stringify({ type: message.topic, ...message.data })}\n\n`;
       for (const client of this.clients) {
-        if (client.principal.userId === userId) client.reply.raw.write(frame);
+        if (client.principal?.userId === userId) client.reply.raw.write(frame);
       }
     }
   }
@@ -119,9 +126,36 @@ export class LiveHub {
   private send(event: LiveEvent, permission: string): void {
     const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const client of this.clients) {
-      if (client.principal.permissions.includes(permission)) client.reply.raw.write(frame);
+      if (client.principal) {
+        if (client.principal.permissions.includes(permission)) client.reply.raw.write(frame);
+      } else if (event.type === 'change') {
+        // Asked per event (the customer's visibility may change at any time); when the check fails the event is
+        // dropped — it carries no content, and the next change reloads the page anyway.
+        const { reply } = client;
+        client.accepts(event).then(
+          (isVisible) => {
+            if (isVisible && !reply.raw.writableEnded) reply.raw.write(frame);
+          },
+          () => undefined,
+        );
+      }
     }
   }
+}
+
+/** Takes the response over as a Server-Sent Events stream (headers set so far are kept, proxies told not to buffer). */
+export function startEventStream(reply: FastifyReply): void {
+  reply.hijack();
+  const headers = { ...(reply.getHeaders() as Record<string, string>) };
+  delete headers['content-length'];
+  reply.raw.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  reply.raw.write('retry: 3000\n: connected\n\n');
 }
 
 /** `GET /api/v1/live`: the signed-in browser's event stream. */

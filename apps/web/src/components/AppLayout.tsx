@@ -14,6 +14,7 @@ import {
 import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import {
   IconBolt,
+  IconBook2,
   IconCalendarTime,
   IconChartBar,
   IconChevronDown,
@@ -22,6 +23,7 @@ import {
   IconForms,
   IconHeartbeat,
   IconHeartHandshake,
+  IconHelpCircle,
   IconHome,
   IconInbox,
   IconKey,
@@ -47,6 +49,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setCsrfToken } from '../api';
 import { currentLanguage, type UiLanguage } from '../i18n';
+import { PendingPoliciesBadge } from '../knowledge/parts';
 import { useLiveUpdates } from '../live';
 import { CallPopups } from '../phone/CallPopup';
 import { can, meQuery, useMe } from '../session';
@@ -59,6 +62,7 @@ interface NavItem {
   label: string;
   icon: ReactNode;
   permission?: string;
+  rightSection?: ReactNode;
 }
 
 function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavItem[] } {
@@ -66,6 +70,13 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
     main: [
       { to: '/', label: t('nav.home'), icon: <IconHome size={18} /> },
       { to: '/tickets', label: t('nav.tickets'), icon: <IconInbox size={18} />, permission: 'tickets:read' },
+      {
+        to: '/knowledge',
+        label: t('knowledge.nav'),
+        icon: <IconBook2 size={18} />,
+        permission: 'kb:read',
+        rightSection: <PendingPoliciesBadge />,
+      },
       {
         to: '/feedback',
         label: t('nav.feedback'),
@@ -173,6 +184,12 @@ function navItems(t: (key: string) => string): { main: NavItem[]; settings: NavI
         permission: 'reports:manage',
       },
       {
+        to: '/settings/help-center',
+        label: t('helpCenter.nav'),
+        icon: <IconHelpCircle size={18} />,
+        permission: 'kb:read',
+      },
+      {
         to: '/settings/retention',
         label: t('retentionSettings.nav'),
         icon: <IconHeartHandshake size={18} />,
@@ -216,6 +233,7 @@ export function AppLayout() {
       to={item.to}
       label={item.label}
       leftSection={item.icon}
+      rightSection={item.rightSection}
       active={item.to === '/' ? pathname === '/' : pathname.startsWith(item.to)}
       onClick={close}
     />

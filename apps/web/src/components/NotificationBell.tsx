@@ -18,6 +18,7 @@ import {
   IconAt,
   IconBell,
   IconBolt,
+  IconBook2,
   IconClockExclamation,
   IconHeartBroken,
   IconMessage,
@@ -44,6 +45,7 @@ const ICONS = {
   rule_failed: IconAlertTriangle,
   target_off_track: IconTarget,
   health_dropped: IconHeartBroken,
+  kb_needs_review: IconBook2,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */
@@ -106,7 +108,12 @@ export function NotificationBell() {
                     onClick={() => {
                       setOpened(false);
                       if (!item.readAt) markRead.mutate({ ids: [item.id] });
-                      if (item.ticket) {
+                      if (item.kind === 'kb_needs_review' && item.target) {
+                        void navigate({
+                          to: '/knowledge/articles/$articleId',
+                          params: { articleId: item.target.id },
+                        });
+                      } else if (item.ticket) {
                         void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
                       } else if (item.account) {
                         void navigate({

@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { SurveyConsent } from '../feedback/SatisfactionCard';
+import { OrganizationPortalSwitch } from '../portal/OrganizationPortalSwitch';
+import { can, useMe } from '../session';
 import { relativeTime, STATUS_COLOR } from '../tickets/format';
 
 const route = getRouteApi('/app/contacts/$contactId');
@@ -14,6 +16,7 @@ const route = getRouteApi('/app/contacts/$contactId');
 /** A customer with every ticket they ever opened, on any channel. */
 export function ContactPage() {
   const { t, i18n } = useTranslation();
+  const me = useMe();
   const { contactId } = route.useParams();
   const contact = useQuery({
     queryKey: ['contacts', contactId],
@@ -96,6 +99,12 @@ export function ContactPage() {
             </Text>
           ))}
           {data.organization && <Text size="sm">{data.organization.name}</Text>}
+          {data.organization && (
+            <OrganizationPortalSwitch
+              organizationId={data.organization.id}
+              canEdit={can(me, 'customers:write')}
+            />
+          )}
           <Text size="sm" c="dimmed">
             {t('fields.language')}: {data.language === 'de' ? 'Deutsch' : 'English'}
           </Text>

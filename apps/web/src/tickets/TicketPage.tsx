@@ -54,7 +54,7 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, query } from '../api';
 import { notifyError, notifySaved } from '../components/feedback';
@@ -62,6 +62,7 @@ import { ComplaintCard } from '../feedback/ComplaintsPage';
 import { TicketFeedbackCard } from '../feedback/FeedbackItemsPage';
 import { SatisfactionCard } from '../feedback/SatisfactionCard';
 import { currentLanguage } from '../i18n';
+import { CreateArticleFromAnswer, SuggestionsCard } from '../knowledge/SuggestionsCard';
 import { usePresence } from '../live';
 import { PhoneCard } from '../phone/PhoneCard';
 import { RetentionGlanceCard } from '../retention/GlanceCard';
@@ -218,6 +219,13 @@ export function TicketPage() {
                   delivery={deliveries.data?.items.find((d) => d.messageId === message.id)}
                   language={i18n.language}
                   onSplit={mayWrite && !closed && index > 0 ? () => split.mutate(message.id) : undefined}
+                  action={
+                    can(me, 'kb:write') &&
+                    message.authorKind === 'agent' &&
+                    message.visibility === 'public' ? (
+                      <CreateArticleFromAnswer ticket={data} message={message} />
+                    ) : undefined
+                  }
                 />
               ))}
               {mayWrite && !closed && (
@@ -270,6 +278,16 @@ export function TicketPage() {
       </Stack>
       <Stack w={300} style={{ flexShrink: 0 }} gap="md">
         <Properties ticket={data} disabled={!mayWrite || closed} onChange={(body) => update.mutate(body)} />
+        {can(me, 'kb:read') && (
+          <SuggestionsCard
+            ticketId={ticketId}
+            disabled={!mayWrite || closed}
+            onInsert={(text) => {
+              setVisibility('public');
+              setInserted({ text, at: Date.now() });
+            }}
+          />
+        )}
         <FollowersCard ticketId={ticketId} myId={me.user.id} />
         <LinksCard ticket={data} disabled={!mayWrite || closed} />
         <SlaCard ticket={data} disabled={!mayWrite || closed} />
@@ -356,11 +374,14 @@ function MessageCard({
   delivery,
   language,
   onSplit,
+  action,
 }: {
   message: Message;
   delivery?: Delivery;
   language: string;
   onSplit?: () => void;
+  /** A link under the message (e.g. "create article from this answer"). */
+  action?: ReactNode;
 }) {
   const { t } = useTranslation();
   const internal = message.visibility === 'internal';
@@ -420,6 +441,11 @@ function MessageCard({
         </Group>
       </Group>
       <MessageBody html={message.bodyHtml} />
+      {action && (
+        <Group justify="flex-end" mt={4}>
+          {action}
+        </Group>
+      )}
       {message.attachments.length > 0 && (
         <Group gap="xs" mt="xs" data-testid="attachments">
           {message.attachments.map((file) => (

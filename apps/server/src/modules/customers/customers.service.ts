@@ -489,6 +489,7 @@ async function presentOrganizations(
     notes: row.notes,
     attributes: row.attributes as Organization['attributes'],
     accountOwnerId: row.accountOwnerId,
+    portalSharesTickets: row.portalSharesTickets,
     contactCount: Number(row.contactCount),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -610,7 +611,7 @@ async function linkContactsOfDomains(
 export async function createOrganization(
   deps: Deps,
   actor: Actor,
-  input: CreateOrganizationBody,
+  input: Omit<CreateOrganizationBody, 'portalSharesTickets'> & { portalSharesTickets?: boolean },
 ): Promise<Organization> {
   return withTransaction(deps.database, async (tx) => {
     await assertOrganizationNameFree(tx, input.name);
@@ -621,6 +622,7 @@ export async function createOrganization(
         notes: input.notes,
         attributes: input.attributes,
         accountOwnerId: input.accountOwnerId,
+        portalSharesTickets: input.portalSharesTickets ?? false,
       })
       .returning();
     if (!row) throw new Error('insert returned no row');
@@ -656,6 +658,7 @@ export async function updateOrganization(
         notes: input.notes,
         attributes: input.attributes,
         accountOwnerId: input.accountOwnerId,
+        portalSharesTickets: input.portalSharesTickets,
         updatedAt: deps.now(),
       })
       .where(eq(organizations.id, id));

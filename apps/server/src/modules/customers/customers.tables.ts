@@ -20,6 +20,8 @@ export const organizations = pgTable(
     notes: text('notes').notNull().default(''),
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     accountOwnerId: uuid('account_owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Whether the organisation's contacts see each other's tickets in the customer portal. */
+    portalSharesTickets: boolean('portal_shares_tickets').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,6 +1,7 @@
 /** Tickets: conversation, history, statuses, custom fields. */
 
-export { attachToMessage } from './attachments.service';
+export { contentDisposition, isInlineSafe } from './attachments.domain';
+export { attachToMessage, storeFile, tooLarge } from './attachments.service';
 export { createField, listFields } from './fields.service';
 export { addFollowersByEmail } from './followers.service';
 export { addEvents, ticketTimeline } from './history.service';
@@ -23,7 +24,7 @@ export {
   slaStateOf,
   updateTicket,
 } from './tickets.service';
-export { ticketStatuses, tickets } from './tickets.tables';
+export { ticketMessages, ticketStatuses, tickets } from './tickets.tables';
 export { matchesView } from './views.domain';
 export { fieldCondition } from './views.service';
 export { linkTickets } from './work.service';

@@ -726,6 +726,8 @@ export async function applyUpdate(
   input: UpdateTicketBody | ((row: typeof tickets.$inferSelect) => UpdateTicketBody),
   /** The ticket as the caller locked it already (`lockTicket`), saving a second read. */
   locked?: TicketRow,
+  /** The customer marking their own ticket solved cannot fill agent fields, so those are not required then. */
+  options: { byCustomer?: boolean } = {},
 ): Promise<{ ticket: Ticket; changed: boolean; changes: FieldChange[] }> {
   const current = locked ?? (await lockTicket(tx, id));
   const row = current.ticket;
@@ -740,7 +742,7 @@ export async function applyUpdate(
   if (change.customFields !== undefined || solving) {
     const definitions = await loadFieldDefinitions(tx);
     customFields = resolveFieldInput(definitions, row.customFields, change.customFields ?? {});
-    if (solving) assertSolvable(definitions, customFields);
+    if (solving && !options.byCustomer) assertSolvable(definitions, customFields);
   }
   const changes = [...plan.changes, ...fieldChanges(row.customFields, customFields)];
   if (changes.length === 0) return { ticket: presentTicket(current), changed: false, changes };
