@@ -77,8 +77,8 @@ test('a customer finds nothing in the help center, writes in, and reads the agen
   await expect(agent).toHaveURL(/\/knowledge\/articles\/[0-9a-f-]{36}$/);
   await expect(agent.getByLabel('Title')).toHaveValue(subject);
 
-  // The customer signs in to the portal with the e-mail link and reads the answer.
-  await customer.goto('/portal/login?lang=en');
+  // The customer follows the thank-you page to the portal, signs in with the e-mail link and reads the answer.
+  await customer.getByRole('link', { name: 'Follow your requests online in the customer portal' }).click();
   await customer.getByLabel('E-mail address').fill(email);
   await customer.getByRole('button', { name: 'Send me a link' }).click();
   const mail = await caughtMail(

@@ -244,7 +244,8 @@ export function thanksPage(ctx: PageContext, ticketNumber: number): RenderedPage
   return messagePage(
     ctx,
     words.thanksTitle,
-    `<p role="status">${words.thanks(ticketNumber)}</p><p>${words.thanksMail}</p>`,
+    `<p role="status">${words.thanks(ticketNumber)}</p><p>${words.thanksMail}</p>` +
+      `<p><a href="/portal/login?lang=${ctx.language}">${words.portalLink}</a></p>`,
   );
 }
 
