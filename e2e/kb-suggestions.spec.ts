@@ -54,7 +54,8 @@ test('an agent finds a suggested article beside a ticket and puts its link and t
   await card.getByRole('textbox', { name: 'Search articles' }).fill('qqqnothingmatches');
   await expect(card.getByText('No matching articles')).toBeVisible();
 
-  await page.goto('/knowledge/analytics');
+  await page.goto('/knowledge');
+  await page.getByRole('link', { name: 'Knowledge analytics' }).click();
   await expect(page.getByRole('heading', { name: 'Knowledge analytics' })).toBeVisible();
   await expect(page.getByTestId('kb-gaps')).toContainText('qqqnothingmatches');
 });

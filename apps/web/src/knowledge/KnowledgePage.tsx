@@ -1,7 +1,7 @@
 import type { KbArticlePage } from '@keepdesk/contract';
 import { Button, Card, Group, Select, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconBook2, IconFolders, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconBook2, IconChartBar, IconFolders, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -58,6 +58,14 @@ export function KnowledgePage() {
         text={t('knowledge.text')}
         action={
           <Group gap="xs">
+            <Button
+              component={Link}
+              to="/knowledge/analytics"
+              variant="default"
+              leftSection={<IconChartBar size={16} />}
+            >
+              {t('kbSearch.analytics.title')}
+            </Button>
             {can(me, 'kb:publish') && (
               <Button
                 component={Link}
