@@ -53,10 +53,9 @@ export async function brandIdOf(executor: Executor, slug: string): Promise<strin
   return brand.id;
 }
 
-/** Categories with their sections, in their order; of one brand (default: all). */
-export async function listCategories(deps: Deps, brandId?: string): Promise<KbCategoryList> {
-  const db = deps.database.db;
-  const rows = await db
+/** The rows of categories (of one brand, default: all) and of their sections, each in their order. */
+export async function loadCategoriesWithSections(executor: Executor, brandId?: string) {
+  const rows = await executor
     .select()
     .from(categories)
     .where(brandId ? eq(categories.brandId, brandId) : undefined)
@@ -64,7 +63,7 @@ export async function listCategories(deps: Deps, brandId?: string): Promise<KbCa
   const sectionRows =
     rows.length === 0
       ? []
-      : await db
+      : await executor
           .select()
           .from(sections)
           .where(
@@ -74,6 +73,12 @@ export async function listCategories(deps: Deps, brandId?: string): Promise<KbCa
             ),
           )
           .orderBy(asc(sections.position), asc(sections.slug));
+  return { rows, sectionRows };
+}
+
+/** Categories with their sections, in their order; of one brand (default: all). */
+export async function listCategories(deps: Deps, brandId?: string): Promise<KbCategoryList> {
+  const { rows, sectionRows } = await loadCategoriesWithSections(deps.database.db, brandId);
   return { items: rows.map((row) => presentCategory(row, sectionRows)) };
 }
 

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Language, publicBodyHtml } from './articles.domain';
-import { brandIdOf } from './categories.service';
-import { articles, categories, type Names, sections } from './knowledge.tables';
+import { brandIdOf, loadCategoriesWithSections } from './categories.service';
+import { articles, categories, type Names } from './knowledge.tables';
 
 /** What the help center shows of an article: published and public only, files through `/hc/files/`. */
 export interface PublicArticle {
@@ -137,24 +137,7 @@ export async function publicCategories(
 ): Promise<PublicCategory[]> {
   const db = deps.database.db;
   const brandId = await brandIdOf(db, brandSlug);
-  const rows = await db
-    .select()
-    .from(categories)
-    .where(eq(categories.brandId, brandId))
-    .orderBy(asc(categories.position), asc(categories.slug));
-  const sectionRows =
-    rows.length === 0
-      ? []
-      : await db
-          .select()
-          .from(sections)
-          .where(
-            inArray(
-              sections.categoryId,
-              rows.map((r) => r.id),
-            ),
-          )
-          .orderBy(asc(sections.position), asc(sections.slug));
+  const { rows, sectionRows } = await loadCategoriesWithSections(db, brandId);
   return rows.map((row) => ({
     id: row.id,
     slug: row.slug,
