@@ -69,8 +69,11 @@ test('a solved ticket is rated good from the e-mail with a comment; agent and te
   await expect(card.getByTestId('rating')).toHaveText('CSAT · Good');
   await expect(card).toContainText(`Quick and friendly ${id}`);
 
-  // The team lead sees it on the feedback page (in German), with the score and its interval.
-  const lead = await browser.newPage();
+  // The team lead sees it on the feedback page (in German), with the score and its interval. Her account is on
+  // Berlin time while her browser is on Samoa's: the page counts days in her account's zone, so an answer given
+  // after midnight in Berlin (still yesterday in Samoa) is in her period.
+  const leadContext = await browser.newContext({ timezoneId: 'Pacific/Pago_Pago' });
+  const lead = await leadContext.newPage();
   await signIn(lead, 'lead@demo.keepdesk.test');
   await lead.locator('nav').getByRole('link', { name: 'Feedback' }).click();
   await expect(lead.getByRole('heading', { name: 'Feedback' })).toBeVisible();
@@ -80,6 +83,7 @@ test('a solved ticket is rated good from the e-mail with a comment; agent and te
   await expect(answer).toContainText(`#${ticket.number}`);
   await expect(answer.getByTestId('rating')).toHaveText('CSAT · Gut');
   await expect(lead.getByTestId('score-groups')).toContainText('Aaron Agent');
+  await leadContext.close();
 });
 
 test('a one-star review from the webhook becomes a complaint that lands in the register', async ({

@@ -32,6 +32,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { PageHeader } from '../components/PageHeader';
+import { lastDays, todayIn } from '../reports/periods';
 import { useMe } from '../session';
 import { relativeTime } from '../tickets/format';
 import { TagFeedbackButton } from './FeedbackItemsPage';
@@ -46,12 +47,6 @@ const RATING_COLOR: Record<Rating, string> = {
 };
 
 const GROUPS = ['agent', 'team', 'channel', 'organization'] as const;
-
-/** The day `days` ago and today, as the API's inclusive day range. */
-function rangeOf(days: number): { from: string; to: string } {
-  const day = (date: Date) => date.toLocaleDateString('en-CA');
-  return { from: day(new Date(Date.now() - (days - 1) * 86_400_000)), to: day(new Date()) };
-}
 
 /** A score as people read it: CSAT in %, NPS as a signed whole number, CES with one decimal. */
 export function formatScore(kind: SurveyKind, value: number | null): string {
@@ -70,7 +65,8 @@ export function FeedbackPage() {
   const [groupBy, setGroupBy] = useState<(typeof GROUPS)[number]>('agent');
   const [withComment, setWithComment] = useState(false);
   const zone = me.user.timeZone;
-  const range = rangeOf(Number(days));
+  // Days in the user's time zone, as the API counts them (not the browser's: they differ around midnight).
+  const range = lastDays(Number(days), todayIn(zone));
   const params = (extra: Record<string, string>) =>
     new URLSearchParams({ kind, ...range, timeZone: zone, ...extra }).toString();
   const overall = useQuery({

@@ -2,7 +2,7 @@ import type { MetricReport } from '@keepdesk/contract';
 import { describe, expect, it } from 'vitest';
 import { formatMinutes } from './format';
 import { arrivalsGrid } from './Heatmap';
-import { changeOf, grainFor, presetRange, previousRange, todayIn } from './periods';
+import { changeOf, grainFor, lastDays, presetRange, previousRange, todayIn } from './periods';
 
 describe('dashboard periods', () => {
   it('turns presets into days ending today, and across a year end', () => {
@@ -25,6 +25,12 @@ describe('dashboard periods', () => {
     const late = new Date('2026-03-01T23:30:00Z');
     expect(todayIn('UTC', late)).toBe('2026-03-01');
     expect(todayIn('Europe/Berlin', late)).toBe('2026-03-02');
+  });
+
+  it("counts the last days from today in the user's zone, so an answer at 23:30 UTC is in a Berlin range", () => {
+    const late = new Date('2026-12-04T23:30:00Z');
+    expect(lastDays(30, todayIn('Europe/Berlin', late))).toEqual({ from: '2026-11-06', to: '2026-12-05' });
+    expect(lastDays(1, '2026-03-01')).toEqual({ from: '2026-03-01', to: '2026-03-01' });
   });
 
   it('colours a change by whether it is good for the metric', () => {

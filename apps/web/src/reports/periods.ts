@@ -44,17 +44,22 @@ const shiftDay = (day: string, days: number) => toDay(dayMs(day) + days * DAY);
 /** Days from `from` to `to`, both included. */
 const lengthInDays = ({ from, to }: DayRange) => Math.round((dayMs(to) - dayMs(from)) / DAY) + 1;
 
+/** The last `days` days up to and including `today`. */
+export function lastDays(days: number, today: string): DayRange {
+  return { from: shiftDay(today, -(days - 1)), to: today };
+}
+
 /** The days of a preset, ending today (or at the end of last month). */
 export function presetRange(preset: Exclude<PeriodPreset, 'custom'>, today: string): DayRange {
   const [year, month] = today.split('-').map(Number) as [number, number];
   const first = (y: number, m: number) => toDay(Date.UTC(y, m - 1, 1));
   switch (preset) {
     case 'last7':
-      return { from: shiftDay(today, -6), to: today };
+      return lastDays(7, today);
     case 'last30':
-      return { from: shiftDay(today, -29), to: today };
+      return lastDays(30, today);
     case 'last90':
-      return { from: shiftDay(today, -89), to: today };
+      return lastDays(90, today);
     case 'thisMonth':
       return { from: first(year, month), to: today };
     case 'lastMonth':

@@ -32,6 +32,7 @@ import { api, query } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { fieldErrors, notifyError, notifySaved, notifyUnlessFieldErrors } from '../components/feedback';
 import { PageHeader } from '../components/PageHeader';
+import { presetRange, todayIn } from '../reports/periods';
 import { can, useMe } from '../session';
 
 const FORMATS = ['pdf', 'csv', 'xlsx'] as const;
@@ -281,17 +282,11 @@ function DeliveriesModal({ schedule, onClose }: { schedule: ReportSchedule; onCl
   );
 }
 
-function lastMonth(): { from: string; to: string } {
-  const now = new Date();
-  const first = new Date(Date.UTC(now.getFullYear(), now.getMonth() - 1, 1));
-  const last = new Date(Date.UTC(now.getFullYear(), now.getMonth(), 0));
-  return { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) };
-}
-
 /** The management report for a period, downloaded as PDF or XLSX. */
 function ManagementDownload() {
   const { t, i18n } = useTranslation();
-  const [range, setRange] = useState(lastMonth);
+  const me = useMe();
+  const [range, setRange] = useState(() => presetRange('lastMonth', todayIn(me.user.timeZone)));
   const [format, setFormat] = useState<'pdf' | 'xlsx'>('pdf');
   const href = `/api/v1/reports/management${query({ ...range, format, language: i18n.language.startsWith('de') ? 'de' : 'en' })}`;
   const valid = range.from !== '' && range.to !== '' && range.from <= range.to;

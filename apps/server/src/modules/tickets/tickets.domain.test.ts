@@ -95,6 +95,11 @@ describe('detectLanguage', () => {
     expect(detectLanguage('OK')).toBeNull();
     expect(detectLanguage('')).toBeNull();
   });
+
+  it('reads no words out of codes and numbers (a reference like 3a5a1b2c is not "a a")', () => {
+    expect(detectLanguage('Rechnung 3a5a1b2c Frage zur Rechnung')).toBeNull();
+    expect(detectLanguage('Order 7a0i-4a bitte danke')).toBe('de');
+  });
 });
 
 describe('extractMentions', () => {

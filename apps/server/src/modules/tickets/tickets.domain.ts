@@ -102,7 +102,8 @@ const ENGLISH = new Set(
 
 /** German or English by common words (and umlauts); null when the text gives too little to tell. */
 export function detectLanguage(text: string): 'de' | 'en' | null {
-  const words = text.toLowerCase().match(/[a-zäöüß]+/g) ?? [];
+  // Tokens with digits are codes (order numbers, references), not words: "3a5a1b2c" holds no "a".
+  const words = (text.toLowerCase().match(/[a-zäöüß0-9]+/g) ?? []).filter((token) => !/\d/.test(token));
   let german = /[äöüß]/.test(text.toLowerCase()) ? 1 : 0;
   let english = 0;
   for (const word of words) {
