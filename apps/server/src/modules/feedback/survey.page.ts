@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { escapeHtml } from '../../platform/html';
+import { cardPageStyle, renderCardPage } from '../../platform/html-page';
 import type { App } from '../../platform/http';
 import { choicesOf } from './surveys.domain';
 import { answerSurvey, commentOnAnswer, optOutByToken, publicSurvey } from './surveys.service';
@@ -50,13 +51,9 @@ const WORDS = {
   },
 } as const;
 
-const STYLE = `
-*{box-sizing:border-box}
-body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1b1e;background:#f1f3f5}
-main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}
-.card{background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:1.35rem;margin:0 0 1rem}
-fieldset{border:0;margin:0 0 1rem;padding:0}
+const STYLE = cardPageStyle(
+  '36rem',
+  `fieldset{border:0;margin:0 0 1rem;padding:0}
 legend{font-weight:600;margin-bottom:.75rem}
 .choices{display:flex;flex-wrap:wrap;gap:.5rem}
 .choices label{flex:1 1 2.4rem;min-height:3rem;display:flex;align-items:center;justify-content:center;text-align:center;
@@ -74,21 +71,17 @@ button:focus-visible{outline:3px solid #f08c00;outline-offset:2px}
 .status{color:#495057}
 .ends{display:flex;justify-content:space-between;gap:1rem;font-size:.85rem;color:#495057;margin-top:.4rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-`;
+`,
+);
 
 function page(language: Language, title: string, body: string): string {
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-<script src="/survey/answer.js" defer></script>
-</head>
-<body><main><div class="card">${body}</div></main></body>
-</html>`;
+  return renderCardPage({
+    lang: language,
+    title,
+    style: STYLE,
+    head: '<script src="/survey/answer.js" defer></script>',
+    card: body,
+  });
 }
 
 function message(language: Language, title: string, text: string): string {

@@ -1,22 +1,14 @@
-import type { Brand, BrandList, CreateBrandBody, UpdateBrandBody } from '@keepdesk/contract';
+import type { Brand, BrandList, CreateBrandBody, UpdateBrandBody, WidgetSettings } from '@keepdesk/contract';
 import { asc, eq, sql } from 'drizzle-orm';
 import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { type Executor, isUniqueViolation, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
-import { brands, type WidgetSettings } from './knowledge.tables';
+import { DEFAULT_WIDGET, widgetSettingsOf } from './brands.domain';
+import { brands } from './knowledge.tables';
 
 export type BrandRow = typeof brands.$inferSelect;
-
-const DEFAULT_WIDGET: WidgetSettings = {
-  enabled: true,
-  primaryColor: '#1864ab',
-  textColor: '#ffffff',
-  position: 'bottom-right',
-  language: 'auto',
-  allowedOrigins: [],
-};
 
 function present(deps: Deps, row: BrandRow): Brand {
   return {
@@ -38,6 +30,28 @@ function present(deps: Deps, row: BrandRow): Brand {
 export async function brandBySlug(executor: Executor, slug: string): Promise<BrandRow | null> {
   const [row] = await executor.select().from(brands).where(eq(brands.slug, slug));
   return row ?? null;
+}
+
+/** A brand as its web widget needs it: the widget settings over the defaults, each value checked. */
+export interface BrandWidget {
+  id: string;
+  slug: string;
+  name: string;
+  contactFormEnabled: boolean;
+  widget: WidgetSettings;
+}
+
+/** The widget of the brand with this slug; null when there is none. Read afresh: no cache in between. */
+export async function brandWidget(executor: Executor, slug: string): Promise<BrandWidget | null> {
+  const row = await brandBySlug(executor, slug);
+  if (!row) return null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    contactFormEnabled: row.contactFormEnabled,
+    widget: widgetSettingsOf(row.widget),
+  };
 }
 
 // Every public page needs its brand; a change shows in other processes within these few seconds.

@@ -4,7 +4,11 @@
 export { getArticle } from './article-reads.service';
 /** A new draft article, version 1 (e.g. "create article from an answer"); the author owns it by default. */
 export { createArticle } from './articles.service';
+/** The brand settings' rules for a colour and an origin, also for values that override them (widget embed). */
+export { safeColor, safeOrigin } from './brands.domain';
 export { brandRoutes } from './brands.routes';
+/** A brand's widget settings over the one set of defaults, checked: what the web widget shows and allows. */
+export { type BrandWidget, brandWidget } from './brands.service';
 /** Help-center contact form intake (also the widget's): a `web` ticket, per-IP limit and daily cap per address. */
 export { submitContactRequest } from './contact.service';
 /** The demo workspace's articles, translation, expired article and policy (once). */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/context';
 import { escapeHtml } from '../../platform/html';
+import { cardPageStyle, renderCardPage } from '../../platform/html-page';
 import type { App } from '../../platform/http';
 import { RateLimiter } from '../../platform/rate-limit';
 import { consumeLink, PORTAL_COOKIE, requestLink } from './links.service';
@@ -40,35 +41,27 @@ const WORDS = {
   },
 } as const;
 
-const STYLE = `
-*{box-sizing:border-box}
-body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1b1e;background:#f1f3f5}
-main{max-width:32rem;margin:0 auto;padding:1.5rem 1rem}
-.card{background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-h1{font-size:1.35rem;margin:0 0 1rem}
-label{display:block;font-weight:600;margin:.5rem 0}
+const STYLE = cardPageStyle(
+  '32rem',
+  `label{display:block;font-weight:600;margin:.5rem 0}
 input[type=email]{width:100%;font:inherit;padding:.6rem;border:1px solid #868e96;border-radius:8px}
 button{font:inherit;font-weight:600;background:#1864ab;color:#fff;border:0;border-radius:8px;padding:.75rem 1.5rem;
   min-height:3rem;cursor:pointer;margin-top:1rem}
 button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #f08c00;outline-offset:2px}
 nav{text-align:right;margin-bottom:.75rem}
 a{color:#1864ab}
-`;
+`,
+);
 
 function page(language: Language, title: string, body: string, path: string): string {
   const other: Language = language === 'de' ? 'en' : 'de';
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main><nav><a href="${path}?lang=${other}" hreflang="${other}" lang="${other}">${WORDS[language].other}</a></nav>
-<div class="card">${body}</div></main></body>
-</html>`;
+  return renderCardPage({
+    lang: language,
+    title,
+    style: STYLE,
+    above: `<nav><a href="${path}?lang=${other}" hreflang="${other}" lang="${other}">${WORDS[language].other}</a></nav>`,
+    card: body,
+  });
 }
 
 function emailForm(language: Language, email = ''): string {

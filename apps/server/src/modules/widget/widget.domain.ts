@@ -1,47 +1,4 @@
-/** The parts of a brand's widget settings (`kb_brands.widget`) that the frame needs. */
-export interface WidgetLook {
-  enabled: boolean;
-  primaryColor: string;
-  textColor: string;
-  position: 'bottom-right' | 'bottom-left';
-  language: 'auto' | 'de' | 'en';
-  allowedOrigins: string[];
-}
-
-export const DEFAULT_LOOK: WidgetLook = {
-  enabled: true,
-  primaryColor: '#1864ab',
-  textColor: '#ffffff',
-  position: 'bottom-right',
-  language: 'auto',
-  allowedOrigins: [],
-};
-
-const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i;
-
-/** A `#rgb` / `#rrggbb` colour, else the fallback: nothing else ever reaches a style property. */
-export function safeColor(value: unknown, fallback: string): string {
-  return typeof value === 'string' && COLOR.test(value) ? value.toLowerCase() : fallback;
-}
-
-/**
- * The brand's stored settings over the defaults, each value checked again: the jsonb column is written by
- * another module, and these values end up in a header (origins) and in style properties (colours).
- */
-export function lookOf(stored: Partial<WidgetLook> | null | undefined): WidgetLook {
-  const s = stored ?? {};
-  return {
-    enabled: s.enabled !== false,
-    primaryColor: safeColor(s.primaryColor, DEFAULT_LOOK.primaryColor),
-    textColor: safeColor(s.textColor, DEFAULT_LOOK.textColor),
-    position: s.position === 'bottom-left' ? 'bottom-left' : 'bottom-right',
-    language: s.language === 'de' || s.language === 'en' ? s.language : 'auto',
-    allowedOrigins: (Array.isArray(s.allowedOrigins) ? s.allowedOrigins : [])
-      .filter((origin): origin is string => typeof origin === 'string' && ORIGIN.test(origin))
-      .map((origin) => origin.toLowerCase()),
-  };
-}
+import type { WidgetSettings } from '@keepdesk/contract';
 
 /**
  * The language of the frame: the embed snippet's `data-language`, else the brand's choice, else (`auto`) the
@@ -49,7 +6,7 @@ export function lookOf(stored: Partial<WidgetLook> | null | undefined): WidgetLo
  */
 export function chooseLanguage(input: {
   requested?: string | undefined;
-  brand: WidgetLook['language'];
+  brand: WidgetSettings['language'];
   hostLanguage?: string | undefined;
   acceptLanguage?: string | undefined;
 }): 'de' | 'en' {
@@ -82,11 +39,6 @@ export function frameContentSecurityPolicy(allowedOrigins: readonly string[]): s
     "form-action 'none'",
     `frame-ancestors ${ancestors}`,
   ].join('; ');
-}
-
-/** The host page's origin as the loader reports it, if it is one; the frame talks to nothing else. */
-export function hostOriginOf(value: string | undefined): string | null {
-  return value && ORIGIN.test(value) ? value.toLowerCase() : null;
 }
 
 /** The token of `Authorization: Widget <token>`; null for any other header. */

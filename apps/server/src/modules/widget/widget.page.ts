@@ -6,8 +6,8 @@ import type { Deps } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { escapeHtml } from '../../platform/html';
 import type { App } from '../../platform/http';
-import { chooseLanguage, frameContentSecurityPolicy, hostOriginOf, safeColor } from './widget.domain';
-import { type WidgetBrand, widgetBrand } from './widget.service';
+import { type BrandWidget, brandWidget, safeColor, safeOrigin } from '../knowledge';
+import { chooseLanguage, frameContentSecurityPolicy } from './widget.domain';
 import { FRAME_STYLE } from './widget.style';
 
 type Language = 'de' | 'en';
@@ -103,7 +103,7 @@ const WORDS = {
 } as const;
 
 interface FrameOptions {
-  brand: WidgetBrand;
+  brand: BrandWidget;
   language: Language;
   primaryColor: string;
   position: 'bottom-right' | 'bottom-left';
@@ -121,7 +121,7 @@ function framePage(o: FrameOptions): string {
   const a = (value: string) => escapeHtml(value);
   const contact = o.brand.contactFormEnabled;
   return `<!doctype html>
-<html lang="${o.language}" data-brand="${a(o.brand.slug)}" data-language="${o.language}" data-position="${o.position}" data-primary="${a(o.primaryColor)}" data-text="${a(o.brand.look.textColor)}" data-host-origin="${a(o.hostOrigin ?? '')}">
+<html lang="${o.language}" data-brand="${a(o.brand.slug)}" data-language="${o.language}" data-position="${o.position}" data-primary="${a(o.primaryColor)}" data-text="${a(o.brand.widget.textColor)}" data-host-origin="${a(o.hostOrigin ?? '')}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -232,33 +232,35 @@ export function widgetPages(deps: Deps, assetsDir: string) {
     }>('/widget/frame', { schema: { hide: true } }, async (req, reply) => {
       const q = req.query;
       const slug = typeof q.brand === 'string' && q.brand ? q.brand : 'default';
-      const brand = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await widgetBrand(deps.database.db, slug) : null;
+      const brand = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await brandWidget(deps.database.db, slug) : null;
       reply
         .header('cache-control', 'no-cache')
         .header('cross-origin-resource-policy', 'cross-origin')
         .type('text/html; charset=utf-8')
         .removeHeader('x-frame-options');
       // A disabled or unknown widget shows nothing: the loader keeps its frame hidden until it says ready.
-      if (!brand?.look.enabled) {
+      if (!brand?.widget.enabled) {
         reply.header('content-security-policy', frameContentSecurityPolicy([]));
         return reply.code(404).send('<!doctype html><title>Not found</title>');
       }
       const language = chooseLanguage({
         requested: q.lang,
-        brand: brand.look.language,
+        brand: brand.widget.language,
         hostLanguage: q.hostLang,
         acceptLanguage: req.headers['accept-language'],
       });
       const frameScript = await asset('frame.js');
-      reply.header('content-security-policy', frameContentSecurityPolicy(brand.look.allowedOrigins));
+      reply.header('content-security-policy', frameContentSecurityPolicy(brand.widget.allowedOrigins));
       return reply.send(
         framePage({
           brand,
           language,
-          primaryColor: safeColor(q.color, brand.look.primaryColor),
+          primaryColor: safeColor(q.color, brand.widget.primaryColor),
           position:
-            q.position === 'bottom-left' || q.position === 'bottom-right' ? q.position : brand.look.position,
-          hostOrigin: hostOriginOf(q.origin),
+            q.position === 'bottom-left' || q.position === 'bottom-right'
+              ? q.position
+              : brand.widget.position,
+          hostOrigin: safeOrigin(q.origin),
           version: frameScript?.version ?? 'dev',
         }),
       );

@@ -7,48 +7,20 @@ import type {
 } from '@keepdesk/contract';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
-import { type Executor, rowsOf } from '../../platform/db';
+import type { Executor } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { SYSTEM_ACTOR } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import { type RateLimit, RateLimiter } from '../../platform/rate-limit';
 import { users } from '../auth';
-import { submitContactRequest } from '../knowledge';
+import { brandWidget, submitContactRequest } from '../knowledge';
 import { addCustomerMessage, ticketMessages, tickets } from '../tickets';
-import { lookOf, subjectOf, tokenFromHeader, type WidgetLook } from './widget.domain';
+import { subjectOf, tokenFromHeader } from './widget.domain';
 import { widgetConversations } from './widget.tables';
-
-export interface WidgetBrand {
-  id: string;
-  slug: string;
-  name: string;
-  look: WidgetLook;
-  contactFormEnabled: boolean;
-}
 
 /** One visitor (by token) writes at most this many messages a minute, whatever address they come from. */
 const MESSAGES_PER_TOKEN: RateLimit = { max: 20, timeWindow: 60_000 };
 const limiters = new WeakMap<object, RateLimiter>();
-
-/**
- * The brand's widget settings. A read of our own on `kb_brands` (owned by the knowledge module, which
- * exports no reader yet); the jsonb is checked again by `lookOf` before it reaches a header or a style.
- */
-export async function widgetBrand(executor: Executor, slug: string): Promise<WidgetBrand | null> {
-  const [row] = rowsOf(
-    await executor.execute(sql`
-      select id, slug, name, widget, contact_form_enabled
-      from kb_brands where slug = ${slug}`),
-  );
-  if (!row) return null;
-  return {
-    id: String(row.id),
-    slug: String(row.slug),
-    name: String(row.name),
-    look: lookOf(row.widget as Partial<WidgetLook> | null),
-    contactFormEnabled: row.contact_form_enabled !== false,
-  };
-}
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -74,8 +46,8 @@ export async function openConversation(
   brandSlug: string,
   input: CreateWidgetConversationBody & { ip: string },
 ): Promise<WidgetConversationCreated> {
-  const brand = await widgetBrand(deps.database.db, brandSlug);
-  if (!brand?.look.enabled) throw notFound('widget of brand', brandSlug);
+  const brand = await brandWidget(deps.database.db, brandSlug);
+  if (!brand?.widget.enabled) throw notFound('widget of brand', brandSlug);
   const request = await submitContactRequest(deps, {
     brandSlug,
     language: input.language,
