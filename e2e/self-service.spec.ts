@@ -54,6 +54,13 @@ test('a customer finds nothing in the help center, writes in, and reads the agen
   const thanks = customer.getByRole('status');
   await expect(thanks).toContainText(/Your request number is #\d+/);
   const number = Number(/#(\d+)/.exec((await thanks.textContent()) ?? '')?.[1]);
+  await expect(customer.getByText('A confirmation is on its way to your e-mail address')).toBeVisible();
+
+  // The confirmation e-mail names the request and the portal, and arrives in the thread of the request.
+  const acknowledgement = await caughtMail(
+    (m) => JSON.stringify(m.to ?? '').includes(email) && (m.subject ?? '').includes(`[#${number}]`),
+  );
+  expect(acknowledgement.text).toMatch(/You can follow your request at https?:\/\/\S+\/portal\/login/);
 
   // The agent opens the ticket, takes the suggested article into the reply and sends it.
   const agent = await browser.newPage();

@@ -26,6 +26,8 @@ import {
 } from './modules/automations';
 import { accountRoutes, customerRoutes, onContactMerge } from './modules/customers';
 import {
+  ACKNOWLEDGE_WEB_REQUEST,
+  acknowledgeWebRequestJob,
   deliverJob,
   emailRoutes,
   ImapPoller,
@@ -33,6 +35,7 @@ import {
   queueReplyJob,
   type SmtpListener,
   startSmtpListener,
+  WEB_REQUEST_RECEIVED,
 } from './modules/email';
 import {
   computeThemesJob,
@@ -152,6 +155,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   live.expose('contact', 'customers:read');
   live.expose('organization', 'customers:read');
   live.expose('survey_response', 'tickets:read');
+  // Ids and actions only; portal and widget streams never hear of articles (docs/knowledge.md).
+  live.expose('kb_article', 'kb:read');
   live.forwardToUser(CALL_TOPIC);
   const storage = createStorage(config, database);
   const deps: Deps = {
@@ -177,6 +182,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   await jobs.define(queueReplyJob(deps));
   await jobs.define(deliverJob(deps));
   outbox.route('ticket.replied', QUEUE_REPLY);
+  await jobs.define(acknowledgeWebRequestJob(deps));
+  outbox.route(WEB_REQUEST_RECEIVED, ACKNOWLEDGE_WEB_REQUEST);
   await jobs.define(callbackDueJob(deps));
   await jobs.define(recomputeSlaJob(deps));
   await jobs.define(reapplySlaJob(deps));

@@ -60,11 +60,11 @@ export const CreateMailboxBody = z.object({
   reopenSolved: z.boolean().default(true),
   ackSubjectEn: Template.default('We received your request [#{{number}}]'),
   ackBodyEn: Template.default(
-    'Hello,\n\nthank you for your message. Your request has the number #{{number}}; we will get back to you soon.',
+    'Hello,\n\nthank you for your message. Your request has the number #{{number}}; we will get back to you soon.\n\nYou can follow your request at {{portal_url}}',
   ),
   ackSubjectDe: Template.default('Wir haben Ihre Anfrage erhalten [#{{number}}]'),
   ackBodyDe: Template.default(
-    'Guten Tag,\n\nvielen Dank für Ihre Nachricht. Ihre Anfrage hat die Nummer #{{number}}; wir melden uns in Kürze.',
+    'Guten Tag,\n\nvielen Dank für Ihre Nachricht. Ihre Anfrage hat die Nummer #{{number}}; wir melden uns in Kürze.\n\nSie können Ihre Anfrage hier verfolgen: {{portal_url}}',
   ),
   smtpUrl: SmtpUrl.default(null),
   imapUrl: ImapUrl.default(null),

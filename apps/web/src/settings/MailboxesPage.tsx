@@ -208,6 +208,7 @@ function MailboxModal({
           />
           <Textarea
             label={t('mailboxes.signature')}
+            description={t('mailboxes.signatureHint', { portal: '{{portal_url}}' })}
             autosize
             minRows={2}
             value={form.signature}
@@ -241,7 +242,11 @@ function MailboxModal({
                     />
                     <Textarea
                       label={t('mailboxes.ackBody')}
-                      description={t('mailboxes.ackHint', { number: '{{number}}' })}
+                      description={t('mailboxes.ackHint', {
+                        number: '{{number}}',
+                        subject: '{{subject}}',
+                        portal: '{{portal_url}}',
+                      })}
                       autosize
                       minRows={3}
                       value={form[`ackBody${language}`] ?? ''}

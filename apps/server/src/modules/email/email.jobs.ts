@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Deps } from '../../platform/context';
 import type { JobDefinition } from '../../platform/jobs';
-import { DELIVER_EMAIL, deliver, queueReply } from './outbound.service';
+import { acknowledgeWebRequest, DELIVER_EMAIL, deliver, queueReply } from './outbound.service';
 
 export const QUEUE_REPLY = 'email.queue-reply';
+export const ACKNOWLEDGE_WEB_REQUEST = 'email.acknowledge-web-request';
 
 const RepliedEvent = z.object({
   eventId: z.number(),
@@ -18,6 +19,23 @@ export function queueReplyJob(deps: Deps): JobDefinition<typeof RepliedEvent> {
     payload: RepliedEvent,
     handle: async (payload) => {
       await queueReply(deps, payload.data.messageId);
+    },
+  };
+}
+
+const WebRequestEvent = z.object({
+  eventId: z.number(),
+  entityId: z.uuid(),
+  data: z.object({ to: z.string().min(3).max(320) }),
+});
+
+/** After a web request opened a ticket (outbox event `ticket.web_request_received`): its acknowledgement. */
+export function acknowledgeWebRequestJob(deps: Deps): JobDefinition<typeof WebRequestEvent> {
+  return {
+    name: ACKNOWLEDGE_WEB_REQUEST,
+    payload: WebRequestEvent,
+    handle: async (payload) => {
+      await acknowledgeWebRequest(deps, { ticketId: payload.entityId, to: payload.data.to });
     },
   };
 }

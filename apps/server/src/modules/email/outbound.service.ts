@@ -3,13 +3,13 @@ import type { Delivery, DeliveryList } from '@keepdesk/contract';
 import { and, asc, desc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Deps } from '../../platform/context';
-import type { Executor } from '../../platform/db';
+import { type Executor, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange, SYSTEM_ACTOR } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import { stableUuid } from '../../platform/jobs';
 import type { MailMessage } from '../../platform/mail';
-import { contactIdentities } from '../customers';
+import { contactIdentities, normalizeEmail } from '../customers';
 import { messageForDelivery, tickets } from '../tickets';
 import { fillTemplate, outboundMessageId, replySubject, replyToken, retryDelaySeconds } from './email.domain';
 import { emailSecrets, inboundEmails, mailboxes, outboundEmails, ticketEmailCcs } from './email.tables';
@@ -121,8 +121,9 @@ async function newOutbound(
     /** The thread headers when the caller knows them (a new ticket), saving their lookup. */
     thread?: { inReplyTo: string | null; references: string[] };
   },
+  /** The caller's transaction, when the row must be written in it. */
+  db: Executor = deps.database.db,
 ): Promise<OutboundRow | null> {
-  const db = deps.database.db;
   const { ticketNumber, mailbox, answering, thread, ...row } = values;
   const from = senderOf(deps, mailbox);
   const token = replyToken(await replySecret(deps), ticketNumber);
@@ -181,8 +182,8 @@ export async function queueReply(deps: Deps, messageId: string): Promise<string 
 }
 
 /**
- * Acknowledges a new ticket from e-mail in the mailbox's words and the ticket's language, unless the mailbox
- * says not to or the address already got its share of automatic mail this hour. Returns why not, or null.
+ * Acknowledges a new ticket in the mailbox's words and the ticket's language, unless the mailbox says not to
+ * or the address already got its share of automatic mail this hour. Returns why not, or null.
  */
 export async function queueAcknowledgement(
   deps: Deps,
@@ -195,8 +196,10 @@ export async function queueAcknowledgement(
     answering: string | null;
   },
 ): Promise<string | null> {
-  const { mailbox, to } = input;
+  const { mailbox } = input;
   if (!mailbox.autoAcknowledge) return 'the mailbox sends no acknowledgements';
+  // One spelling per address: `Anna@X` and `anna@x` share one hourly allowance.
+  const to = normalizeEmail(input.to);
   const db = deps.database.db;
   const [ticket] = input.ticket
     ? [input.ticket]
@@ -210,47 +213,126 @@ export async function queueAcknowledgement(
         .from(tickets)
         .where(eq(tickets.id, input.ticketId));
   if (!ticket) return 'the ticket no longer exists';
-  const hourAgo = new Date(deps.now().getTime() - 3600_000);
-  const [recent] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outboundEmails)
-    .where(
-      and(
-        eq(outboundEmails.kind, 'acknowledgement'),
-        sql`${outboundEmails.toAddresses} @> array[${to}]::text[]`,
-        gt(outboundEmails.createdAt, hourAgo),
-        sql`${outboundEmails.ticketId} <> ${ticket.id}`,
-      ),
-    );
-  if ((recent?.n ?? 0) >= AUTOMATIC_PER_HOUR) {
-    return `no acknowledgement: ${to} got ${AUTOMATIC_PER_HOUR} automatic e-mails within the hour`;
-  }
   const german = ticket.language === 'de';
-  const values = { number: ticket.number, subject: ticket.subject };
+  const values = { number: ticket.number, subject: ticket.subject, portal_url: portalUrl(deps) };
   const subject = fillTemplate(german ? mailbox.ackSubjectDe : mailbox.ackSubjectEn, values);
-  const created = await newOutbound(deps, {
-    kind: 'acknowledgement',
-    ticketId: ticket.id,
-    toAddresses: [to],
-    subject: subject.includes(`[#${ticket.number}]`) ? subject : `[#${ticket.number}] ${subject}`,
-    ticketNumber: ticket.number,
-    mailbox,
-    answering: input.answering,
-    // A ticket that just opened has no thread but the message it answers.
-    thread: input.ticket
-      ? { inReplyTo: input.answering, references: input.answering ? [input.answering] : [] }
-      : undefined,
+  await replySecret(deps); // known before the transaction: on PGlite it has the only connection
+  const hourAgo = new Date(deps.now().getTime() - 3600_000);
+  // Count and write under a lock on the address, so that requests at the same moment (a public form posted
+  // from many places at once) cannot each see room for one more.
+  const written = await withTransaction(deps.database, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${to}, 3834))`);
+    const [recent] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outboundEmails)
+      .where(
+        and(
+          eq(outboundEmails.kind, 'acknowledgement'),
+          sql`${outboundEmails.toAddresses} @> array[${to}]::text[]`,
+          gt(outboundEmails.createdAt, hourAgo),
+          sql`${outboundEmails.ticketId} <> ${ticket.id}`,
+        ),
+      );
+    if ((recent?.n ?? 0) >= AUTOMATIC_PER_HOUR) return null;
+    const created = await newOutbound(
+      deps,
+      {
+        kind: 'acknowledgement',
+        ticketId: ticket.id,
+        toAddresses: [to],
+        subject: subject.includes(`[#${ticket.number}]`) ? subject : `[#${ticket.number}] ${subject}`,
+        ticketNumber: ticket.number,
+        mailbox,
+        answering: input.answering,
+        // A ticket that just opened has no thread but the message it answers.
+        thread: input.ticket
+          ? { inReplyTo: input.answering, references: input.answering ? [input.answering] : [] }
+          : undefined,
+      },
+      tx,
+    );
+    const [row] = created
+      ? [created]
+      : await tx
+          .select()
+          .from(outboundEmails)
+          .where(and(eq(outboundEmails.ticketId, ticket.id), eq(outboundEmails.kind, 'acknowledgement')));
+    return { row };
   });
-  const row =
-    created ??
-    (
-      await db
-        .select()
-        .from(outboundEmails)
-        .where(and(eq(outboundEmails.ticketId, ticket.id), eq(outboundEmails.kind, 'acknowledgement')))
-    )[0];
-  if (row) await startDelivery(deps, row);
+  if (!written)
+    return `no acknowledgement: ${to} got ${AUTOMATIC_PER_HOUR} automatic e-mails within the hour`;
+  if (written.row) await startDelivery(deps, written.row);
   return null;
+}
+
+/**
+ * Acknowledges a request a customer made on the web (the help center's contact form, the widget) as mail is
+ * acknowledged: from the mailbox that answers for the ticket (its team's, else the first active one), in the
+ * ticket's language, under the same hourly limit per address. When nothing is sent the reason is recorded on
+ * the ticket (`ticket.acknowledgement_skipped`). Returns that reason, or null.
+ */
+export async function acknowledgeWebRequest(
+  deps: Deps,
+  input: { ticketId: string; to: string },
+): Promise<string | null> {
+  const db = deps.database.db;
+  const [ticket] = await db
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      subject: tickets.subject,
+      language: tickets.language,
+      teamId: tickets.teamId,
+    })
+    .from(tickets)
+    .where(eq(tickets.id, input.ticketId));
+  if (!ticket) return null;
+  const mailbox = await mailboxForTicket(db, ticket.id, ticket.teamId);
+  const skipped = mailbox
+    ? await queueAcknowledgement(deps, {
+        ticketId: ticket.id,
+        ticket: { ...ticket, number: Number(ticket.number) },
+        mailbox,
+        to: input.to,
+        answering: null,
+      })
+    : 'there is no active mailbox to send from';
+  if (skipped) {
+    deps.log.info({ ticketId: ticket.id, reason: skipped }, 'web request not acknowledged');
+    await recordChange(db, SYSTEM_ACTOR, {
+      action: 'ticket.acknowledgement_skipped',
+      entityType: 'ticket',
+      entityId: ticket.id,
+      data: { reason: skipped },
+    });
+  }
+  return skipped;
+}
+
+/** The outbox event of a request made on the web; its job (`email.acknowledge-web-request`) acknowledges it. */
+export const WEB_REQUEST_RECEIVED = 'ticket.web_request_received';
+
+/**
+ * Asks for the acknowledgement of a ticket just opened on the web, in the caller's transaction: the outbox
+ * event is committed with the ticket, so the mail is queued after the commit and even when the process
+ * stops right after it.
+ */
+export async function requestAcknowledgement(
+  tx: Executor,
+  actor: Actor,
+  input: { ticketId: string; to: string; source: string },
+): Promise<void> {
+  await recordChange(tx, actor, {
+    action: WEB_REQUEST_RECEIVED,
+    entityType: 'ticket',
+    entityId: input.ticketId,
+    data: { to: input.to, source: input.source },
+  });
+}
+
+/** Where customers follow their requests online: the portal's sign-in page (`{{portal_url}}` in templates). */
+function portalUrl(deps: Deps): string {
+  return `${deps.config.baseUrl}/portal/login`;
 }
 
 /**
@@ -320,7 +402,7 @@ export async function sendAutomaticMail(
     ? await mailboxForTicket(db, input.ticketId, input.teamId)
     : await mailboxForTeam(db, input.teamId);
   const from = senderOf(deps, mailbox);
-  const body = withSignature(input.html, input.text, mailbox?.signature ?? '');
+  const body = withSignature(input.html, input.text, signatureOf(deps, mailbox));
   await send(deps, mailbox, {
     from,
     replyTo: addressOf(from),
@@ -360,6 +442,11 @@ async function send(deps: Deps, mailbox: MailboxRow | null, message: MailMessage
 
 const bracketed = (id: string) => `<${id}>`;
 
+/** The mailbox's signature with `{{portal_url}}` filled in: agents' replies can point to the portal too. */
+function signatureOf(deps: Deps, mailbox: MailboxRow | null): string {
+  return fillTemplate(mailbox?.signature ?? '', { portal_url: portalUrl(deps) });
+}
+
 function withSignature(html: string, text: string, signature: string) {
   if (!signature.trim()) return { html, text };
   const signatureHtml = escapeHtml(signature).replace(/\n/g, '<br>');
@@ -392,8 +479,13 @@ async function compose(
     const text = fillTemplate(german ? mailbox.ackBodyDe : mailbox.ackBodyEn, {
       number: Number(ticket.number),
       subject: ticket.subject,
+      portal_url: portalUrl(deps),
     });
-    const body = withSignature(`<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`, text, mailbox.signature);
+    const body = withSignature(
+      `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
+      text,
+      signatureOf(deps, mailbox),
+    );
     // RFC 3834: an automatic answer says so, and other machines then leave it unanswered.
     return {
       ...common,
@@ -406,7 +498,7 @@ async function compose(
     const body = withSignature(
       `<p>${escapeHtml(text).replace(/\n/g, '<br>')}</p>`,
       text,
-      mailbox?.signature ?? '',
+      signatureOf(deps, mailbox),
     );
     // RFC 3834: a mail no person wrote says so.
     return {
@@ -426,7 +518,7 @@ async function compose(
       contentType: file.contentType,
     });
   }
-  const body = withSignature(found.message.bodyHtml, found.message.bodyText, mailbox?.signature ?? '');
+  const body = withSignature(found.message.bodyHtml, found.message.bodyText, signatureOf(deps, mailbox));
   return { ...common, ...body, attachments };
 }
 

@@ -6,7 +6,7 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
 import { RateLimiter } from '../../platform/rate-limit';
 import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
-import { installationSecret } from '../email';
+import { installationSecret, requestAcknowledgement } from '../email';
 import { addCustomerMessage, attachToMessage, createTicket, tickets } from '../tickets';
 import { brandBySlug } from './brands.service';
 import { CONTACT_RATE_LIMIT, capDecision, isEmailAddress, signFormStart } from './contact.domain';
@@ -92,7 +92,8 @@ function throttle(deps: Deps, ip: string): void {
  * A message from the help center's or the widget's contact form: a `web` ticket for the contact found or
  * created by the address. One address opens at most `brand.maxTicketsPerAddressPerDay` tickets in 24 hours,
  * counted under a transaction-level advisory lock on the address so it holds across processes; beyond the
- * cap the message goes onto the address's latest open ticket (ADR 0042), so nothing is lost.
+ * cap the message goes onto the address's latest open ticket (ADR 0042), so nothing is lost. A new ticket
+ * gets the e-mail acknowledgement after the commit (ADR 0046).
  */
 export async function submitContactRequest(deps: Deps, input: ContactRequest): Promise<ContactResult> {
   const form = validate(deps, input);
@@ -135,6 +136,8 @@ export async function submitContactRequest(deps: Deps, input: ContactRequest): P
         tags: input.source === 'widget' ? ['widget'] : ['help-center'],
       }),
     );
+    // A new ticket is acknowledged by e-mail like one from mail (a message added beyond the cap is not).
+    await requestAcknowledgement(tx, actor, { ticketId: created.id, to: form.address, source: input.source });
     return {
       ticketId: created.id,
       ticketNumber: created.number,
