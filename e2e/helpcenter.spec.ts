@@ -64,7 +64,13 @@ test('a visitor searches the help center, reads an article in both languages and
   await page.getByRole('searchbox', { name: 'Search the help center' }).fill(word);
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByRole('status')).toHaveText('1 result');
+  // The result link counts the click and lands (303) on the article's own address, free of tracking.
+  await expect(page.getByRole('link', { name: `Reset your ${word} password` })).toHaveAttribute(
+    'href',
+    /\/hc\/default\/en\/search\/\d+\/open\/\d+$/,
+  );
   await page.getByRole('link', { name: `Reset your ${word} password` }).click();
+  await expect(page).toHaveURL(new RegExp(`/hc/default/en/articles/\\d+-reset-your-${word}-password$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Reset your ${word} password`);
   await expect(page.locator('article')).toContainText('Forgot password');
   expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -155,7 +155,20 @@ test('a visitor on a strict-CSP site searches, writes in and chats live with an 
   await host.close();
 });
 
-test('the widget needs nothing but script-src and frame-src for Keepdesk', async ({ page, baseURL }) => {
+/** Searches after which an article was opened, from the knowledge analytics of today (UTC). */
+async function clickedSearches(agent: Page): Promise<number> {
+  const today = new Date().toISOString().slice(0, 10);
+  const res = await agent.request.get(`/api/v1/kb/analytics?from=${today}&to=${today}`);
+  expect(res.status()).toBe(200);
+  const { totals } = (await res.json()) as { totals: { searches: number; clickThroughRate: number | null } };
+  return Math.round((totals.clickThroughRate ?? 0) * totals.searches);
+}
+
+test('the widget needs nothing but script-src and frame-src for Keepdesk', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const host = await startHost(baseURL!);
   await page.addInitScript(WATCH_VIOLATIONS);
   await page.goto(`${host.url}/strict`);
@@ -170,8 +183,22 @@ test('the widget needs nothing but script-src and frame-src for Keepdesk', async
   await widget.getByRole('searchbox', { name: 'Search the help center' }).fill('password');
   await widget.getByRole('button', { name: 'Search' }).click();
   await expect(widget.getByRole('status').first()).not.toBeEmpty();
+
+  // Opening a result opens the article in a new tab and counts the click in the knowledge analytics.
+  const agent = await browser.newPage();
+  await signIn(agent, 'lead@demo.keepdesk.test');
+  const before = await clickedSearches(agent);
+  const reported = page.waitForResponse((res) => /\/public\/kb\/search\/\d+\/click$/.test(res.url()));
+  const opened = page.waitForEvent('popup');
+  await widget.getByRole('link', { name: 'Reset your password', exact: true }).click();
+  expect((await reported).status()).toBe(204);
+  const article = await opened;
+  await expect(article.getByRole('heading', { level: 1 })).toHaveText('Reset your password');
+  await expect.poll(() => clickedSearches(agent)).toBe(before + 1);
+
   const frame = page.frames().find((f) => f.url().includes('/widget/frame'))!;
   expect(await violations(page)).toEqual([]);
   expect(await violations(frame)).toEqual([]);
+  await agent.close();
   await host.close();
 });

@@ -165,6 +165,19 @@ const searchStatus = byId('kd-search-status');
 const results = byId<HTMLUListElement>('kd-results');
 const empty = byId('kd-empty');
 
+/**
+ * Tells the search analytics which result was opened (the server keeps the first click of a search). Fire and
+ * forget: the link opens the article whatever happens here, and the visitor's token is not sent along.
+ */
+function reportClick(queryId: number, articleId: string): void {
+  fetch(`/api/v1/public/kb/search/${queryId}/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ articleId }),
+    keepalive: true,
+  }).catch(() => undefined);
+}
+
 byId<HTMLFormElement>('kd-search').addEventListener('submit', async (event) => {
   event.preventDefault();
   const q = byId<HTMLInputElement>('kd-q').value.trim();
@@ -186,10 +199,14 @@ byId<HTMLFormElement>('kd-search').addEventListener('submit', async (event) => {
     link.href = `/hc/${encodeURIComponent(brand)}/${encodeURIComponent(hit.language)}/articles/${hit.number}-${encodeURIComponent(hit.slug)}`;
     link.target = '_blank';
     link.rel = 'noopener';
-    link.addEventListener('click', () => {
-      if (found.queryId)
-        void api('POST', `/api/v1/public/kb/search/${found.queryId}/click`, { articleId: hit.id });
-    });
+    const queryId = found.queryId;
+    if (queryId) {
+      link.addEventListener('click', () => reportClick(queryId, hit.id));
+      // A middle click opens the article in a new tab without a `click` event.
+      link.addEventListener('auxclick', (event) => {
+        if (event.button === 1) reportClick(queryId, hit.id);
+      });
+    }
     item.append(link, element('p', '', hit.excerpt));
     results.append(item);
   }

@@ -257,7 +257,9 @@ describe('help center pages', () => {
     await makeArticle({ title: `Internal ${word}`, body: '<p>x</p>', visibility: 'internal' });
     const res = await get(hc(`/en/search?q=${word}`));
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain(`/articles/${hit.number}-${hit.slug}`);
+    // Results lead through the click redirect, never with tracking on the article's own address.
+    expect(res.body).toMatch(new RegExp(`href="${hc('/en/search/')}\\d+/open/${hit.number}" rel="nofollow"`));
+    expect(res.body).not.toContain(`/articles/${hit.number}-${hit.slug}`);
     expect(res.body).not.toContain(`Internal ${word}`);
     const none = await get(hc('/en/search?q=qqqqqqqqqqqqqqqqq'));
     expect(none.body).toContain('We found no articles');

@@ -9,6 +9,7 @@ import {
   type RenderedPage,
   renderPage,
   searchForm,
+  searchResultPath,
   WORDS,
 } from './helpcenter.render';
 import type { ArticleLink, ArticleView, CategoryView } from './helpcenter.service';
@@ -154,7 +155,14 @@ ${related}`,
 export function searchPage(
   ctx: PageContext,
   text: string,
-  result: { items: ArticleHit[]; total: number; totalCapped: boolean; correctedText: string | null },
+  result: {
+    items: ArticleHit[];
+    total: number;
+    totalCapped: boolean;
+    correctedText: string | null;
+    /** The logged search: result links go through the click redirect; null links the articles directly. */
+    queryId: number | null;
+  },
 ): RenderedPage {
   const words = WORDS[ctx.language];
   const home = homePath(ctx.brand.slug, ctx.language);
@@ -163,11 +171,14 @@ export function searchPage(
     result.correctedText && result.correctedText !== text
       ? `<p>${words.didYouMean} <a href="${home}/search?q=${encodeURIComponent(result.correctedText)}">${escapeHtml(result.correctedText)}</a>?</p>`
       : '';
+  // nofollow: a crawler following result links would record clicks nobody made.
+  const href = (hit: ArticleHit) =>
+    result.queryId === null
+      ? articlePath(ctx.brand.slug, ctx.language, hit)
+      : searchResultPath(ctx.brand.slug, ctx.language, result.queryId, hit);
   const hits = result.items
     .map(
-      (
-        hit,
-      ) => `<li class="card"><h2><a href="${articlePath(ctx.brand.slug, ctx.language, hit)}">${escapeHtml(hit.title)}</a></h2>
+      (hit) => `<li class="card"><h2><a href="${href(hit)}" rel="nofollow">${escapeHtml(hit.title)}</a></h2>
 <p>${escapeHtml(hit.excerpt)}</p></li>`,
     )
     .join('\n');

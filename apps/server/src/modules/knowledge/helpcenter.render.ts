@@ -44,7 +44,7 @@ export const WORDS = {
     required: 'required',
     thanksTitle: 'Thank you, we received your message',
     thanks: (n: number) => `Your request number is #${n}.`,
-    thanksMail: 'We will answer you by e-mail.',
+    thanksMail: 'A confirmation is on its way to your e-mail address, and we will answer you there.',
     portalLink: 'Follow your requests online in the customer portal',
     backHome: 'Back to the help center',
     notFoundTitle: 'Page not found',
@@ -104,7 +104,7 @@ export const WORDS = {
     required: 'Pflichtfeld',
     thanksTitle: 'Vielen Dank, wir haben Ihre Nachricht erhalten',
     thanks: (n: number) => `Ihre Anfragenummer ist #${n}.`,
-    thanksMail: 'Wir antworten Ihnen per E-Mail.',
+    thanksMail: 'Eine Bestätigung ist per E-Mail zu Ihnen unterwegs, und dort antworten wir Ihnen auch.',
     portalLink: 'Ihre Anfragen online verfolgen im Kundenportal',
     backHome: 'Zurück zum Hilfe-Center',
     notFoundTitle: 'Seite nicht gefunden',
@@ -206,6 +206,19 @@ export function homePath(brandSlug: string, language: Language): string {
 
 export function articlePath(brandSlug: string, language: Language, a: { number: number; slug: string }) {
   return `${homePath(brandSlug, language)}/articles/${a.number}${a.slug ? `-${encodeURIComponent(a.slug)}` : ''}`;
+}
+
+/**
+ * A search result's link: a redirect that records the click, then answers 303 to the article's own address
+ * (which stays free of tracking parameters and cacheable; docs/adr/0047).
+ */
+export function searchResultPath(
+  brandSlug: string,
+  language: Language,
+  queryId: number,
+  a: { number: number },
+): string {
+  return `${homePath(brandSlug, language)}/search/${queryId}/open/${a.number}`;
 }
 
 export function searchForm(brandSlug: string, language: Language, value = '', id = 'q'): string {

@@ -31,9 +31,14 @@ import {
   thanksPage,
 } from './helpcenter.page';
 import { articlePath, homePath, type RenderedPage, WORDS } from './helpcenter.render';
-import { helpCenterArticle, helpCenterCategory, helpCenterHome } from './helpcenter.service';
+import {
+  helpCenterArticle,
+  helpCenterArticleLink,
+  helpCenterCategory,
+  helpCenterHome,
+} from './helpcenter.service';
 import { brandKey, cachedArticle, cachedListing, renderArticle } from './page-cache';
-import { searchArticles } from './search.service';
+import { recordSearchClick, searchArticles } from './search.service';
 import { flushArticleViews, recordArticleView, recordArticleVote } from './views.service';
 
 const VOTER_COOKIE = 'kd_hc_voter';
@@ -144,6 +149,20 @@ async function readContactForm(req: FastifyRequest): Promise<ParsedContactForm> 
     throw error;
   }
   return { fields, files, tooLarge: false };
+}
+
+/** A logged search's id from a result link; null for anything else (the visitor still gets the article). */
+function parseQueryId(value: string): number | null {
+  return /^[1-9]\d{0,14}$/.test(value) ? Number(value) : null;
+}
+
+/** The click is analytics: when it cannot be recorded the visitor still reaches the article. */
+async function recordResultClick(deps: Deps, queryId: number, articleId: string, brandId: string) {
+  try {
+    await recordSearchClick(deps, queryId, articleId, { brandId });
+  } catch (error) {
+    deps.log.warn({ err: error, queryId }, 'help center: search click not recorded');
+  }
 }
 
 async function contactForm(deps: Deps, extra: Partial<ContactFormState> = {}): Promise<ContactFormState> {
@@ -279,8 +298,24 @@ export function helpCenterPages(deps: Deps) {
                 limit: 20,
                 log: { source: 'helpcenter' },
               })
-            : { items: [], total: 0, totalCapped: false, correctedText: null };
+            : { items: [], total: 0, totalCapped: false, correctedText: null, queryId: null };
           return send(reply, searchPage(ctx, text, result));
+        }),
+    );
+    app.get<{ Params: BrandParams & { queryId: string; number: string } }>(
+      '/hc/:brand/:lang/search/:queryId/open/:number',
+      { schema: { hide: true }, config: publicAccess },
+      async (req, reply) =>
+        page(deps, req, reply, async (ctx, brand) => {
+          const wanted = parseArticlePath(req.params.number);
+          if (!wanted) return notFoundPage(deps, reply, ctx, req);
+          const article = await helpCenterArticleLink(deps, brand, wanted.number);
+          const queryId = parseQueryId(req.params.queryId);
+          if (queryId !== null) await recordResultClick(deps, queryId, article.id, brand.id);
+          // 303 to the one canonical address; the redirect itself is per visitor and never cached.
+          return reply
+            .header('cache-control', 'no-store')
+            .redirect(articlePath(ctx.brand.slug, article.language, article), 303);
         }),
     );
     app.get<{ Params: BrandParams }>(

@@ -142,6 +142,20 @@ export interface ArticleView {
   related: ArticleLink[];
 }
 
+/** The address parts of a published public article of the brand by its number; 404 otherwise. */
+export async function helpCenterArticleLink(
+  deps: Deps,
+  brand: BrandRow,
+  number: number,
+): Promise<ArticleLink & { id: string; language: Language }> {
+  const [row] = await deps.database.db
+    .select({ id: articles.id, ...link, language: articles.language })
+    .from(articles)
+    .where(and(eq(articles.number, number), isPublic, ofBrand(brand)));
+  if (!row) throw notFound('article', String(number));
+  return row;
+}
+
 /** A published public article of the brand by its number (in any language); 404 otherwise. */
 export async function helpCenterArticle(deps: Deps, brand: BrandRow, number: number): Promise<ArticleView> {
   const db = deps.database.db;

@@ -296,12 +296,24 @@ async function logSearch(
   return Number(rowsOf(result)[0]?.id);
 }
 
-/** Records that the searcher opened `articleId` from the results of search `queryId` (the first click counts). */
-export async function recordSearchClick(deps: Deps, queryId: number, articleId: string): Promise<boolean> {
+/**
+ * Records that the searcher opened `articleId` from the results of search `queryId`, within a day of it. Only the
+ * first click of a search counts; a public search counts only published public articles; with `brandId`, only a
+ * search of that brand counts (the help center's own result links). False when nothing was recorded.
+ */
+export async function recordSearchClick(
+  deps: Deps,
+  queryId: number,
+  articleId: string,
+  scope: { brandId?: string } = {},
+): Promise<boolean> {
   const result = await deps.database.db.execute(sql`
-    update kb_search_queries set clicked_article_id = ${articleId}
-     where id = ${queryId} and clicked_article_id is null and at > ${deps.now().toISOString()}::timestamptz - interval '1 day'
-       and exists (select 1 from kb_articles a where a.id = ${articleId})
-     returning id`);
+    update kb_search_queries q set clicked_article_id = ${articleId}
+     where q.id = ${queryId} and q.clicked_article_id is null
+       and q.at > ${deps.now().toISOString()}::timestamptz - interval '1 day'
+       and ${scope.brandId ? sql`q.brand_id = ${scope.brandId}` : sql`true`}
+       and exists (select 1 from kb_articles a where a.id = ${articleId}
+                    and (q.source = 'agent' or (a.status = 'published' and a.visibility = 'public')))
+     returning q.id`);
   return rowsOf(result).length > 0;
 }
