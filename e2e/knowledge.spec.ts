@@ -103,3 +103,65 @@ test('an agent acknowledges a new policy, and the lead sees it', async ({ browse
     'Offen',
   );
 });
+
+test('an agent proposes a fix to a published article, the lead approves it, the help center shows it', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const id = unique();
+  const lead = await browser.newPage();
+  await signIn(lead, LEAD);
+  const headers = { 'x-csrf-token': await csrfOf(lead) };
+  const category = await lead.request.post('/api/v1/kb/categories', {
+    headers,
+    data: { names: { en: 'Routers' }, slug: `routers-${id}` },
+  });
+  expect(category.status()).toBe(201);
+  const created = await lead.request.post('/api/v1/kb/articles', {
+    headers,
+    data: {
+      title: `Restart the modme ${id}`,
+      body: '<p>Pull the plug for ten seconds.</p>',
+      visibility: 'public',
+      categoryId: ((await category.json()) as { id: string }).id,
+    },
+  });
+  const article = (await created.json()) as { id: string; number: number };
+  const published = await lead.request.post(`/api/v1/kb/articles/${article.id}/status`, {
+    headers,
+    data: { status: 'published' },
+  });
+  expect(published.status()).toBe(200);
+
+  // Aaron Agent (kb:write only) fixes the typo; the live article waits for a publisher.
+  const agent = await browser.newPage();
+  await signIn(agent, AGENT);
+  await agent.goto(`/knowledge/articles/${article.id}`);
+  await agent.getByLabel('Title').fill(`Restart the modem ${id}`);
+  await agent.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(agent.getByText('Submitted for review', { exact: true })).toBeVisible();
+  await expect(agent.getByTestId('kb-revision-banner')).toContainText('Aaron Agent');
+  await expect(agent.getByTestId('kb-change-pending')).toBeVisible();
+  const visitor = await browser.newPage();
+  await visitor.goto(`/hc/default/en/articles/${article.number}`);
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(`Restart the modme ${id}`);
+
+  // Lena Lead reviews the word diff and approves.
+  await lead.goto(`/knowledge/articles/${article.id}`);
+  await lead.getByRole('button', { name: 'Änderungen prüfen' }).click();
+  const diff = lead.getByTestId('kb-revision-diff-title');
+  await expect(diff.locator('del')).toHaveText('modme');
+  await expect(diff.locator('ins')).toHaveText('modem');
+  await lead.getByRole('button', { name: 'Freigeben' }).click();
+  await expect(lead.getByTestId('kb-revision-banner')).toHaveCount(0);
+  await expect(lead.getByRole('heading', { name: `Restart the modem ${id}` })).toBeVisible();
+  await expect(lead.getByText('Version 2', { exact: false }).first()).toBeVisible();
+
+  // The help center keeps a rendered page for a few seconds (ADR 0042), then shows the fix.
+  await expect(async () => {
+    await visitor.reload();
+    await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(`Restart the modem ${id}`, {
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 15_000 });
+});

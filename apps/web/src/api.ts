@@ -36,7 +36,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     credentials: 'same-origin',
     body: body === undefined ? undefined : form ? (body as BodyInit) : JSON.stringify(body),
   });
-  if (res.status === 204 || res.status === 202) return undefined as T;
+  if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {

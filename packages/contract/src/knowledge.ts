@@ -53,6 +53,10 @@ export const UpdateKbArticleBody = patchOf(z.object(editable)).extend({
     .int()
     .optional()
     .meta({ description: 'The version you edited; 409 when someone saved a newer one meanwhile' }),
+  baseRevision: z.number().int().min(1).nullable().optional().meta({
+    description:
+      'Authors on a published article: the pending revision you edited (its `revision`), null when you edited the live text; 409 when it moved on meanwhile',
+  }),
 });
 export type UpdateKbArticleBody = z.infer<typeof UpdateKbArticleBody>;
 
@@ -76,6 +80,18 @@ export const KbTranslationRef = z.object({
   status: KbArticleStatus,
 });
 export type KbTranslationRef = z.infer<typeof KbTranslationRef>;
+
+export const KbPendingRevisionRef = z
+  .object({
+    revision: z.number().int().meta({ description: 'Counts the saves of the proposal' }),
+    baseVersion: z.number().int().meta({ description: 'The live version it was proposed against' }),
+    proposedBy: UserRef.nullable(),
+    updatedBy: UserRef.nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'KbPendingRevisionRef' });
+export type KbPendingRevisionRef = z.infer<typeof KbPendingRevisionRef>;
 
 const articleFields = {
   id: z.uuid(),
@@ -102,6 +118,9 @@ const articleFields = {
   publishedAt: z.iso.datetime().nullable(),
   translations: z.array(KbTranslationRef).meta({ description: 'The other languages of this article' }),
   missingLanguages: z.array(KbLanguage),
+  pendingRevision: KbPendingRevisionRef.nullable().meta({
+    description: 'A change an author proposed to the published article, waiting for a publisher',
+  }),
 };
 
 export const KbArticleSummary = z.object(articleFields).meta({ id: 'KbArticleSummary' });
@@ -181,6 +200,44 @@ export const KbArticleDiff = z
   })
   .meta({ id: 'KbArticleDiff' });
 export type KbArticleDiff = z.infer<typeof KbArticleDiff>;
+
+export const KbArticleRevision = z
+  .object({
+    ...KbPendingRevisionRef.shape,
+    liveVersion: z.number().int(),
+    isStale: z
+      .boolean()
+      .meta({ description: 'The live article changed since the proposal was made (the diff shows it)' }),
+    title: z.string(),
+    bodyHtml: z.string(),
+    bodyText: z.string(),
+    tags: z.array(z.string()),
+    note: z.string(),
+    diff: z
+      .object({
+        title: z.array(KbDiffSegment),
+        body: z.array(KbDiffSegment),
+        tags: z.array(KbDiffSegment),
+      })
+      .meta({ description: 'Word-level diff from the live article to the proposal' }),
+  })
+  .meta({ id: 'KbArticleRevision' });
+export type KbArticleRevision = z.infer<typeof KbArticleRevision>;
+
+export const KbApproveRevisionBody = z.object({
+  revision: z
+    .number()
+    .int()
+    .min(1)
+    .meta({ description: 'The revision you reviewed; 409 when an author saved it again since' }),
+});
+export type KbApproveRevisionBody = z.infer<typeof KbApproveRevisionBody>;
+
+export const KbRejectRevisionBody = z.object({
+  revision: z.number().int().min(1).optional().meta({ description: 'The revision you reviewed' }),
+  note: z.string().trim().max(500).optional().meta({ description: 'Why; sent to the authors' }),
+});
+export type KbRejectRevisionBody = z.infer<typeof KbRejectRevisionBody>;
 
 export const KbDiffQuery = z.object({
   from: z.coerce.number().int().min(1),

@@ -19,6 +19,8 @@ import {
   IconBell,
   IconBolt,
   IconBook2,
+  IconBookOff,
+  IconBookUpload,
   IconClockExclamation,
   IconHeartBroken,
   IconMessage,
@@ -46,6 +48,8 @@ const ICONS = {
   target_off_track: IconTarget,
   health_dropped: IconHeartBroken,
   kb_needs_review: IconBook2,
+  kb_revision_approved: IconBookUpload,
+  kb_revision_rejected: IconBookOff,
 } as const;
 
 /** Mentions, assignments and activity on followed tickets; the count updates live. */
@@ -108,7 +112,7 @@ export function NotificationBell() {
                     onClick={() => {
                       setOpened(false);
                       if (!item.readAt) markRead.mutate({ ids: [item.id] });
-                      if (item.kind === 'kb_needs_review' && item.target) {
+                      if (item.kind.startsWith('kb_') && item.target) {
                         void navigate({
                           to: '/knowledge/articles/$articleId',
                           params: { articleId: item.target.id },

@@ -25,6 +25,7 @@ import { can, useMe } from '../session';
 import { useColleagues } from '../tickets/colleagues';
 import { AcknowledgementsPanel, TranslationsPanel } from './ArticlePanels';
 import { ArticleBadges, categoriesQuery, nameIn } from './parts';
+import { RevisionBanner, useRevision } from './RevisionPanel';
 import { RichTextEditor } from './RichTextEditor';
 import { VersionsPanel } from './VersionsPanel';
 
@@ -99,17 +100,46 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
   const categories = useQuery(categoriesQuery);
   const [draft, setDraft] = useState<Draft>(article ? draftOf(article) : { ...EMPTY, ownerId: me.user.id });
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // A published article: publishers edit it live, authors propose a change to it (ADR 0045).
+  const mode = !article
+    ? 'live'
+    : article.status === 'published' && can(me, 'kb:publish')
+      ? 'live'
+      : !can(me, 'kb:write')
+        ? 'readOnly'
+        : article.status === 'published'
+          ? 'propose'
+          : 'live';
+  // An author continues the pending proposal, whoever started it, rather than the live text.
+  const revision = useRevision(article);
+  const proposal = mode === 'propose' ? revision.data : undefined;
   useEffect(() => {
     if (article) setDraft(draftOf(article));
   }, [article]);
+  useEffect(() => {
+    if (proposal)
+      setDraft((d) => ({ ...d, title: proposal.title, body: proposal.bodyHtml, tags: proposal.tags }));
+  }, [proposal]);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const refresh = (saved: KbArticle) => {
     queryClient.setQueryData(['kb', 'article', saved.id], saved);
     void queryClient.invalidateQueries({ queryKey: ['kb'] });
   };
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: async () => {
       const { language, ...rest } = draft;
+      if (article && mode === 'propose') {
+        const { title, body, tags } = draft;
+        // A proposal is answered 202, whose body the api client drops: read the article back.
+        await api.patch(`/kb/articles/${article.id}`, {
+          title,
+          body,
+          tags,
+          baseVersion: article.version,
+          baseRevision: proposal?.revision ?? null,
+        });
+        return api.get<KbArticle>(`/kb/articles/${article.id}`);
+      }
       return article
         ? api.patch<KbArticle>(`/kb/articles/${article.id}`, { ...rest, baseVersion: article.version })
         : api.post<KbArticle>('/kb/articles', { ...rest, language });
@@ -117,12 +147,17 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
     onSuccess: (saved) => {
       setErrors({});
       refresh(saved);
-      notifySaved(t);
+      notifySaved(
+        t,
+        mode === 'propose' && saved.pendingRevision ? t('knowledge.revision.submitted') : undefined,
+      );
       if (!article) void navigate({ to: '/knowledge/articles/$articleId', params: { articleId: saved.id } });
     },
     onError: (error) => {
       setErrors(fieldErrors(error));
-      notifyUnlessFieldErrors(t, error);
+      // A proposal's conflicts (baseRevision, baseVersion) have no field on the form to show them.
+      if (mode === 'propose') notifyError(t, error);
+      else notifyUnlessFieldErrors(t, error);
     },
   });
   const move = useMutation({
@@ -137,11 +172,9 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
     onError: (error) => notifyError(t, error),
   });
   const category = categories.data?.items.find((c) => c.id === draft.categoryId);
-  const canSave = article
-    ? article.status === 'published'
-      ? can(me, 'kb:publish')
-      : can(me, 'kb:write')
-    : true;
+  const canSave = mode !== 'readOnly';
+  // Settings of a published article stay with publishers; a proposal carries title, text and tags only.
+  const settingsLocked = mode === 'propose';
   const editor = (
     <Grid>
       <Grid.Col span={{ base: 12, md: 8 }}>
@@ -160,11 +193,11 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           />
           <Group>
             <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!canSave}>
-              {t('knowledge.save')}
+              {t(mode === 'propose' ? 'knowledge.revision.submit' : 'knowledge.save')}
             </Button>
-            {article?.status === 'published' && !canSave && (
+            {article?.status === 'published' && mode !== 'live' && (
               <Text size="sm" c="dimmed">
-                {t('knowledge.publishedReadOnly')}
+                {t(mode === 'propose' ? 'knowledge.revision.proposeHint' : 'knowledge.publishedReadOnly')}
               </Text>
             )}
           </Group>
@@ -185,6 +218,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           )}
           <Select
             label={t('knowledge.fields.kind')}
+            disabled={settingsLocked}
             value={draft.kind}
             allowDeselect={false}
             onChange={(kind) => set({ kind: (kind ?? 'article') as Draft['kind'] })}
@@ -196,7 +230,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           <Select
             label={t('knowledge.fields.visibility')}
             value={draft.kind === 'policy' ? 'internal' : draft.visibility}
-            disabled={draft.kind === 'policy'}
+            disabled={draft.kind === 'policy' || settingsLocked}
             allowDeselect={false}
             onChange={(visibility) => set({ visibility: (visibility ?? 'internal') as Draft['visibility'] })}
             data={[
@@ -206,6 +240,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           />
           <Select
             label={t('knowledge.fields.category')}
+            disabled={settingsLocked}
             clearable
             value={draft.categoryId}
             error={errors.categoryId}
@@ -218,7 +253,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           <Select
             label={t('knowledge.fields.section')}
             clearable
-            disabled={!category}
+            disabled={!category || settingsLocked}
             value={draft.sectionId}
             error={errors.sectionId}
             onChange={(sectionId) => set({ sectionId })}
@@ -234,6 +269,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           />
           <Select
             label={t('knowledge.fields.owner')}
+            disabled={settingsLocked}
             clearable
             searchable
             value={draft.ownerId}
@@ -243,6 +279,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           />
           <NumberInput
             label={t('knowledge.fields.interval')}
+            disabled={settingsLocked}
             description={t('knowledge.fields.intervalHint')}
             min={1}
             max={3650}
@@ -308,6 +345,7 @@ function ArticleEditor({ article }: { article: KbArticle | null }) {
           </Text>
         </Group>
       </Card>
+      <RevisionBanner article={article} onDecided={refresh} />
       <Tabs defaultValue="edit" keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="edit">{t('knowledge.tabs.edit')}</Tabs.Tab>

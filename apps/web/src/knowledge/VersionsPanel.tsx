@@ -18,7 +18,7 @@ const SEGMENT_STYLE = {
 } as const;
 
 /** Inserted words green, deleted ones red and struck through; keyed by their place in the text. */
-function Segments({ segments, testId }: { segments: KbDiffSegment[]; testId: string }) {
+export function Segments({ segments, testId }: { segments: KbDiffSegment[]; testId: string }) {
   let offset = 0;
   const keyed = segments.map((segment) => {
     const key = `${segment.op}-${offset}`;

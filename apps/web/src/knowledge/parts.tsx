@@ -25,7 +25,7 @@ export function StatusBadge({ status }: { status: KbArticleStatus }) {
   );
 }
 
-/** Status, "needs review", missing translations and "policy", as the list and the editor show them. */
+/** Status, "change pending", "needs review", missing translations and "policy", as the list and editor show them. */
 export function ArticleBadges({ article }: { article: KbArticleSummary }) {
   const { t } = useTranslation();
   return (
@@ -39,6 +39,11 @@ export function ArticleBadges({ article }: { article: KbArticleSummary }) {
       {article.visibility === 'public' && (
         <Badge color="blue" variant="outline">
           {t('knowledge.visibility.public')}
+        </Badge>
+      )}
+      {article.pendingRevision && (
+        <Badge color="yellow" variant="light" data-testid="kb-change-pending">
+          {t('knowledge.revision.badge')}
         </Badge>
       )}
       {article.needsReview && (

@@ -1,4 +1,10 @@
-import type { KbArticle, KbArticlePage, KbArticleQuery, KbArticleSummary } from '@keepdesk/contract';
+import type {
+  KbArticle,
+  KbArticlePage,
+  KbArticleQuery,
+  KbArticleSummary,
+  KbPendingRevisionRef,
+} from '@keepdesk/contract';
 import { and, eq, ilike, inArray, isNotNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import type { Executor } from '../../platform/db';
@@ -6,7 +12,7 @@ import { notFound } from '../../platform/errors';
 import { decodeCursor, likePattern, toPage } from '../../platform/pagination';
 import { users } from '../auth';
 import { missingLanguages, needsReview } from './articles.domain';
-import { articles } from './knowledge.tables';
+import { articleRevisions, articles } from './knowledge.tables';
 
 export type ArticleRow = typeof articles.$inferSelect;
 
@@ -66,14 +72,49 @@ async function translationsOf(executor: Executor, groupIds: string[]) {
   return byGroup;
 }
 
+/** The pending revisions (ADR 0045) of these articles, by article id: who proposed it and when. */
+async function pendingRevisionsOf(executor: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return executor
+    .select({
+      articleId: articleRevisions.articleId,
+      revision: articleRevisions.revision,
+      baseVersion: articleRevisions.baseVersion,
+      proposedById: articleRevisions.proposedById,
+      updatedById: articleRevisions.updatedById,
+      createdAt: articleRevisions.createdAt,
+      updatedAt: articleRevisions.updatedAt,
+    })
+    .from(articleRevisions)
+    .where(inArray(articleRevisions.articleId, ids));
+}
+
 async function presentSummaries(
   executor: Executor,
   rows: SummaryRow[],
   now: Date,
 ): Promise<Map<string, KbArticleSummary>> {
-  const names = await userNames(
+  const revisions = await pendingRevisionsOf(
     executor,
-    rows.map((row) => row.ownerId),
+    rows.map((row) => row.id),
+  );
+  const names = await userNames(executor, [
+    ...rows.map((row) => row.ownerId),
+    ...revisions.flatMap((revision) => [revision.proposedById, revision.updatedById]),
+  ]);
+  const ref = (userId: string | null) => (userId ? { id: userId, name: names.get(userId) ?? '' } : null);
+  const pending = new Map<string, KbPendingRevisionRef>(
+    revisions.map((revision) => [
+      revision.articleId,
+      {
+        revision: revision.revision,
+        baseVersion: revision.baseVersion,
+        proposedBy: ref(revision.proposedById),
+        updatedBy: ref(revision.updatedById),
+        createdAt: revision.createdAt.toISOString(),
+        updatedAt: revision.updatedAt.toISOString(),
+      },
+    ]),
   );
   const groups = await translationsOf(
     executor,
@@ -109,6 +150,7 @@ async function presentSummaries(
         .filter((t) => t.id !== row.id)
         .map((t) => ({ language: t.language, id: t.id, title: t.title, status: t.status })),
       missingLanguages: missingLanguages(group.map((t) => t.language)),
+      pendingRevision: pending.get(row.id) ?? null,
     });
   }
   return out;

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   acknowledgeVersionOnPublish,
   allowedTransitions,
-  canEdit,
+  changedSettings,
   checkTransition,
   diffWords,
+  editModeOf,
   missingLanguages,
   needsReview,
   publicBodyHtml,
@@ -66,10 +67,29 @@ describe('status transitions', () => {
     expect(allowedTransitions('draft', PUBLISHER)).toEqual(['in_review', 'published']);
   });
 
-  it('lets only publishers edit live content', () => {
-    expect(canEdit('published', WRITER)).toBe(false);
-    expect(canEdit('published', PUBLISHER)).toBe(true);
-    expect(canEdit('in_review', WRITER)).toBe(true);
+  it('lets publishers edit live content and makes the save of an author a proposal', () => {
+    expect(editModeOf('published', WRITER)).toBe('propose');
+    expect(editModeOf('published', PUBLISHER)).toBe('live');
+    expect(editModeOf('in_review', WRITER)).toBe('live');
+    expect(editModeOf('published', ['kb:read'])).toBe('forbidden');
+    expect(editModeOf('draft', ['kb:read'])).toBe('forbidden');
+  });
+
+  it('names the settings a proposal would change, ignoring the ones sent unchanged', () => {
+    const live = {
+      kind: 'article',
+      visibility: 'public',
+      categoryId: null,
+      sectionId: null,
+      ownerId: 'u1',
+      verificationIntervalDays: 90,
+    };
+    expect(changedSettings(live, { ...live })).toEqual([]);
+    expect(changedSettings(live, {})).toEqual([]);
+    expect(changedSettings(live, { visibility: 'internal', ownerId: 'u1', categoryId: 'c1' })).toEqual([
+      'visibility',
+      'categoryId',
+    ]);
   });
 });
 

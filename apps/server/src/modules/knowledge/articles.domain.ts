@@ -50,12 +50,35 @@ export function allowedTransitions(from: Status, permissions: readonly string[])
     .map(([to]) => to);
 }
 
+/** How a save is applied: `live` changes the article, `propose` makes a pending revision (ADR 0045). */
+export type EditMode = 'live' | 'propose' | 'forbidden';
+
 /**
- * Published content is live: only a publisher edits it (ADR 0040). Drafts, articles in review and archived
- * ones are open to every author.
+ * Published content is live: a publisher edits it directly, an author proposes a revision (ADR 0040, 0045).
+ * Drafts, articles in review and archived ones are open to every author.
  */
-export function canEdit(status: Status, permissions: readonly string[]): boolean {
-  return status === 'published' ? permissions.includes('kb:publish') : permissions.includes('kb:write');
+export function editModeOf(status: Status, permissions: readonly string[]): EditMode {
+  if (status === 'published' && permissions.includes('kb:publish')) return 'live';
+  if (!permissions.includes('kb:write')) return 'forbidden';
+  return status === 'published' ? 'propose' : 'live';
+}
+
+/** The settings a proposal cannot change: only title, body and tags wait for review. */
+const SETTINGS = [
+  'kind',
+  'visibility',
+  'categoryId',
+  'sectionId',
+  'ownerId',
+  'verificationIntervalDays',
+] as const;
+
+/** The settings of a published article an author's save would change (sent, and different from the live ones). */
+export function changedSettings(
+  live: Record<(typeof SETTINGS)[number], unknown>,
+  input: Partial<Record<(typeof SETTINGS)[number], unknown>>,
+): string[] {
+  return SETTINGS.filter((field) => input[field] !== undefined && input[field] !== live[field]);
 }
 
 /** A policy is published with new content: agents must acknowledge the new version. */

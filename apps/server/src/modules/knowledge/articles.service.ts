@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   CreateKbArticleBody,
   CreateKbTranslationBody,
+  KbApproveRevisionBody,
   KbArticle,
   KbStatusBody,
   UpdateKbArticleBody,
@@ -16,8 +17,8 @@ import { users } from '../auth';
 import { type ArticleRow, loadArticleRow, presentArticle } from './article-reads.service';
 import {
   acknowledgeVersionOnPublish,
-  canEdit,
   checkTransition,
+  editModeOf,
   isContentChange,
   normalizeTags,
   referencedFileIds,
@@ -25,6 +26,7 @@ import {
   verificationDue,
 } from './articles.domain';
 import { articleFiles, articles, articleVersions, sections } from './knowledge.tables';
+import { closeRevision, proposeRevision, revisionToDecide } from './revisions.service';
 import { articleVector } from './search-document';
 
 /** A rich-text body as stored: sanitised HTML and its plain text; an empty body stays empty. */
@@ -76,6 +78,7 @@ async function writeVersion(
   row: Pick<ArticleRow, 'id' | 'version' | 'title' | 'bodyHtml' | 'bodyText' | 'tags' | 'status'>,
   note: string,
   at: Date,
+  authorId: string | null = actor.userId,
 ): Promise<void> {
   await tx.insert(articleVersions).values({
     articleId: row.id,
@@ -86,7 +89,7 @@ async function writeVersion(
     tags: row.tags,
     status: row.status,
     note,
-    authorId: actor.userId,
+    authorId,
     createdAt: at,
   });
 }
@@ -186,21 +189,29 @@ export async function createTranslation(
   });
 }
 
-/** Saves a change; a new title, body or tags is a new version. Published articles are edited by publishers only. */
+/** A save, and whether it went live or waits for a publisher as the article's pending revision. */
+export interface SaveResult {
+  article: KbArticle;
+  proposed: boolean;
+}
+
+/**
+ * Saves a change; a new title, body or tags is a new version. A publisher edits a published article live; an
+ * author's save of it becomes its pending revision (ADR 0045) and the live article stays as it is.
+ */
 export async function updateArticle(
   deps: Deps,
   actor: Actor,
   permissions: readonly string[],
   id: string,
   input: UpdateKbArticleBody,
-): Promise<KbArticle> {
+): Promise<SaveResult> {
   return withTransaction(deps.database, async (tx) => {
     const now = deps.now();
     const before = await loadArticleRow(tx, id, true);
-    if (!canEdit(before.status, permissions)) {
-      throw new AppError('FORBIDDEN', {
-        message: 'a published article is edited by someone with kb:publish',
-      });
+    const mode = editModeOf(before.status, permissions);
+    if (mode === 'forbidden') {
+      throw new AppError('FORBIDDEN', { message: 'editing an article needs kb:write' });
     }
     if (input.baseVersion !== undefined && input.baseVersion !== before.version) {
       throw new AppError('CONFLICT', {
@@ -209,61 +220,116 @@ export async function updateArticle(
       });
     }
     const body = input.body === undefined ? null : cleanBody(input.body);
-    const title = input.title ?? before.title;
-    const tags = input.tags ? normalizeTags(input.tags) : before.tags;
-    const bodyHtml = body?.html ?? before.bodyHtml;
-    const bodyText = body?.text ?? before.bodyText;
-    const contentChanged = isContentChange(before, { title, bodyHtml, tags });
-    const where = await placement(
-      tx,
-      input.categoryId === undefined ? before.categoryId : input.categoryId,
-      input.sectionId === undefined
-        ? input.categoryId === undefined
-          ? before.sectionId
-          : null
-        : input.sectionId,
-    );
-    if (input.ownerId !== undefined) await assertOwner(tx, input.ownerId);
-    const kind = input.kind ?? before.kind;
-    const interval =
-      input.verificationIntervalDays === undefined
-        ? before.verificationIntervalDays
-        : input.verificationIntervalDays;
-    const version = contentChanged ? before.version + 1 : before.version;
-    const [row] = await tx
-      .update(articles)
-      .set({
-        title,
-        slug: title === before.title ? before.slug : slugify(title),
-        bodyHtml,
-        bodyText,
-        tags,
-        ...where,
-        kind,
-        visibility: kind === 'policy' ? 'internal' : (input.visibility ?? before.visibility),
-        ownerId: input.ownerId === undefined ? before.ownerId : input.ownerId,
-        verificationIntervalDays: interval,
-        verificationDueAt: verificationDue(interval, before.verifiedAt, before.createdAt),
-        version,
-        // A live edit of a published policy asks every agent again.
-        acknowledgeVersion:
-          before.status === 'published'
-            ? acknowledgeVersionOnPublish(kind, version, before.acknowledgeVersion)
-            : before.acknowledgeVersion,
-        updatedAt: now,
-        searchVector: articleVector(before.language, title, tags, bodyText),
-      })
-      .where(eq(articles.id, id))
-      .returning();
-    if (contentChanged) await writeVersion(tx, actor, row!, input.note ?? '', now);
-    await claimFiles(tx, id, bodyHtml);
-    await recordChange(tx, actor, {
-      action: 'kb_article.updated',
-      entityType: 'kb_article',
-      entityId: id,
-      data: { version, contentChanged, fields: Object.keys(input) },
+    if (mode === 'propose') {
+      const proposed = await proposeRevision(tx, actor, before, input, body, now);
+      return { article: await presentArticle(tx, before, now), proposed };
+    }
+    const row = await applyUpdate(tx, actor, before, input, body, now);
+    return { article: await presentArticle(tx, row, now), proposed: false };
+  });
+}
+
+/** The live edit itself, shared by a publisher's save and an approved revision. */
+async function applyUpdate(
+  tx: Tx,
+  actor: Actor,
+  before: ArticleRow,
+  input: UpdateKbArticleBody,
+  body: { html: string; text: string } | null,
+  now: Date,
+  versionAuthorId: string | null = actor.userId,
+): Promise<ArticleRow> {
+  const id = before.id;
+  const title = input.title ?? before.title;
+  const tags = input.tags ? normalizeTags(input.tags) : before.tags;
+  const bodyHtml = body?.html ?? before.bodyHtml;
+  const bodyText = body?.text ?? before.bodyText;
+  const contentChanged = isContentChange(before, { title, bodyHtml, tags });
+  const where = await placement(
+    tx,
+    input.categoryId === undefined ? before.categoryId : input.categoryId,
+    input.sectionId === undefined
+      ? input.categoryId === undefined
+        ? before.sectionId
+        : null
+      : input.sectionId,
+  );
+  if (input.ownerId !== undefined) await assertOwner(tx, input.ownerId);
+  const kind = input.kind ?? before.kind;
+  const interval =
+    input.verificationIntervalDays === undefined
+      ? before.verificationIntervalDays
+      : input.verificationIntervalDays;
+  const version = contentChanged ? before.version + 1 : before.version;
+  const [row] = await tx
+    .update(articles)
+    .set({
+      title,
+      slug: title === before.title ? before.slug : slugify(title),
+      bodyHtml,
+      bodyText,
+      tags,
+      ...where,
+      kind,
+      visibility: kind === 'policy' ? 'internal' : (input.visibility ?? before.visibility),
+      ownerId: input.ownerId === undefined ? before.ownerId : input.ownerId,
+      verificationIntervalDays: interval,
+      verificationDueAt: verificationDue(interval, before.verifiedAt, before.createdAt),
+      version,
+      // A live edit of a published policy asks every agent again.
+      acknowledgeVersion:
+        before.status === 'published'
+          ? acknowledgeVersionOnPublish(kind, version, before.acknowledgeVersion)
+          : before.acknowledgeVersion,
+      updatedAt: now,
+      searchVector: articleVector(before.language, title, tags, bodyText),
+    })
+    .where(eq(articles.id, id))
+    .returning();
+  if (contentChanged) await writeVersion(tx, actor, row!, input.note ?? '', now, versionAuthorId);
+  await claimFiles(tx, id, bodyHtml);
+  await recordChange(tx, actor, {
+    action: 'kb_article.updated',
+    entityType: 'kb_article',
+    entityId: id,
+    data: { version, contentChanged, fields: Object.keys(input) },
+  });
+  return row!;
+}
+
+/**
+ * A publisher approves the pending revision: its content goes live as a new version by the path of a live
+ * edit (the version credited to the author who proposed it), the revision goes, its authors are told.
+ */
+export async function approveRevision(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: KbApproveRevisionBody,
+): Promise<KbArticle> {
+  return withTransaction(deps.database, async (tx) => {
+    const now = deps.now();
+    const before = await loadArticleRow(tx, id, true);
+    const revision = await revisionToDecide(tx, id, input.revision);
+    if (before.status !== 'published') {
+      throw new AppError('CONFLICT', {
+        message: `the article is ${before.status}; approve a proposed change of a published article only`,
+        errors: [{ field: 'status', message: 'not published' }],
+      });
+    }
+    const content = {
+      title: revision.title,
+      tags: revision.tags,
+      note: revision.note || `proposed change, revision ${revision.revision}`,
+    };
+    const body = { html: revision.bodyHtml, text: revision.bodyText };
+    const row = await applyUpdate(tx, actor, before, content, body, now, revision.proposedById);
+    await closeRevision(tx, deps, actor, row, revision, {
+      kind: 'kb_revision_approved',
+      action: 'kb_article.revision_approved',
+      note: '',
     });
-    return presentArticle(tx, row!, now);
+    return presentArticle(tx, row, now);
   });
 }
 

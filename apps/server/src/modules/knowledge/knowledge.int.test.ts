@@ -124,8 +124,15 @@ describe('articles', () => {
     });
     expect(published.body).toMatchObject({ status: 'published' });
     expect(published.body.publishedAt).not.toBeNull();
-    const liveEdit = await call('PATCH', `/kb/articles/${draft.id}`, { title: 'Agent edit' }, agent);
-    expect(liveEdit.status).toBe(403);
+    // An agent's save of a published article waits for a publisher (revisions.int.test.ts).
+    const liveEdit = await call<KbArticle>(
+      'PATCH',
+      `/kb/articles/${draft.id}`,
+      { title: 'Agent edit' },
+      agent,
+    );
+    expect(liveEdit.status).toBe(202);
+    expect(liveEdit.body.title).toBe(draft.title);
     const invalid = await call('POST', `/kb/articles/${draft.id}/status`, { status: 'draft' });
     expect(invalid.status).toBe(409);
     const archived = await call<KbArticle>('POST', `/kb/articles/${draft.id}/status`, { status: 'archived' });
@@ -138,6 +145,7 @@ describe('articles', () => {
       'kb_article.created',
       'kb_article.updated',
       'kb_article.published',
+      'kb_article.revision_proposed',
       'kb_article.archived',
     ]);
   });

@@ -6,10 +6,12 @@ import {
   CreateKbTranslationBody,
   KbAcknowledgeBody,
   KbAcknowledgementList,
+  KbApproveRevisionBody,
   KbArticle,
   KbArticleDiff,
   KbArticlePage,
   KbArticleQuery,
+  KbArticleRevision,
   KbArticleVersion,
   KbArticleVersionList,
   KbCategory,
@@ -17,6 +19,7 @@ import {
   KbDiffQuery,
   KbFileList,
   KbPendingPolicyList,
+  KbRejectRevisionBody,
   KbSection,
   KbStatusBody,
   KbVersionParams,
@@ -31,7 +34,14 @@ import { AppError } from '../../platform/errors';
 import { type App, actorOf, principalOf } from '../../platform/http';
 import { contentDisposition, isInlineSafe, tooLarge } from '../tickets';
 import { getArticle, listArticles } from './article-reads.service';
-import { changeStatus, createArticle, createTranslation, updateArticle } from './articles.service';
+import {
+  approveRevision,
+  changeStatus,
+  createArticle,
+  createTranslation,
+  type SaveResult,
+  updateArticle,
+} from './articles.service';
 import {
   createCategory,
   createSection,
@@ -43,6 +53,7 @@ import {
 } from './categories.service';
 import { openFile, uploadFiles } from './files.service';
 import { acknowledgePolicy, pendingPolicies, policyAcknowledgements } from './policies.service';
+import { getRevision, rejectRevision } from './revisions.service';
 import { verifyArticle } from './verification.service';
 import { diffVersions, getVersion, listVersions, restoreVersion } from './versions.service';
 
@@ -52,6 +63,11 @@ const write = { access: { permission: 'kb:write' } };
 const publish = { access: { permission: 'kb:publish' } };
 const id = z.object({ id: z.uuid() });
 const Acknowledged = z.object({ version: z.number().int(), acknowledgedAt: z.iso.datetime() });
+/** 200: the change is live; 202: it waits for a publisher as the article's pending revision. */
+const saved = (result: SaveResult) => ({
+  status: result.proposed ? (202 as const) : (200 as const),
+  article: result.article,
+});
 
 /** The knowledge base for agents: articles, versions, translations, verification, policies, categories, files. */
 export function knowledgeRoutes(deps: Deps) {
@@ -93,14 +109,63 @@ export function knowledgeRoutes(deps: Deps) {
         schema: {
           tags,
           description:
-            'Saves a change; a new title, body or tags is a new version. A published article is edited live, by kb:publish only (403 otherwise).',
+            "Saves a change; a new title, body or tags is a new version. A published article is edited live by kb:publish; a kb:write author's title, body and tags become its pending revision instead (202, the live article unchanged; other settings: 403).",
           params: id,
           body: UpdateKbArticleBody,
-          response: { 200: KbArticle },
+          response: { 200: KbArticle, 202: KbArticle },
         },
         config: write,
       },
-      async (req) => updateArticle(deps, actorOf(req), principalOf(req).permissions, req.params.id, req.body),
+      async (req, reply) => {
+        const result = saved(
+          await updateArticle(deps, actorOf(req), principalOf(req).permissions, req.params.id, req.body),
+        );
+        return reply.code(result.status).send(result.article);
+      },
+    );
+    app.get(
+      '/kb/articles/:id/revision',
+      {
+        schema: {
+          tags,
+          description:
+            'The change an author proposed to a published article, with its word diff against the live article; 404 when none is pending.',
+          params: id,
+          response: { 200: KbArticleRevision },
+        },
+        config: read,
+      },
+      async (req) => getRevision(deps, req.params.id),
+    );
+    app.post(
+      '/kb/articles/:id/revision/approve',
+      {
+        schema: {
+          tags,
+          description:
+            'The proposed change goes live as a new version (credited to its author); 409 when the proposal was saved again after the revision you reviewed.',
+          params: id,
+          body: KbApproveRevisionBody,
+          response: { 200: KbArticle },
+        },
+        config: publish,
+      },
+      async (req) => approveRevision(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.post(
+      '/kb/articles/:id/revision/reject',
+      {
+        schema: {
+          tags,
+          description:
+            'Discards the proposed change; the live article stays; the authors are notified with the note.',
+          params: id,
+          body: KbRejectRevisionBody,
+          response: { 200: KbArticle },
+        },
+        config: publish,
+      },
+      async (req) => rejectRevision(deps, actorOf(req), req.params.id, req.body),
     );
     app.post(
       '/kb/articles/:id/status',
@@ -176,14 +241,25 @@ export function knowledgeRoutes(deps: Deps) {
       {
         schema: {
           tags,
-          description: 'Saves the content of an old version as a new version ("restored version n").',
+          description:
+            'Saves the content of an old version as a new version ("restored version n"); on a published article, a kb:write author proposes it (202).',
           params: KbVersionParams,
-          response: { 200: KbArticle },
+          response: { 200: KbArticle, 202: KbArticle },
         },
         config: write,
       },
-      async (req) =>
-        restoreVersion(deps, actorOf(req), principalOf(req).permissions, req.params.id, req.params.version),
+      async (req, reply) => {
+        const result = saved(
+          await restoreVersion(
+            deps,
+            actorOf(req),
+            principalOf(req).permissions,
+            req.params.id,
+            req.params.version,
+          ),
+        );
+        return reply.code(result.status).send(result.article);
+      },
     );
     app.get(
       '/kb/policies/mine',

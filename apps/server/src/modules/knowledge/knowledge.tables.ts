@@ -188,6 +188,30 @@ export const articleVersions = pgTable(
   (t) => [primaryKey({ columns: [t.articleId, t.version] })],
 );
 
+/**
+ * A change to a published article proposed by an author without `kb:publish` (docs/adr/0045): at most one per
+ * article (and so per language), edited by any author until a publisher approves it (it becomes a version and
+ * the live content) or rejects it (the row goes). Readers and the help center never see it.
+ */
+export const articleRevisions = pgTable('kb_article_revisions', {
+  articleId: uuid('article_id')
+    .primaryKey()
+    .references(() => articles.id, { onDelete: 'cascade' }),
+  /** Counts the saves of this proposal: what an editor and an approval name so nobody acts on a stale one. */
+  revision: integer('revision').notNull().default(1),
+  /** The live version the proposal was first made against. */
+  baseVersion: integer('base_version').notNull(),
+  title: text('title').notNull(),
+  bodyHtml: text('body_html').notNull(),
+  bodyText: text('body_text').notNull(),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  note: text('note').notNull().default(''),
+  proposedById: uuid('proposed_by_id').references(() => users.id, { onDelete: 'set null' }),
+  updatedById: uuid('updated_by_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Images and files of an article, in the blob storage; public when the article is public and published. */
 export const articleFiles = pgTable(
   'kb_article_files',

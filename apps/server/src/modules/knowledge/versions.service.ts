@@ -1,4 +1,4 @@
-import type { KbArticle, KbArticleDiff, KbArticleVersion, KbArticleVersionList } from '@keepdesk/contract';
+import type { KbArticleDiff, KbArticleVersion, KbArticleVersionList } from '@keepdesk/contract';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import type { Executor } from '../../platform/db';
@@ -6,7 +6,7 @@ import { notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/events';
 import { loadArticleRow, userNames } from './article-reads.service';
 import { diffWords } from './articles.domain';
-import { updateArticle } from './articles.service';
+import { type SaveResult, updateArticle } from './articles.service';
 import { articleVersions } from './knowledge.tables';
 
 type VersionRow = typeof articleVersions.$inferSelect;
@@ -82,14 +82,17 @@ export async function diffVersions(deps: Deps, id: string, from: number, to: num
   };
 }
 
-/** Brings an old version's content back as a new version; nothing is ever deleted from the history. */
+/**
+ * Brings an old version's content back as a new version; nothing is ever deleted from the history. An author
+ * restoring on a published article proposes the old content as its pending revision instead.
+ */
 export async function restoreVersion(
   deps: Deps,
   actor: Actor,
   permissions: readonly string[],
   id: string,
   version: number,
-): Promise<KbArticle> {
+): Promise<SaveResult> {
   const old = (await loadVersions(deps.database.db, id, [version])).get(version)!;
   return updateArticle(deps, actor, permissions, id, {
     title: old.title,
