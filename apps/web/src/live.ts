@@ -31,6 +31,12 @@ function applyChange(queryClient: QueryClient, change: ChangeEvent): void {
     void queryClient.invalidateQueries({ queryKey: ['tickets', 'requester'] });
     void queryClient.invalidateQueries({ queryKey: ['notifications'] });
     void queryClient.invalidateQueries({ queryKey: ['reports', 'live'] });
+  } else if (change.entityType === 'kb_article') {
+    // A colleague's acknowledgement changes no list. The lists only: an open article is not reloaded under
+    // its editor's unsaved changes.
+    if (change.action === 'kb_policy.acknowledged') return;
+    void queryClient.invalidateQueries({ queryKey: ['kb', 'articles'] });
+    void queryClient.invalidateQueries({ queryKey: ['kb', 'policies', 'mine'] });
   } else {
     void queryClient.invalidateQueries({ queryKey: [`${change.entityType}s`] });
   }
