@@ -143,7 +143,7 @@ databaseOptions(
   churn
     .command('score')
     .description(
-      "score the workspace's accounts: train the churn model when asked or due (a model that cannot be fitted is kept as failed and the active one stays), then store each account's risk with reasons, health and 12-month value",
+      "score the workspace's accounts: train the churn model when asked or due (a model that cannot be fitted is kept as failed and the active one stays), then store each account's risk with reasons, health and 12-month value; exits 1 while another retention run is going",
     )
     .option('--train', 'train the model first, even when it is not due')
     .option('--json', 'print one JSON document'),

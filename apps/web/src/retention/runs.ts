@@ -2,12 +2,13 @@ import type { ScoringRun } from '@keepdesk/contract';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import { notifyError } from '../components/feedback';
 
 /**
  * Trains the churn model (when asked, or when it is due) and scores every account; may take seconds. Says what
- * came of it: the new model's AUC and how many accounts were scored, or why the training failed.
+ * came of it: the new model's AUC and how many accounts were scored, or why the training failed; when another run
+ * is going already (409), says since when, kindly, rather than as an error.
  */
 export function useScoringRun() {
   const { t, i18n } = useTranslation();
@@ -35,6 +36,24 @@ export function useScoringRun() {
             })} `;
       notifications.show({ color: 'teal', message: `${auc}${scored}`, autoClose: 5000 });
     },
-    onError: (error) => notifyError(t, error),
+    onError: (error) => {
+      if (!(error instanceof ApiError && error.problem.code === 'RETENTION_RUN_IN_PROGRESS')) {
+        notifyError(t, error);
+        return;
+      }
+      // The detail ends with the ISO time the running one began (when the server could tell).
+      const since = /since (\S+)$/.exec(error.problem.detail ?? '')?.[1];
+      const time = since
+        ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' }).format(
+            new Date(since),
+          )
+        : null;
+      notifications.show({
+        color: 'yellow',
+        title: t('retention.runs.busyTitle'),
+        message: time ? t('retention.runs.busySince', { time }) : t('retention.runs.busy'),
+        autoClose: 8000,
+      });
+    },
   });
 }

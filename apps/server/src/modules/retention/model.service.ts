@@ -29,6 +29,7 @@ import {
   churnModels,
   retentionSettings,
 } from './retention.tables';
+import { withRetentionRunLock } from './run-lock.service';
 import { purchaseModels, twelveMonthValue } from './value.service';
 
 const DAY_MS = 86_400_000;
@@ -403,19 +404,24 @@ export async function trainingDue(deps: Deps): Promise<boolean> {
   return !active || deps.now().getTime() - active.trainedAt.getTime() >= settings.retrainDays * DAY_MS;
 }
 
-/** Trains when asked or due, then scores every account. */
-export async function runRetention(
+/**
+ * Trains when asked or due, then scores every account. One run at a time per database: while another is going
+ * (in any process) this throws RETENTION_RUN_IN_PROGRESS at once rather than waiting or scoring twice.
+ */
+export function runRetention(
   deps: Deps,
   options: { train?: boolean } = {},
   onProgress?: (done: number, total: number) => void,
 ): Promise<RetentionRun> {
-  const started = performance.now();
-  const training = options.train || (await trainingDue(deps)) ? await trainWorkspaceModel(deps) : null;
-  const scoring = await scoreWorkspace(deps, onProgress);
-  return {
-    training,
-    scored: scoring.scored,
-    bandDrops: scoring.bandDrops,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return withRetentionRunLock(deps, async () => {
+    const started = performance.now();
+    const training = options.train || (await trainingDue(deps)) ? await trainWorkspaceModel(deps) : null;
+    const scoring = await scoreWorkspace(deps, onProgress);
+    return {
+      training,
+      scored: scoring.scored,
+      bandDrops: scoring.bandDrops,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
 }

@@ -83,7 +83,7 @@ export function retentionRoutes(deps: Deps) {
         schema: {
           tags,
           description:
-            'Trains the churn model when asked (or when it is due), then scores every account: risk, reasons, health and value. A model that cannot be fitted is listed as failed and the active one stays.',
+            'Trains the churn model when asked (or when it is due), then scores every account: risk, reasons, health and value. A model that cannot be fitted is listed as failed and the active one stays. One run at a time: 409 RETENTION_RUN_IN_PROGRESS (with when the running one began) while another is going, from any process or the nightly job.',
           body: z.object({ train: z.boolean().default(false) }).default({ train: false }),
           response: { 200: ScoringRun },
         },

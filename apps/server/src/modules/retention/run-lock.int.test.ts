@@ -1,0 +1,212 @@
+import type { Problem, ScoringRun } from '@keepdesk/contract';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runKeepdesk } from '../../../test/cli';
+import { bearerFor, makeUser, startTestServer, TEST_DB, type TestServer } from '../../../test/harness';
+import type { Deps } from '../../platform/context';
+import { type DatabaseHandle, openDatabase } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { runRetention } from './model.service';
+import { retentionJob } from './retention.jobs';
+import { withRetentionRunLock } from './run-lock.service';
+
+const DAY_MS = 86_400_000;
+const ACCOUNTS = 60;
+const OWNERS = 5;
+
+let server: TestServer;
+let rita: { authorization: string };
+/** Another process on the same database (PostgreSQL: a pool of its own); on PGlite, this process again. */
+let other: Deps;
+let otherHandle: DatabaseHandle | null = null;
+
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+async function post(url: string, payload: object) {
+  return server.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: rita, payload });
+}
+
+/** Accounts that pay since a year ago, a third of them without use lately. */
+async function seedCustomers() {
+  const now = server.deps.now().getTime();
+  const ago = (days: number) => new Date(now - days * DAY_MS);
+  const accounts = [];
+  const subscriptions = [];
+  const usage = [];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    accounts.push({ externalId: `lock-${i}`, name: `Kunde ${i}`, attributes: { seats: 2 + (i % 9) } });
+    subscriptions.push({
+      externalId: `lock-sub-${i}`,
+      account: `lock-${i}`,
+      plan: 'pro',
+      mrr: 40 + (i % 6) * 25,
+      startedOn: dayOf(ago(380 + i)),
+      endedOn: null,
+    });
+    for (let week = 0; week < 8; week++) {
+      // Every third stopped using the product a month ago: its usage trend makes it one to watch.
+      if (i % 3 === 0 && week < 5) continue;
+      usage.push({
+        account: `lock-${i}`,
+        name: 'report.created',
+        occurredAt: ago(1 + week * 7).toISOString(),
+        count: 3 + (i % 7),
+      });
+    }
+  }
+  for (const [url, rows] of [
+    ['/customer-accounts/bulk', accounts],
+    ['/subscriptions/bulk', subscriptions],
+    ['/usage-events/bulk', usage],
+  ] as const) {
+    const res = await post(url, { rows });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ errors: unknown[] }>().errors).toEqual([]);
+  }
+  // Owners take turns: each is told once per run of the accounts of theirs that dropped (notify: one per user).
+  for (let i = 0; i < OWNERS; i++) {
+    const owner = await makeUser(server, { role: 'retention_specialist' });
+    await server.deps.database.query(
+      "update customer_accounts set owner_id = $1 where external_id like 'lock-%' and split_part(external_id, '-', 2)::int % $2 = $3",
+      [owner.id, OWNERS, i],
+    );
+  }
+}
+
+/** As if every account had been healthy at the last scoring: the next run tells of each one that is not. */
+async function pretendAllHealthy(): Promise<void> {
+  await server.deps.database.query("update account_risk set health_band = 'healthy'");
+}
+
+async function dropNotifications(): Promise<number> {
+  const { rows } = await server.deps.database.query(
+    "select count(*)::int as n from notifications where kind = 'health_dropped'",
+  );
+  return Number(rows[0]?.n);
+}
+
+/** The owners of the accounts now in a worse band than healthy: those one run tells. */
+async function ownersOfDrops(): Promise<number> {
+  const { rows } = await server.deps.database.query(
+    `select count(distinct a.owner_id)::int as n from account_risk r join customer_accounts a on a.id = r.account_id
+      where r.health_band <> 'healthy'`,
+  );
+  return Number(rows[0]?.n);
+}
+
+/**
+ * A run of the other process that holds the lock until `finish` is called: what a person's second request meets
+ * while a long run is going, without a race against how long a run takes.
+ */
+async function holdRun(): Promise<{ finish: () => Promise<void> }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const run = withRetentionRunLock(other, async () => {
+    held();
+    await gate;
+  });
+  await Promise.race([holding, run]);
+  return {
+    finish: async () => {
+      release();
+      await run;
+    },
+  };
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'RETENTION_RUN_IN_PROGRESS';
+}
+
+beforeAll(async () => {
+  // A database of its own: a run scores every account of the workspace.
+  server = await startTestServer({ isolated: true });
+  const specialist = await bearerFor(server, 'retention_specialist');
+  rita = specialist.headers;
+  await seedCustomers();
+  if (TEST_DB === 'postgres') {
+    otherHandle = await openDatabase({ kind: 'postgres', url: server.databaseUrl! });
+    other = { ...server.deps, database: otherHandle };
+  } else {
+    other = server.deps;
+  }
+  // The first scoring: every account gets its band.
+  await runRetention(server.deps);
+}, 120_000);
+afterAll(async () => {
+  await otherHandle?.close();
+  await server?.close();
+});
+
+describe('one retention run at a time', () => {
+  it('runs one of two started at once and refuses the other; band drops are told once', async () => {
+    await pretendAllHealthy();
+    const before = await dropNotifications();
+    const outcomes = await Promise.allSettled([runRetention(server.deps), runRetention(other)]);
+    const done = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
+    expect(done).toHaveLength(1);
+    expect(refused.filter(isRefusal)).toHaveLength(1);
+    expect(done[0]!.bandDrops).toBe(ACCOUNTS / 3);
+    expect(await ownersOfDrops()).toBe(OWNERS);
+    expect((await dropNotifications()) - before).toBe(OWNERS);
+    const history = await server.deps.database.db.execute(
+      sql`select count(*)::int as n from account_risk_history where day = ${dayOf(server.deps.now())}::date`,
+    );
+    expect(Number((history as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(ACCOUNTS);
+  });
+
+  it('answers a run asked for meanwhile with 409 problem+json saying since when', async () => {
+    const running = await holdRun();
+    const res = await post('/retention/runs', {});
+    await running.finish();
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = res.json<Problem>();
+    expect(problem.code).toBe('RETENTION_RUN_IN_PROGRESS');
+    const since = /^a retention run is already in progress since (\S+)$/.exec(problem.detail ?? '')?.[1];
+    expect(since, problem.detail).toBeDefined();
+    expect(Math.abs(new Date(since!).getTime() - Date.now())).toBeLessThan(120_000);
+    // Once it has finished, the next one runs.
+    const after = await post('/retention/runs', {});
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.json<ScoringRun>().scored).toBe(ACCOUNTS);
+  });
+
+  it('lets the nightly job skip, with a log line, while another run is going', async () => {
+    const info = vi.spyOn(server.deps.log, 'info');
+    const running = await holdRun();
+    try {
+      await expect(retentionJob(server.deps).handle({}, { jobId: 'test' })).resolves.toBeUndefined();
+      expect(info).toHaveBeenCalledWith(
+        expect.objectContaining({ reason: expect.stringMatching(/already in progress since/) }),
+        'retention run skipped',
+      );
+      expect(info).not.toHaveBeenCalledWith(expect.anything(), 'retention scored');
+    } finally {
+      await running.finish();
+      info.mockRestore();
+    }
+  });
+
+  it.runIf(TEST_DB === 'postgres')(
+    'makes the CLI say so and exit non-zero while another process holds the run',
+    async () => {
+      const running = await holdRun();
+      try {
+        const { code, stderr } = await runKeepdesk(['churn', 'score', '--database-url', server.databaseUrl!]);
+        expect(stderr).toMatch(/keepdesk churn score: a retention run is already in progress since \d{4}-/);
+        expect(code).toBe(1);
+      } finally {
+        await running.finish();
+      }
+    },
+    60_000,
+  );
+});
