@@ -33,6 +33,24 @@ test('a customer signs in by e-mail link, sees a reply arrive live, answers with
   });
   expect(created.status()).toBe(201);
   const ticket = (await created.json()) as { id: string };
+  // Two later requests of the same customer: with pages of two (below), the first one is on the second page.
+  for (const n of [2, 3]) {
+    const later = await api.post('/api/v1/tickets', {
+      headers,
+      data: { subject: `Weitere Frage ${n} ${id}`, requester: { email }, message: { body: 'Noch etwas.' } },
+    });
+    expect(later.status()).toBe(201);
+  }
+  await page.route(
+    (url) => url.pathname === '/api/v1/portal/tickets',
+    (route) =>
+      route.continue({
+        url: route
+          .request()
+          .url()
+          .replace(/limit=\d+/, 'limit=2'),
+      }),
+  );
 
   // The customer asks for a link on the server-rendered page and gets the same answer as anybody would.
   await page.goto('/portal/login?lang=en');
@@ -47,6 +65,11 @@ test('a customer signs in by e-mail link, sees a reply arrive live, answers with
 
   await page.goto(link!);
   await expect(page).toHaveURL(/\/portal$/);
+  await expect(page.getByTestId('portal-ticket-row')).toHaveCount(2);
+  await expect(page.getByRole('link', { name: subject })).toHaveCount(0);
+  await page.getByTestId('portal-more').click();
+  await expect(page.getByTestId('portal-ticket-row')).toHaveCount(3);
+  await expect(page.getByTestId('portal-more')).toHaveCount(0);
   await page.getByRole('link', { name: subject }).click();
   await expect(page.getByText('Mein Drucker druckt nicht.')).toBeVisible();
 
@@ -92,6 +115,12 @@ test('a customer signs in by e-mail link, sees a reply arrive live, answers with
   await expect(page.getByTestId('portal-status')).toHaveAttribute('data-status', 'open');
   await page.getByTestId('portal-close').click();
   await expect(page.getByTestId('portal-status')).toHaveAttribute('data-status', 'solved');
+
+  // The list filtered to solved requests shows just this one.
+  await page.goto('/portal');
+  await page.getByTestId('portal-status-filter').getByText('Solved').click();
+  await expect(page.getByTestId('portal-ticket-row')).toHaveCount(1);
+  await expect(page.getByTestId('portal-ticket-row')).toContainText(subject);
 
   // The agent sees the customer's answer with its file.
   const messages = (await (await api.get(`/api/v1/tickets/${ticket.id}/messages`)).json()) as {

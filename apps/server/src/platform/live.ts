@@ -14,12 +14,22 @@ export type PresenceState = 'viewing' | 'typing' | 'left';
 export type ChangeEvent = Extract<LiveEvent, { type: 'change' }>;
 
 /**
- * An agent's browser (`principal`), or a portal customer's (`accepts`): a customer hears only the `change`
- * events their filter lets through, and nothing else (no presence, no personal topics).
+ * An agent's browser (`principal`), or a portal customer's (`contactId`): a customer hears only the `change`
+ * events the customer audience lets through, and nothing else (no presence, no personal topics).
  */
 type Client =
-  | { principal: Principal; accepts?: undefined; reply: FastifyReply }
-  | { principal: null; accepts: (event: ChangeEvent) => Promise<boolean>; reply: FastifyReply };
+  | { principal: Principal; contactId?: undefined; reply: FastifyReply }
+  | { principal: null; contactId: string; reply: FastifyReply };
+type CustomerClient = Extract<Client, { principal: null }>;
+
+/**
+ * For each change (in order), the contacts among `contactIds` that may see it. Asked once per bus message for
+ * every customer connected to this process, so its cost does not grow with the number of customers.
+ */
+export type CustomerAudience = (
+  changes: readonly ChangeEvent[],
+  contactIds: readonly string[],
+) => Promise<readonly ReadonlySet<string>[]>;
 
 const HEARTBEAT_MS = 25_000;
 
@@ -34,6 +44,8 @@ export class LiveHub {
   private readonly audiences = new Map<string, string>();
   /** Bus topics whose messages concern one user (`data.userId`) and go to that user's browsers only. */
   private readonly personal = new Set<string>(['notification']);
+  /** Without one, customers' streams stay silent. */
+  private customerAudience: CustomerAudience | undefined;
   private unsubscribe: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -66,13 +78,14 @@ export class LiveHub {
     this.open(req, reply, { principal, reply });
   }
 
-  /** A portal customer's stream: `change` events only, each after `accepts` says the customer may see it. */
-  connectCustomer(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    accepts: (event: ChangeEvent) => Promise<boolean>,
-  ): void {
-    this.open(req, reply, { principal: null, accepts, reply });
+  /** Decides which `change` events reach which connected customer (the portal's visibility rule). */
+  admitCustomers(audience: CustomerAudience): void {
+    this.customerAudience = audience;
+  }
+
+  /** A portal customer's stream: `change` events only, those the customer audience lets through. */
+  connectCustomer(req: FastifyRequest, reply: FastifyReply, contactId: string): void {
+    this.open(req, reply, { principal: null, contactId, reply });
   }
 
   private open(req: FastifyRequest, reply: FastifyReply, client: Client): void {
@@ -102,15 +115,21 @@ export class LiveHub {
 
   private onBusMessage(message: BusMessage): void {
     if (message.topic === 'outbox') {
+      const changes: ChangeEvent[] = [];
       for (const event of (message.data.events ?? []) as OutboxAnnouncement[]) {
         const entityType = String(event.entityType ?? '');
         const permission = this.audiences.get(entityType);
         if (!permission) continue;
-        this.send(
-          { type: 'change', entityType, entityId: String(event.entityId ?? ''), action: String(event.type) },
-          permission,
-        );
+        const change: ChangeEvent = {
+          type: 'change',
+          entityType,
+          entityId: String(event.entityId ?? ''),
+          action: String(event.type),
+        };
+        this.send(change, permission);
+        changes.push(change);
       }
+      this.sendToCustomers(changes);
     } else if (message.topic === 'presence') {
       this.send(message.data as LiveEvent, this.audiences.get('ticket') ?? 'tickets:read');
     } else if (this.personal.has(message.topic)) {
@@ -126,20 +145,32 @@ export class LiveHub {
   private send(event: LiveEvent, permission: string): void {
     const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const client of this.clients) {
-      if (client.principal) {
-        if (client.principal.permissions.includes(permission)) client.reply.raw.write(frame);
-      } else if (event.type === 'change') {
-        // Asked per event (the customer's visibility may change at any time); when the check fails the event is
-        // dropped — it carries no content, and the next change reloads the page anyway.
-        const { reply } = client;
-        client.accepts(event).then(
-          (isVisible) => {
-            if (isVisible && !reply.raw.writableEnded) reply.raw.write(frame);
-          },
-          () => undefined,
-        );
-      }
+      if (client.principal?.permissions.includes(permission)) client.reply.raw.write(frame);
     }
+  }
+
+  private sendToCustomers(changes: readonly ChangeEvent[]): void {
+    const customers = [...this.clients].filter(
+      (client): client is CustomerClient => client.principal === null,
+    );
+    const audience = this.customerAudience;
+    if (changes.length === 0 || customers.length === 0 || !audience) return;
+    // Asked when the message arrives, never cached (visibility may change at any time); when the check fails the
+    // events are dropped — they carry no content, and the next change reloads the page anyway.
+    const contactIds = [...new Set(customers.map((client) => client.contactId))];
+    audience(changes, contactIds).then(
+      (admitted) => {
+        for (const [index, change] of changes.entries()) {
+          const contacts = admitted[index];
+          if (!contacts || contacts.size === 0) continue;
+          const frame = `event: change\ndata: ${JSON.stringify(change)}\n\n`;
+          for (const { contactId, reply } of customers) {
+            if (contacts.has(contactId) && !reply.raw.writableEnded) reply.raw.write(frame);
+          }
+        }
+      },
+      () => undefined,
+    );
   }
 }
 

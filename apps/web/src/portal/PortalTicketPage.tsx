@@ -54,10 +54,14 @@ function ReplyBox({ ticket }: { ticket: PortalTicket }) {
       for (const file of files) form.append('file', file, file.name);
       return api.post<PortalTicket>(`/portal/tickets/${ticket.id}/replies`, form);
     },
-    onSuccess: (updated) => {
+    onSuccess: async (updated) => {
       setText('');
       setFiles([]);
-      queryClient.setQueryData(portalTicketQuery(ticket.id).queryKey, updated);
+      // The live event of the reply comes before its files are stored: a reload it started may still be under
+      // way and would overwrite this answer with the ticket as it was without them.
+      const { queryKey } = portalTicketQuery(ticket.id);
+      await queryClient.cancelQueries({ queryKey });
+      queryClient.setQueryData(queryKey, updated);
       void queryClient.invalidateQueries({ queryKey: ['portal', 'tickets'] });
     },
     onError: (error) => notifyError(t, error),

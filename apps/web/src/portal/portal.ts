@@ -1,7 +1,7 @@
 import type { PortalMe, PortalTicket, PortalTicketPage } from '@keepdesk/contract';
-import { queryOptions, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { ApiError, api, setCsrfToken } from '../api';
+import { ApiError, api, query, setCsrfToken } from '../api';
 
 /** The signed-in customer, or null when the portal cookie is missing or expired. */
 export const portalMeQuery = queryOptions({
@@ -20,11 +20,26 @@ export const portalMeQuery = queryOptions({
 });
 
 export type Scope = 'mine' | 'organization';
+/** The list's filter: everything, or the API's `open` (incl. awaiting reply) or `closed` (solved and closed). */
+export type StatusFilter = 'all' | 'open' | 'closed';
 
-export const portalTicketsQuery = (scope: Scope) =>
-  queryOptions({
-    queryKey: ['portal', 'tickets', scope],
-    queryFn: () => api.get<PortalTicketPage>(`/portal/tickets?scope=${scope}&limit=100`),
+const PAGE_SIZE = 25;
+
+/** The customer's tickets page by page, following the API's cursor ("Show more"). */
+export const portalTicketsQuery = (scope: Scope, status: StatusFilter) =>
+  infiniteQueryOptions({
+    queryKey: ['portal', 'tickets', scope, status],
+    queryFn: ({ pageParam }) =>
+      api.get<PortalTicketPage>(
+        `/portal/tickets${query({
+          scope,
+          status: status === 'all' ? undefined : status,
+          cursor: pageParam,
+          limit: PAGE_SIZE,
+        })}`,
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 
 export const portalTicketQuery = (id: string) =>

@@ -12,16 +12,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/context';
 import { AppError } from '../../platform/errors';
 import { type App, customerOf } from '../../platform/http';
-import type { ChangeEvent } from '../../platform/live';
 import { contentDisposition } from '../tickets';
 import { endPortalSession, PORTAL_COOKIE } from './links.service';
-import { isCustomerVisibleAction } from './portal.domain';
 import {
   closeOnPortal,
+  customersSeeing,
   getPortalTicket,
   type IncomingFile,
   listPortalTickets,
-  maySeeTicket,
   openPortalAttachment,
   portalMe,
   replyOnPortal,
@@ -34,6 +32,7 @@ const MAX_TEXT = 50_000;
 /** The customer portal's API: the `kd_portal` cookie only; another customer's ticket is always a 404. */
 export function portalRoutes(deps: Deps) {
   return async (app: App) => {
+    deps.live.admitCustomers((changes, contactIds) => customersSeeing(deps, changes, contactIds));
     app.get('/portal/me', { schema: { tags, response: { 200: PortalMe } }, config: customer }, async (req) =>
       portalMe(deps, customerOf(req)),
     );
@@ -96,11 +95,7 @@ export function portalRoutes(deps: Deps) {
         config: customer,
       },
       async (req, reply) => {
-        const { contactId } = customerOf(req);
-        const accepts = async (event: ChangeEvent) =>
-          isCustomerVisibleAction(event.entityType, event.action) &&
-          maySeeTicket(deps, contactId, event.entityId);
-        deps.live.connectCustomer(req, reply, accepts);
+        deps.live.connectCustomer(req, reply, customerOf(req).contactId);
       },
     );
     await app.register(multipart, {

@@ -12,9 +12,17 @@ import { AppError, notFound } from '../../platform/errors';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
 import { escapeHtml } from '../../platform/html';
 import type { CustomerPrincipal } from '../../platform/http';
+import type { ChangeEvent } from '../../platform/live';
 import { decodeCursor, encodeCursor } from '../../platform/pagination';
 import { addCustomerMessage, applyUpdate, attachToMessage } from '../tickets';
-import { canClose, canReply, categoriesOf, firstName, portalStatus } from './portal.domain';
+import {
+  canClose,
+  canReply,
+  categoriesOf,
+  firstName,
+  isCustomerVisibleAction,
+  portalStatus,
+} from './portal.domain';
 
 type Row = Record<string, unknown>;
 
@@ -25,13 +33,16 @@ export interface IncomingFile {
 }
 
 /**
- * The one rule of the portal, as SQL over `t` (a ticket) and `$1` (the contact): the contact's own tickets, and
- * their organisation's when it shares them. Every read below goes through it, so a ticket outside it is simply
- * not found — the same answer as an id that does not exist.
+ * The one rule of the portal, as SQL over `t` (a ticket) and `contact` (an expression for the contact's id): the
+ * contact's own tickets, and their organisation's when it shares them. Every read below goes through it, so a
+ * ticket outside it is simply not found — the same answer as an id that does not exist.
  */
-const VISIBLE = `(t.requester_id = $1::uuid or (t.organization_id is not null and t.organization_id = (
-    select c.organization_id from contacts c join organizations o on o.id = c.organization_id
-     where c.id = $1::uuid and o.portal_shares_tickets)))`;
+const visibleTo = (contact: string) => `(t.requester_id = ${contact} or (t.organization_id is not null and
+  t.organization_id = (select c.organization_id from contacts c join organizations o on o.id = c.organization_id
+     where c.id = ${contact} and o.portal_shares_tickets)))`;
+const VISIBLE = visibleTo('$1::uuid');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (value: unknown) => new Date(value as string).toISOString();
 
@@ -76,7 +87,7 @@ function presentSummary(row: Row, contactId: string): PortalTicketSummary {
 }
 
 const SUMMARY_COLUMNS = `t.id, t.number, t.subject, t.status_category, t.requester_id, t.created_at, t.updated_at,
-  t.updated_at::text as updated_key, r.name as requester_name`;
+  (extract(epoch from t.updated_at) * 1000000)::bigint::text as updated_key, r.name as requester_name`;
 
 /** The contact's tickets, or their sharing organisation's (empty when it does not share), newest change first. */
 export async function listPortalTickets(
@@ -97,8 +108,17 @@ export async function listPortalTickets(
   }
   if (query.cursor) {
     const [updatedKey, id] = decodeCursor(query.cursor, 2);
+    // A cursor is opaque but comes from the client: a forged one is a 400, never a failed cast in SQL.
+    if (!/^-?\d{1,16}$/.test(String(updatedKey)) || !UUID.test(String(id))) {
+      throw new AppError('VALIDATION_FAILED', {
+        message: 'invalid cursor',
+        errors: [{ field: 'cursor', message: 'not a cursor from a previous page' }],
+      });
+    }
     params.push(String(updatedKey), String(id));
-    where.push(`(t.updated_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    // The key is the change time in whole microseconds (PostgreSQL's precision), so paging loses no tie.
+    where.push(`(t.updated_at, t.id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond',
+      $${params.length}::uuid)`);
   }
   params.push(query.limit + 1);
   const { rows } = await deps.database.query(
@@ -125,13 +145,36 @@ async function visibleTicket(deps: Deps, customer: CustomerPrincipal, id: string
   return rows[0];
 }
 
-/** Whether the contact may see the ticket: the live stream asks this before passing a change on. */
-export async function maySeeTicket(deps: Deps, contactId: string, id: string): Promise<boolean> {
-  const { rows } = await deps.database.query(`select 1 from tickets t where t.id = $2::uuid and ${VISIBLE}`, [
-    contactId,
-    id,
-  ]);
-  return rows.length > 0;
+const NOBODY: ReadonlySet<string> = new Set();
+
+/**
+ * The live stream's filter: for each change, which of the connected contacts may see it — ticket changes a
+ * customer sees (never `ticket.noted`) of tickets visible to them. One query for all changes and contacts.
+ */
+export async function customersSeeing(
+  deps: Deps,
+  changes: readonly ChangeEvent[],
+  contactIds: readonly string[],
+): Promise<ReadonlySet<string>[]> {
+  const relevant = changes.map(
+    (change) => isCustomerVisibleAction(change.entityType, change.action) && UUID.test(change.entityId),
+  );
+  const ticketIds = [
+    ...new Set(changes.filter((_, index) => relevant[index]).map((change) => change.entityId)),
+  ];
+  const seeing = new Map<string, Set<string>>();
+  if (ticketIds.length > 0 && contactIds.length > 0) {
+    const { rows } = await deps.database.query(
+      `select t.id as ticket_id, x.id as contact_id from tickets t cross join unnest($2::uuid[]) as x(id)
+        where t.id = any($1::uuid[]) and ${visibleTo('x.id')}`,
+      [ticketIds, [...contactIds]],
+    );
+    for (const row of rows) {
+      const ticketId = String(row.ticket_id);
+      seeing.set(ticketId, (seeing.get(ticketId) ?? new Set()).add(String(row.contact_id)));
+    }
+  }
+  return changes.map((change, index) => (relevant[index] && seeing.get(change.entityId)) || NOBODY);
 }
 
 /** A ticket with its public conversation: internal notes and system notes never leave the team. */
