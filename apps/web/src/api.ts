@@ -71,18 +71,24 @@ export const api = {
 
 /**
  * Posts JSON that must arrive even when the page is being left or closed (`fetch` with `keepalive`, which unlike
- * `sendBeacon` carries the CSRF header); failures are ignored.
+ * `sendBeacon` carries the CSRF header). Resolves to the answer's JSON when it was a 2xx and the page is still
+ * there to read it, else to null: failures are not thrown.
  */
-export function postKeepalive(path: string, body: unknown): void {
+export async function postKeepalive(path: string, body: unknown): Promise<unknown> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
-  fetch(`/api/v1${path}`, {
-    method: 'POST',
-    headers,
-    credentials: 'same-origin',
-    keepalive: true,
-    body: JSON.stringify(body),
-  }).catch(() => undefined);
+  try {
+    const res = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      keepalive: true,
+      body: JSON.stringify(body),
+    });
+    return res.ok ? ((await res.json()) as unknown) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Builds a query string from the defined values only. */

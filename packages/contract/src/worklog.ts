@@ -20,6 +20,10 @@ export const WorkSession = z
     startedAt: z.string(),
     endedAt: z.string(),
     seconds: z.number().int().meta({ description: 'Active seconds of the visit so far' }),
+    mergedInto: z.object({ id: z.uuid(), number: z.number().int() }).optional().meta({
+      description:
+        'Present when the ticket posted to was merged: the time is booked on this surviving ticket (`ticketId`) instead',
+    }),
   })
   .meta({ id: 'WorkSession' });
 export type WorkSession = z.infer<typeof WorkSession>;

@@ -17,6 +17,7 @@ import type {
 } from '@keepdesk/contract';
 import {
   ActionIcon,
+  Alert,
   Anchor,
   Badge,
   Box,
@@ -94,7 +95,12 @@ export function TicketPage() {
   const [inserted, setInserted] = useState<{ text: string; at: number } | null>(null);
   const [typing, setTyping] = useState(false);
   const present = usePresence(ticketId, me.user.id, typing);
-  useWorkTimer(ticketId, mayWrite);
+  // Where the work time on this ticket went when it was merged away (kept per ticket: the page is reused).
+  const [workMoved, setWorkMoved] = useState<{ from: string; to: { id: string; number: number } } | null>(
+    null,
+  );
+  useWorkTimer(ticketId, mayWrite, (to) => setWorkMoved({ from: ticketId, to }));
+  const workMovedTo = workMoved?.from === ticketId ? workMoved.to : null;
   const ticket = useQuery({
     queryKey: ['tickets', ticketId],
     queryFn: () => api.get<Ticket>(`/tickets/${ticketId}`),
@@ -153,6 +159,14 @@ export function TicketPage() {
   return (
     <Group align="flex-start" gap="lg" wrap="nowrap">
       <Stack style={{ flex: 1, minWidth: 0 }} gap="md">
+        {workMovedTo && (
+          <Alert color="blue" data-testid="work-moved">
+            {t('tickets.workMerged', { number: workMovedTo.number })}{' '}
+            <Anchor component={Link} to={`/tickets/${workMovedTo.id}`}>
+              {t('tickets.openSurvivor', { number: workMovedTo.number })}
+            </Anchor>
+          </Alert>
+        )}
         <Group justify="space-between" align="flex-start">
           <Stack gap={4}>
             <Anchor component={Link} to="/tickets" size="sm">

@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import type { WorkSession } from '@keepdesk/contract';
+import { useEffect, useRef } from 'react';
 import { postKeepalive } from '../api';
-import { WorkClock } from './workClock';
+import { WorkClock, WorkTarget } from './workClock';
 
 const TICK_MS = 1_000;
 const SEND_EVERY_MS = 30_000;
@@ -8,15 +9,27 @@ const ACTIVITY = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'scroll', 't
 
 /**
  * Measures the agent's active time on this ticket (handle time): while the page is visible and the agent was
- * active within the last minute. Sends it every 30 s, when the page is hidden or left, and on unload.
+ * active within the last minute. Sends it every 30 s, when the page is hidden or left, and on unload. When the
+ * ticket was merged meanwhile, the server books the time on the surviving ticket and `onMerged` hears of it once.
  */
-export function useWorkTimer(ticketId: string, enabled: boolean): void {
+export function useWorkTimer(
+  ticketId: string,
+  enabled: boolean,
+  onMerged?: (survivor: { id: string; number: number }) => void,
+): void {
+  const merged = useRef(onMerged);
+  merged.current = onMerged;
   useEffect(() => {
     if (!enabled) return;
     const clock = new WorkClock(Date.now());
+    const target = new WorkTarget(ticketId);
     const send = () => {
       const segment = clock.take(Date.now());
-      if (segment) postKeepalive(`/tickets/${ticketId}/work`, segment);
+      if (!segment) return;
+      void postKeepalive(target.path, segment).then((answer) => {
+        const survivor = target.answer(answer as WorkSession | null);
+        if (survivor) merged.current?.(survivor);
+      });
     };
     const onActivity = () => clock.activity(Date.now());
     const onVisibility = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_MS, WorkClock } from './workClock';
+import { IDLE_MS, WorkClock, WorkTarget } from './workClock';
 
 const T = Date.parse('2026-05-04T08:00:00Z');
 const run = (clock: WorkClock, from: number, to: number, visible = true) => {
@@ -29,5 +29,25 @@ describe('the work clock of the agent workspace', () => {
     const clock = new WorkClock(T);
     clock.tick(T + 50_000, true);
     expect(clock.take(T + 50_000)?.seconds).toBe(5);
+  });
+});
+
+describe('where the work time of a ticket page goes', () => {
+  const merged = { id: '00000000-0000-4000-8000-0000000000b2', number: 10042 };
+
+  it('posts to the ticket shown while it is not merged', () => {
+    const target = new WorkTarget('t1');
+    expect(target.answer({})).toBeNull();
+    expect(target.answer(null)).toBeNull(); // a failed or unread answer changes nothing
+    expect(target.path).toBe('/tickets/t1/work');
+  });
+
+  it('tells once that the time went to the surviving ticket, and posts there from then on', () => {
+    const target = new WorkTarget('t1');
+    expect(target.answer({ mergedInto: merged })).toEqual(merged);
+    expect(target.path).toBe(`/tickets/${merged.id}/work`);
+    expect(target.answer({ mergedInto: merged })).toBeNull();
+    expect(target.answer({})).toBeNull();
+    expect(target.path).toBe(`/tickets/${merged.id}/work`);
   });
 });

@@ -1,4 +1,4 @@
-import type { WorkSegmentBody } from '@keepdesk/contract';
+import type { WorkSegmentBody, WorkSession } from '@keepdesk/contract';
 
 /** Work counts while the agent did something (keys, pointer, scrolling) within the last minute. */
 export const IDLE_MS = 60_000;
@@ -41,5 +41,30 @@ export class WorkClock {
     this.counted -= seconds * 1000;
     this.startedAt = this.counted > 0 ? now - this.counted : null;
     return segment;
+  }
+}
+
+/** Where the agent's time on the ticket page goes; a merged ticket's time goes to the ticket it survives in. */
+export class WorkTarget {
+  private noticed = false;
+
+  constructor(private ticketId: string) {}
+
+  /** The path the next segment is posted to. */
+  get path(): string {
+    return `/tickets/${this.ticketId}/work`;
+  }
+
+  /**
+   * Reads the server's answer to a segment: when the time was booked on the ticket this one was merged into,
+   * later segments go there directly, and the surviving ticket is returned once so that the agent is told.
+   */
+  answer(session: Pick<WorkSession, 'mergedInto'> | null): { id: string; number: number } | null {
+    const survivor = session?.mergedInto;
+    if (!survivor) return null;
+    this.ticketId = survivor.id;
+    if (this.noticed) return null;
+    this.noticed = true;
+    return survivor;
   }
 }

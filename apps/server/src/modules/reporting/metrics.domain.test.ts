@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { factsOf } from './facts.domain';
 import {
+  busySamples,
   dayStart,
   fieldDims,
   histogramsOf,
@@ -268,6 +269,49 @@ describe('organisation, custom fields, handle time and agent time', () => {
         const total = onlineSamples(start, start + length).reduce((sum, s) => sum + s.v, 0);
         expect(total).toBe(Math.floor((start + length) / 1000) - Math.floor(start / 1000));
       }),
+    );
+  });
+
+  it('counts work within a logged-in stretch on its hours, spread over each visit, never above the hour', () => {
+    const visit = (from: string, to: string, seconds: number) => ({
+      startedAt: ms(`2026-03-02T${from}Z`),
+      endedAt: ms(`2026-03-02T${to}Z`),
+      seconds,
+    });
+    const stretch = [ms('2026-03-02T08:30:00Z'), ms('2026-03-02T10:00:00Z')] as const;
+    expect(
+      busySamples(...stretch, [
+        visit('08:00:00', '09:00:00', 1800), // half of it before the stretch: 900 s in hour 8
+        visit('09:50:00', '10:10:00', 1200), // half after it ends: 600 s in hour 9
+        visit('11:00:00', '12:00:00', 3600), // offline: not counted
+      ]),
+    ).toEqual([
+      { m: 'busy_time', t: ms('2026-03-02T08:30:00Z'), v: 900 },
+      { m: 'busy_time', t: ms('2026-03-02T09:00:00Z'), v: 600 },
+    ]);
+    // Overlapping visits (two tabs) never make an hour busier than it was long.
+    expect(
+      busySamples(...stretch, [visit('09:00:00', '10:00:00', 3600), visit('09:00:00', '10:00:00', 3600)]),
+    ).toEqual([{ m: 'busy_time', t: ms('2026-03-02T09:00:00Z'), v: 3600 }]);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e9 }),
+        fc.integer({ min: 0, max: 2e8 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1.2e9 }), fc.integer({ min: 1, max: 1e7 })), {
+          maxLength: 8,
+        }),
+        (start, length, spans) => {
+          const visits = spans.map(([from, span]) => ({
+            startedAt: from,
+            endedAt: from + span,
+            seconds: Math.floor(span / 1000),
+          }));
+          const online = new Map(onlineSamples(start, start + length).map((o) => [o.t, o.v]));
+          for (const busy of busySamples(start, start + length, visits)) {
+            expect(busy.v).toBeLessThanOrEqual(online.get(busy.t)!);
+          }
+        },
+      ),
     );
   });
 

@@ -96,12 +96,13 @@ export const METRICS = {
 
 /**
  * Inputs of derived metrics that are not metrics of their own: sampled and rolled up like metrics, never asked
- * for. Agent utilisation divides the agents' work seconds by their logged-in seconds (`online_time`: online or
- * away, ADR 0032).
+ * for. Agent utilisation divides the agents' work seconds within their logged-in time (`busy_time`) by their
+ * logged-in seconds (`online_time`: online or away; ADR 0032, ADR 0052). `work_time` is all work, at each visit's start.
  */
 const INPUTS = {
   work_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'work' },
   online_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'online' },
+  busy_time: { kind: 'average', stats: ['sum'], defaultStat: 'sum', at: 'online' },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -244,6 +245,30 @@ export function onlineSamples(start: number, end: number): Sample[] {
     from = to;
   }
   return samples;
+}
+
+/**
+ * The agent's work inside one stretch of logged-in time (`start`…`end`, epoch ms) as `busy_time` samples on the
+ * same UTC hours as `onlineSamples` (ADR 0052): each visit's active seconds spread evenly over its span, the part
+ * inside the stretch counted, never more in an hour than the stretch's own seconds there. Work while offline is
+ * in no stretch, so utilisation (busy ÷ online) cannot pass 100 %.
+ */
+export function busySamples(
+  start: number,
+  end: number,
+  visits: readonly { startedAt: number; endedAt: number; seconds: number }[],
+): Sample[] {
+  return onlineSamples(start, end).flatMap((hour) => {
+    const to = Math.min(end, (Math.floor(hour.t / HOUR) + 1) * HOUR);
+    let busy = 0;
+    for (const visit of visits) {
+      const span = visit.endedAt - visit.startedAt;
+      const overlap = Math.min(to, visit.endedAt) - Math.max(hour.t, visit.startedAt);
+      if (span > 0 && overlap > 0) busy += (visit.seconds * overlap) / span;
+    }
+    const v = Math.min(Math.round(busy), hour.v);
+    return v > 0 ? [{ m: 'busy_time' as const, t: hour.t, v }] : [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

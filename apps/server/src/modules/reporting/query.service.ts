@@ -119,19 +119,19 @@ interface Row {
 /** An instant as whole epoch milliseconds. */
 const epochMs = (instant: SQL) => sql`(extract(epoch from ${instant}) * 1000)::bigint`;
 
-/**
- * The rollup rows of a query: those in the range, or (`before`, for the backlog) all up to its end. The database
- * sends one row per metric and value with the points as comma-separated lists (bucket, n, total, and each
- * histogram as its length, first subscript and counts): a dashboard reads ten thousand points, and the driver's cost is per row and per field.
- */
-async function readRows(
-  deps: Deps,
-  zone: string,
-  metrics: readonly SampleMetric[],
-  plan: Plan,
-  range: { from: number } | { before: number },
-  to: number,
-): Promise<Map<SampleMetric, Row[]>> {
+/** The rollup rows one report reads: a zone's rows of some metrics for a plan, in a range. */
+interface RowRequest {
+  zone: string;
+  metrics: readonly SampleMetric[];
+  plan: Pick<Plan, 'dim' | 'value'>;
+  range: { from: number } | { before: number };
+  to: number;
+}
+type RowsByMetric = Map<SampleMetric, Row[]>;
+/** How a report gets its rows: on its own by default, or as part of a batch (`batchRowReads`). */
+export type RowReader = (request: RowRequest) => Promise<RowsByMetric>;
+
+function requestRows(q: number, { zone, metrics, plan, range, to }: RowRequest): SQL {
   const valueCondition = !plan.value
     ? sql``
     : 'exact' in plan.value
@@ -143,36 +143,45 @@ async function readRows(
   );
   const rowsWhere = sql`zone = ${zone} and metric in (${metricList}) and dim = ${plan.dim} ${valueCondition}`;
   const toCondition = sql`bucket < ${new Date(to).toISOString()}::timestamptz`;
-  const rows =
-    'before' in range
-      ? // Counts only: everything before the range summed by the database into its first bucket, then the range.
-        sql`
-          select metric, value, ${range.before}::bigint as at, sum(n)::bigint as n, 0::bigint as total,
-                 null::int[] as hist
-            from report_rollups
-           where ${rowsWhere} and bucket < ${new Date(range.before).toISOString()}::timestamptz
-           group by metric, value
-          union all
-          select metric, value, ${epochMs(sql`bucket`)}, n, 0, null
-            from report_rollups
-           where ${rowsWhere} and bucket >= ${new Date(range.before).toISOString()}::timestamptz and ${toCondition}`
-      : sql`
-          select metric, value, ${epochMs(sql`bucket`)} as at, n, total, hist
-            from report_rollups
-           where ${rowsWhere} and bucket >= ${new Date(range.from).toISOString()}::timestamptz and ${toCondition}`;
+  return 'before' in range
+    ? // Counts only: everything before the range summed by the database into its first bucket, then the range.
+      sql`
+        select ${q}::int as q, metric, value, ${range.before}::bigint as at, sum(n)::bigint as n, 0::bigint as total,
+               null::int[] as hist
+          from report_rollups
+         where ${rowsWhere} and bucket < ${new Date(range.before).toISOString()}::timestamptz
+         group by metric, value
+        union all
+        select ${q}::int, metric, value, ${epochMs(sql`bucket`)}, n, 0, null
+          from report_rollups
+         where ${rowsWhere} and bucket >= ${new Date(range.before).toISOString()}::timestamptz and ${toCondition}`
+    : sql`
+        select ${q}::int as q, metric, value, ${epochMs(sql`bucket`)} as at, n, total, hist
+          from report_rollups
+         where ${rowsWhere} and bucket >= ${new Date(range.from).toISOString()}::timestamptz and ${toCondition}`;
+}
+
+/**
+ * The rollup rows of several reports in one statement, in the order asked: those in each range, or (`before`,
+ * for the backlog) all up to its end. The database sends one row per report, metric and value with the points as
+ * comma-separated lists (bucket, n, total, and each histogram as its length, first subscript and counts): a
+ * dashboard reads ten thousand points, and the driver's cost is per row and per field.
+ */
+async function readRows(deps: Deps, requests: readonly RowRequest[]): Promise<RowsByMetric[]> {
+  const parts = requests.map((request, q) => sql`(${requestRows(q, request)})`);
   const result = await deps.database.db.execute(sql`
-    select metric, value,
+    select q, metric, value,
            string_agg(at::text, ',' order by at) as buckets,
            string_agg(n::text, ',' order by at) as ns,
            string_agg(total::text, ',' order by at) as totals,
            string_agg(
              coalesce(cardinality(hist) || ',' || array_lower(hist, 1) || ',' || array_to_string(hist, ','), '0'),
              ',' order by at) as hists
-      from (${rows}) r
-     group by metric, value`);
-  const byMetric = new Map<SampleMetric, Row[]>(metrics.map((m) => [m, []]));
+      from (${sql.join(parts, sql` union all `)}) r
+     group by q, metric, value`);
+  const answers = requests.map((r) => new Map<SampleMetric, Row[]>(r.metrics.map((m) => [m, []])));
   for (const r of rowsOf(result)) {
-    const list = byMetric.get(r.metric as SampleMetric)!;
+    const list = answers[Number(r.q)]!.get(r.metric as SampleMetric)!;
     const value = String(r.value);
     const buckets = integersOf(String(r.buckets));
     const ns = integersOf(String(r.ns));
@@ -182,7 +191,65 @@ async function readRows(
       list.push({ bucket: buckets[i]!, value, cell: { n: ns[i]!, total: totals[i]!, hist: hists[i]! } });
     }
   }
-  return byMetric;
+  return answers;
+}
+
+const readOwnRows =
+  (deps: Deps): RowReader =>
+  async (request) =>
+    (await readRows(deps, [request]))[0]!;
+
+/**
+ * Reads the rows of `callers` reports made side by side in one statement: each caller's first request waits
+ * until every caller has asked or finished without asking (`finish`, always called when its report is done);
+ * then all are read together. A caller's later requests are read on their own.
+ */
+export function batchRowReads(deps: Deps, callers: number) {
+  let waiting = callers;
+  let flushed = false;
+  let queue: {
+    request: RowRequest;
+    resolve: (rows: RowsByMetric) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  const flush = () => {
+    if (flushed || queue.length === 0 || queue.length < waiting) return;
+    flushed = true;
+    const batch = queue;
+    queue = [];
+    readRows(
+      deps,
+      batch.map((b) => b.request),
+    ).then(
+      (answers) => {
+        for (const [i, b] of batch.entries()) b.resolve(answers[i]!);
+      },
+      (error: unknown) => {
+        for (const b of batch) b.reject(error);
+      },
+    );
+  };
+  return {
+    caller(): { read: RowReader; finish: () => void } {
+      let asked = false;
+      return {
+        read: (request) => {
+          if (asked || flushed) return readOwnRows(deps)(request);
+          asked = true;
+          return new Promise<RowsByMetric>((resolve, reject) => {
+            queue.push({ request, resolve, reject });
+            flush();
+          });
+        },
+        finish: () => {
+          if (asked) return;
+          asked = true;
+          waiting--;
+          flush();
+        },
+      };
+    },
+  };
 }
 
 function periodLabel(grain: Grain, zone: string, start: number): string {
@@ -332,6 +399,7 @@ export async function metricReport(
   query: MetricQuery,
   viewerZone: string,
   shared: Shared = new Map(),
+  readRowsOf: RowReader = readOwnRows(deps),
 ): Promise<MetricReport> {
   const metric = query.metric as MetricKey;
   const definition = metricOf(metric);
@@ -412,14 +480,13 @@ export async function metricReport(
     plan = planOf(groupBy, filter);
     inputs = metric === 'backlog' ? ['tickets_created', 'tickets_solved', 'tickets_reopened'] : [metric];
   }
-  const rows = await readRows(
-    deps,
-    rowZone,
-    inputs,
+  const rows = await readRowsOf({
+    zone: rowZone,
+    metrics: inputs,
     plan,
-    metric === 'backlog' ? { before: start } : { from: start },
-    end,
-  );
+    range: metric === 'backlog' ? { before: start } : { from: start },
+    to: end,
+  });
 
   // Many rows share a bucket, and many series a period: each is worked out once.
   const periodStarts = new Map<number, number>();
@@ -571,6 +638,7 @@ export async function metricReport(
       { ...query, groupBy: undefined, timeZone: zone },
       viewerZone,
       shared,
+      readRowsOf,
     );
     total = ungrouped.total;
   }

@@ -554,8 +554,8 @@ describe('organisations, custom fields, handle time and agent utilisation', () =
     expect(team.total.value).toBe(25);
     const byAgent = await ok({ metric: 'agent_utilisation', groupBy: 'agent', ...may });
     expect(byAgent.series.find((s) => s.key === carla.user.id)?.total.value).toBe(25);
-    // Dora worked but was never online: no utilisation of her own.
-    expect(byAgent.series.find((s) => s.key === dora.user.id)?.total.value).toBeNull();
+    // Dora worked but was never online: no utilisation of her own (ADR 0052: her work is in no logged-in time).
+    expect(byAgent.series.find((s) => s.key === dora.user.id)?.total.value ?? null).toBeNull();
     const byTeam = await ok({ metric: 'agent_utilisation', groupBy: 'team', ...may });
     expect(byTeam.series.find((s) => s.key === teamC.id)?.total.value).toBe(25);
   });

@@ -159,6 +159,32 @@ async function currentReports(
 }
 
 /**
+ * Work counts in the busy time of the agent's presence stretches it overlaps (ADR 0052): the stretches of changed
+ * sessions are marked for a later batch; for a session gone (its ticket deleted) those of the day from its start.
+ */
+async function markStretchesOfWork(tx: Tx, ids: string[], gone: SubjectReport[]): Promise<void> {
+  await tx.execute(sql`
+    insert into report_dirty (subject, id)
+    select 'presence', p.id
+      from ticket_work_sessions w
+      join agent_presence_intervals p on p.user_id = w.agent_id and p.started_at < w.ended_at
+       and (p.ended_at is null or p.ended_at > w.started_at)
+     where w.id = any(${uuidArray(ids)})
+    on conflict do nothing`);
+  for (const report of gone) {
+    const start = report.samples[0]?.t;
+    if (!report.dims.agent || start === undefined) continue;
+    await tx.execute(sql`
+      insert into report_dirty (subject, id)
+      select 'presence', id from agent_presence_intervals
+       where user_id = ${report.dims.agent}::uuid
+         and started_at < ${new Date(start + 86_400_000).toISOString()}::timestamptz
+         and (ended_at is null or ended_at > ${new Date(start).toISOString()}::timestamptz)
+      on conflict do nothing`);
+  }
+}
+
+/**
  * Recomputes up to `limit` dirty subjects and applies the change to the rollups. Returns how many it took, or
  * null when another process holds the rollups right now.
  */
@@ -192,6 +218,13 @@ export async function processDirty(deps: Deps, limit = 1_000): Promise<number | 
           changes.push({ before: old, after: now, zones: zonesOf(states, subjectKey(subject, id)) });
       }
       await storeReports(tx, subject, after);
+      if (subject === 'work') {
+        await markStretchesOfWork(
+          tx,
+          ids,
+          gone.map((id) => before.get(id)!),
+        );
+      }
       if (gone.length > 0) {
         await tx.execute(
           sql`delete from report_facts where subject = ${subject} and id = any(${uuidArray(gone)})`,

@@ -9,6 +9,7 @@ import { dateOf, type Executor, rowsOf, uuidArray } from '../../platform/db';
 import { type BusinessCalendar, businessMinutesBetween, policyCalendar } from '../sla';
 import { type FactEvent, factsOf, type StatusCategory } from './facts.domain';
 import {
+  busySamples,
   DIMENSION_FIELD_TYPES,
   fieldDims,
   invitationSamples,
@@ -223,7 +224,8 @@ export async function workReports(
 
 /**
  * The reports of these presence intervals: logged-in seconds (online or away, ADR 0032) per UTC hour, kept as
- * `online_time`; an interval still open counts to `now`.
+ * `online_time`, and the agent's work inside them as `busy_time` (ADR 0052); an interval still open counts to
+ * `now`.
  */
 export async function presenceReports(
   executor: Executor,
@@ -235,12 +237,29 @@ export async function presenceReports(
   const result = await executor.execute(sql`
     select id, user_id, started_at, ended_at from agent_presence_intervals
      where id = any(${uuidArray(ids)})`);
+  // The agent's visits that overlap each stretch (the index on agent and end serves it).
+  const visits = await executor.execute(sql`
+    select p.id, w.started_at, w.ended_at, w.seconds
+      from agent_presence_intervals p
+      join ticket_work_sessions w on w.agent_id = p.user_id and w.ended_at > p.started_at
+       and w.started_at < coalesce(p.ended_at, greatest(p.started_at, ${now.toISOString()}::timestamptz))
+     where p.id = any(${uuidArray(ids)})`);
+  const visitsOf = new Map<string, { startedAt: number; endedAt: number; seconds: number }[]>();
+  for (const row of rowsOf(visits)) {
+    const list = visitsOf.get(String(row.id)) ?? [];
+    list.push({
+      startedAt: dateOf(row.started_at).getTime(),
+      endedAt: dateOf(row.ended_at).getTime(),
+      seconds: Number(row.seconds),
+    });
+    visitsOf.set(String(row.id), list);
+  }
   for (const row of rowsOf(result)) {
     const start = dateOf(row.started_at).getTime();
     const end = row.ended_at ? dateOf(row.ended_at).getTime() : Math.max(start, now.getTime());
     reports.set(String(row.id), {
       dims: agentDims(String(row.user_id)),
-      samples: onlineSamples(start, end),
+      samples: [...onlineSamples(start, end), ...busySamples(start, end, visitsOf.get(String(row.id)) ?? [])],
     });
   }
   return reports;

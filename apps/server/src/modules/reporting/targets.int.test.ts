@@ -10,9 +10,9 @@ import type {
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerFor, startTestServer, TEST_DB, type TestServer, uniq } from '../../../test/harness';
-import { withTransaction } from '../../platform/db';
+import { type Database, withTransaction } from '../../platform/db';
 import { settleReports } from './rollups.service';
-import { checkTargets, listTargets, TARGETS_LOCK } from './targets.service';
+import { checkTargets, listTargets, TARGETS_LOCK, targetDetail } from './targets.service';
 
 /*
  * Fixture (owner in Europe/Berlin, so March 2026 runs from 2026-02-28T23:00Z to 2026-03-31T22:00Z: 743 hours).
@@ -259,6 +259,58 @@ describe('reporting targets', () => {
       scope: `team:${teamA.id}`,
     });
     expect(handedOver.json<Problem>().errors?.map((e) => e.field)).toEqual(['ownerId']);
+  });
+
+  it('reads many targets with as many queries as one, each with the numbers it has on its own', async () => {
+    // Counts the statements the listing sends (reads through the query builder or as SQL).
+    let statements = 0;
+    const db = new Proxy(server.deps.database.db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (key === 'execute' || key === 'select') statements++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as Database;
+    const deps = { ...server.deps, now: () => NOW, database: { ...server.deps.database, db } };
+    const scope = `team:${teamA.id}`;
+    const statementsOfList = async () => {
+      statements = 0;
+      const list = await listTargets(deps, scope);
+      return { count: statements, list };
+    };
+    await create({
+      name: `Few ${uniq()}`,
+      metric: 'tickets_solved',
+      comparison: 'at_least',
+      threshold: 9,
+      scope,
+    });
+    const few = await statementsOfList();
+    for (const [metric, threshold, period] of [
+      ['tickets_created', 10, 'week'],
+      ['resolution_time', 200, 'month'],
+      ['one_touch_rate', 50, 'quarter'],
+      ['backlog', 3, 'month'],
+      ['first_response_time', 20, 'week'],
+    ] as const) {
+      await create({ name: `Many ${metric}`, metric, comparison: 'at_most', threshold, scope, period });
+    }
+    const many = await statementsOfList();
+    expect(many.list.items.length).toBeGreaterThanOrEqual(few.list.items.length + 5);
+    expect(many.count).toBe(few.count);
+    // The same numbers as each target read on its own.
+    for (const listed of many.list.items) {
+      const alone = await targetDetail(deps, listed.id, 1);
+      expect(listed.progress, listed.metric).toEqual(alone.progress);
+    }
+    const byMetric = Object.fromEntries(many.list.items.map((t) => [`${t.metric}|${t.period}`, t.progress]));
+    expect(byMetric['tickets_solved|month']).toMatchObject({ value: 6, samples: 6 });
+    expect(byMetric['tickets_created|week']).toMatchObject({ value: 0 }); // week 11 starts on March 9
+    expect(byMetric['resolution_time|month']?.samples).toBe(6);
+    expect(Math.abs(byMetric['resolution_time|month']!.value! - 120)).toBeLessThanOrEqual(3); // histogram median
   });
 
   it('shows no data, not an error, for a target whose owner left and whose time zone is no longer kept', async () => {

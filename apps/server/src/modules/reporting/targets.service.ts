@@ -22,7 +22,7 @@ import { users } from '../auth';
 import { notify } from '../notifications';
 import { teams } from '../teams';
 import { type MetricKey, metricOf, type Stat } from './metrics.domain';
-import { metricReport } from './query.service';
+import { batchRowReads, metricReport, type RowReader } from './query.service';
 import {
   alertStep,
   evaluateTarget,
@@ -224,8 +224,21 @@ function periodLabel(period: TargetRow['period'], zone: string, start: number): 
   return `${local.year}-Q${local.quarter}`;
 }
 
+/** How the targets shown or checked together read: their rollup rows in one statement, lookups once. */
+interface Reading {
+  read?: RowReader;
+  shared?: Map<string, Promise<unknown>>;
+}
+
 /** The metric over `from`…`to` (days in `zone`) by the target's period; null when it cannot be read now. */
-async function readMetric(deps: Deps, target: TargetRow, zone: string, from: number, to: number) {
+async function readMetric(
+  deps: Deps,
+  target: TargetRow,
+  zone: string,
+  from: number,
+  to: number,
+  reading: Reading = {},
+) {
   const day = (t: number) => DateTime.fromMillis(t, { zone }).toISODate()!;
   try {
     return await metricReport(
@@ -240,6 +253,8 @@ async function readMetric(deps: Deps, target: TargetRow, zone: string, from: num
         timeZone: zone,
       },
       zone,
+      reading.shared,
+      reading.read,
     );
   } catch (error) {
     // A zone still being built has no numbers yet, and the zone of an owner who left is no longer kept: the
@@ -258,10 +273,15 @@ async function readMetric(deps: Deps, target: TargetRow, zone: string, from: num
 }
 
 /** Where a target stands in the period holding `now`, and where it is forecast to end. */
-async function progressOf(deps: Deps, loaded: Loaded, now: number): Promise<ReportTargetProgress> {
+async function progressOf(
+  deps: Deps,
+  loaded: Loaded,
+  now: number,
+  reading: Reading = {},
+): Promise<ReportTargetProgress> {
   const { target, timeZone } = loaded;
   const { start, end } = periodBounds(target.period, timeZone, now);
-  const report = await readMetric(deps, target, timeZone, start, Math.min(now, end - 1));
+  const report = await readMetric(deps, target, timeZone, start, Math.min(now, end - 1), reading);
   const value = report?.total.value ?? null;
   const samples = report?.total.n ?? 0;
   const evaluation = evaluateTarget({
@@ -307,12 +327,37 @@ function present(loaded: Loaded, labels: Map<string, string>, progress: ReportTa
   };
 }
 
+/**
+ * The progress of targets side by side, in their order: their rollup rows are read in one statement and the
+ * lookups they share (a zone's readiness) once, so a list of targets costs a fixed number of queries.
+ */
+function progressOfAll(
+  deps: Deps,
+  loaded: readonly Loaded[],
+  now: number,
+): Promise<PromiseSettledResult<ReportTargetProgress>[]> {
+  const batch = batchRowReads(deps, loaded.length);
+  const shared = new Map<string, Promise<unknown>>();
+  return Promise.allSettled(
+    loaded.map(async (l) => {
+      const { read, finish } = batch.caller();
+      try {
+        return await progressOf(deps, l, now, { read, shared });
+      } finally {
+        finish();
+      }
+    }),
+  );
+}
+
 async function presentAll(deps: Deps, loaded: readonly Loaded[]): Promise<ReportTarget[]> {
   const labels = await scopeLabels(deps, loaded);
-  const now = deps.now().getTime();
-  const out: ReportTarget[] = [];
-  for (const l of loaded) out.push(present(l, labels, await progressOf(deps, l, now)));
-  return out;
+  const progress = await progressOfAll(deps, loaded, deps.now().getTime());
+  return loaded.map((l, i) => {
+    const result = progress[i]!;
+    if (result.status === 'rejected') throw result.reason;
+    return present(l, labels, result.value);
+  });
 }
 
 /** Targets with their progress in the current period; `scope` keeps those of one scope (`none`: workspace). */
@@ -455,11 +500,37 @@ export async function checkTargets(deps: Deps): Promise<number | null> {
       tx,
       and(eq(reportTargets.active, true), eq(users.isActive, true), ownerMayRead),
     );
+    // All targets' numbers first, in one read (in a savepoint: a failed statement must not end the check); a
+    // target whose read failed reads again on its own below, so one bad target fails alone.
+    const progress = await tx
+      .transaction(async (sp) => {
+        const read = await progressOfAll(inTransaction(deps, sp), loaded, now.getTime());
+        // A statement that failed spoils the savepoint: roll it back (throw) and read each target on its own.
+        const failed = read.find((r) => r.status === 'rejected' && !(r.reason instanceof AppError));
+        if (failed?.status === 'rejected') throw failed.reason;
+        return read;
+      })
+      .catch((error: unknown) => {
+        deps.log.warn({ err: error }, 'target: batched read failed; reading each target on its own');
+        return [];
+      });
     let sent = 0;
-    for (const l of loaded) {
+    for (const [i, l] of loaded.entries()) {
+      const read = progress[i];
       try {
         // A savepoint each: a target that fails is logged and the others are still checked.
-        if (await tx.transaction((sp) => checkTarget(deps, sp, l, now))) sent++;
+        const alerted = await tx.transaction(async (sp) =>
+          checkTarget(
+            deps,
+            sp,
+            l,
+            now,
+            read?.status === 'fulfilled'
+              ? read.value
+              : await progressOf(inTransaction(deps, sp), l, now.getTime()),
+          ),
+        );
+        if (alerted) sent++;
       } catch (error) {
         deps.log.error({ err: error, targetId: l.target.id }, 'target: check failed');
       }
@@ -468,11 +539,20 @@ export async function checkTargets(deps: Deps): Promise<number | null> {
   });
 }
 
-/** One target's step of the check; true when it alerted. */
-async function checkTarget(deps: Deps, tx: Tx, l: Loaded, now: Date): Promise<boolean> {
-  // The metric is read through this transaction: PGlite has a single connection, and the check sees one state.
-  const inTx: Deps = { ...deps, database: { ...deps.database, db: tx as Database } };
-  const progress = await progressOf(inTx, l, now.getTime());
+/** Reads through the transaction: PGlite has a single connection, and the check sees one state. */
+const inTransaction = (deps: Deps, tx: Tx): Deps => ({
+  ...deps,
+  database: { ...deps.database, db: tx as Database },
+});
+
+/** One target's step of the check, given its progress; true when it alerted. */
+async function checkTarget(
+  deps: Deps,
+  tx: Tx,
+  l: Loaded,
+  now: Date,
+  progress: ReportTargetProgress,
+): Promise<boolean> {
   const periodStart = new Date(progress.start);
   const [open] = await tx
     .select({ id: reportTargetAlerts.id })

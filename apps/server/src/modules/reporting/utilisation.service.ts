@@ -1,7 +1,8 @@
 /**
- * Agent utilisation: the agents' work time on tickets ÷ their logged-in time (online or away), in per cent,
- * derived at query time from the rollup rows of both kept by agent. An agent counts for every team they belong
- * to now.
+ * Agent utilisation: the agents' work time on tickets within their logged-in time ÷ their logged-in time (online
+ * or away), in per cent, derived at query time from the rollup rows of both kept by agent (`busy_time`,
+ * `online_time`: both samples of the presence stretches, so at most 100 %; ADR 0052). An agent counts for every
+ * team they belong to now.
  */
 import type { MetricReport, ReportDimension } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
@@ -16,7 +17,7 @@ interface AgentRow {
   cell: { n: number; total: number };
 }
 
-/** The rollup rows utilisation reads: work and online time by agent, one agent when the filter names one. */
+/** The rollup rows utilisation reads: busy and online time by agent, one agent when the filter names one. */
 export function utilisationPlan(
   groupBy: ReportDimension | undefined,
   filter: ReadonlyMap<ReportDimension, string>,
@@ -34,7 +35,7 @@ export function utilisationPlan(
       value: agent !== undefined ? { exact: agent } : null,
       groupOf: () => null,
     },
-    inputs: ['work_time', 'online_time'] as SampleMetric[],
+    inputs: ['busy_time', 'online_time'] as SampleMetric[],
   };
 }
 
@@ -62,9 +63,9 @@ export async function utilisationSeries(
   },
 ): Promise<{ series: MetricReport['series']; total: MetricReport['total'] }> {
   const { filter, groupBy } = context;
-  const work = rows.get('work_time') ?? [];
+  const busy = rows.get('busy_time') ?? [];
   const online = rows.get('online_time') ?? [];
-  const agents = [...new Set([...work, ...online].map((r) => r.value).filter((a) => a !== ''))];
+  const agents = [...new Set([...busy, ...online].map((r) => r.value).filter((a) => a !== ''))];
   const teamsOf = new Map<string, string[]>();
   if (agents.length > 0) {
     const memberships = rowsOf(
@@ -89,7 +90,7 @@ export async function utilisationSeries(
   const groups = new Map<string | null, Map<number, Sums>>();
   const all: Sums = { work: 0, online: 0, n: 0 };
   for (const [list, input] of [
-    [work, 'work'],
+    [busy, 'work'],
     [online, 'online'],
   ] as const) {
     for (const row of list) {

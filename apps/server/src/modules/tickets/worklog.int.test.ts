@@ -173,23 +173,49 @@ describe('work time from the agent workspace', () => {
     expect((await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, reader)).statusCode).toBe(403);
   });
 
-  it('refuses work on a merged ticket; solved and closed tickets may still be read and worked', async () => {
-    const target = await makeTicket();
+  it('books work on a merged ticket on the ticket it survives in, and says where it went', async () => {
+    const survivor = await makeTicket();
+    const middle = await makeTicket({ status: 'closed', category: 'closed' });
     const merged = await makeTicket({ status: 'closed', category: 'closed' });
+    // The case was merged into a ticket that was merged again later.
     await server.deps.database.query(`update tickets set merged_into_id = $2 where id = $1`, [
       merged,
-      target,
+      middle,
     ]);
-    const refused = await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, agent, merged);
-    expect(refused.statusCode, refused.body).toBe(409);
-    expect(refused.json<Problem>().code).toBe('TICKET_CLOSED');
-    expect(refused.json<Problem>().detail).toContain(target);
+    await server.deps.database.query(`update tickets set merged_into_id = $2 where id = $1`, [
+      middle,
+      survivor,
+    ]);
+    const [{ number }] = (
+      await server.deps.database.query(`select number from tickets where id = $1`, [survivor])
+    ).rows as [{ number: string }];
+    const booked = await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, agent, merged);
+    expect(booked.statusCode, booked.body).toBe(200);
+    expect(booked.json<WorkSession>()).toMatchObject({
+      ticketId: survivor,
+      seconds: 10,
+      mergedInto: { id: survivor, number: Number(number) },
+    });
+    // The next segment extends the same visit on the survivor; nothing lands on the merged tickets.
+    const next = await work({ startedAt: '2026-05-04T08:00:10Z', seconds: 20 }, agent, merged);
+    expect(next.json<WorkSession>()).toMatchObject({ id: booked.json<WorkSession>().id, seconds: 30 });
+    expect(await visits(agent.user.id)).toEqual([
+      {
+        ticketId: survivor,
+        startedAt: '2026-05-04T08:00:00.000Z',
+        endedAt: '2026-05-04T08:00:30.000Z',
+        seconds: 30,
+      },
+    ]);
+    // Work on the survivor itself carries no mergedInto.
+    const direct = await work({ startedAt: '2026-05-04T08:00:30Z', seconds: 5 }, agent, survivor);
+    expect(direct.json<WorkSession>().mergedInto).toBeUndefined();
     const solved = await makeTicket({ status: 'solved', category: 'solved' });
     const closed = await makeTicket({ status: 'closed', category: 'closed' });
-    expect((await work({ startedAt: '2026-05-04T08:00:00Z', seconds: 10 }, agent, solved)).statusCode).toBe(
+    expect((await work({ startedAt: '2026-05-04T09:00:00Z', seconds: 10 }, agent, solved)).statusCode).toBe(
       200,
     );
-    expect((await work({ startedAt: '2026-05-04T08:01:00Z', seconds: 10 }, agent, closed)).statusCode).toBe(
+    expect((await work({ startedAt: '2026-05-04T09:01:00Z', seconds: 10 }, agent, closed)).statusCode).toBe(
       200,
     );
   });

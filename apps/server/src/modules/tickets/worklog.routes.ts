@@ -12,7 +12,7 @@ export function worklogRoutes(deps: Deps) {
         schema: {
           tags: ['tickets'],
           description:
-            'Adds seconds of active work on the ticket by you (the agent workspace sends them every 30 s and on leaving). You work one ticket at a time: only the part of the segment not yet recorded for you on any ticket counts (a segment sent twice, two tabs side by side). It extends your last visit of the ticket when it follows it within two minutes, else it is a new visit; the answer is the visit that holds the time. 409 TICKET_CLOSED for a merged ticket (work on the ticket it was merged into); solved and closed tickets may be worked.',
+            'Adds seconds of active work on the ticket by you (the agent workspace sends them every 30 s and on leaving). You work one ticket at a time: only the part of the segment not yet recorded for you on any ticket counts (a segment sent twice, two tabs side by side). It extends your last visit of the ticket when it follows it within two minutes, else it is a new visit; the answer is the visit that holds the time. Work on a merged ticket is booked on the ticket it was merged into (following merges of merges), and the answer names it in `mergedInto`; solved and closed tickets may be worked.',
           params: TicketParams,
           body: WorkSegmentBody,
           response: { 200: WorkSession },
