@@ -10,10 +10,15 @@ const BrandSlug = z
   .min(2)
   .max(40)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lower-case letters, digits and dashes');
+// What a `frame-ancestors` source may hold, and exactly what the server's `safeOrigin` keeps (brands.domain.ts).
+// No regex flags: the pattern goes into the OpenAPI document as it is.
 const Origin = z
   .string()
   .trim()
-  .regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://www.example.com (no path)');
+  .regex(
+    /^https?:\/\/[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$/,
+    'an origin: http:// or https://, a host name and an optional port, like https://www.example.com:8443 (no path)',
+  );
 
 export const WidgetSettings = z
   .object({

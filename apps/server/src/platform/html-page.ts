@@ -18,7 +18,7 @@ export interface HtmlPage {
   style: PageStyle;
   /** Markup inside `<body>`, already escaped by the caller. */
   body: string;
-  /** Further elements of `<head>` after the style (scripts, links), already escaped by the caller. */
+  /** Further elements of `<head>` after the style (scripts, links, meta), already escaped by the caller. */
   head?: string;
   /** Search engines skip the page (links that carry a token, sign-in forms); true unless said otherwise. */
   noindex?: boolean;
@@ -39,8 +39,8 @@ ${css}`);
 }
 
 /**
- * The shell of a server-rendered public page (surveys, the portal's sign-in): readable on any phone, one
- * inline style whose hash is `style.hash`, title and language escaped here.
+ * The shell of a server-rendered public page (surveys, the portal's sign-in, the help center): readable on any
+ * phone, one inline style whose hash is `style.hash`, title and language escaped here.
  */
 export function renderHtmlPage(page: HtmlPage): string {
   const robots = page.noindex === false ? '' : '<meta name="robots" content="noindex">\n';

@@ -1,3 +1,4 @@
+import { WidgetSettings } from '@keepdesk/contract';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WIDGET, safeColor, safeOrigin, widgetSettingsOf } from './brands.domain';
 
@@ -50,5 +51,23 @@ describe('widget settings', () => {
     expect(safeOrigin('https://shop.example/path')).toBeNull();
     expect(safeOrigin('null')).toBeNull();
     expect(safeOrigin(undefined)).toBeNull();
+  });
+
+  it.each([
+    ['https://shop.example', true],
+    ['http://localhost:3000', true],
+    ['https://a-b.example.com:8443', true],
+    ['https://a.example/', false],
+    ['https://a.example; script-src *', false],
+    ['https://a.example;script-src', false],
+    ['https://a.example,https://b.example', false],
+    ['https://*.example.com', false],
+    ['https://a..example', false],
+    ['https://-a.example', false],
+    ['ftp://a.example', false],
+  ])('the API and the header agree on %s as an origin (%s)', (value, accepted) => {
+    const inContract = WidgetSettings.shape.allowedOrigins.element.safeParse(value).success;
+    expect(inContract).toBe(accepted);
+    expect(safeOrigin(value) !== null).toBe(accepted);
   });
 });

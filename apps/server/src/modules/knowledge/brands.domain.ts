@@ -11,7 +11,9 @@ export const DEFAULT_WIDGET: WidgetSettings = {
 };
 
 const COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
-const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i;
+// The same pattern as the contract's `Origin`: host labels of letters, digits and inner dashes.
+const ORIGIN =
+  /^https?:\/\/[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$/;
 
 /** A `#rgb` / `#rrggbb` colour, else the fallback: nothing else ever reaches a style property. */
 export function safeColor(value: unknown, fallback: string): string {

@@ -1,5 +1,5 @@
 import type { Brand, BrandList, CreateBrandBody, UpdateBrandBody, WidgetSettings } from '@keepdesk/contract';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, type Column, eq, type SQL, sql } from 'drizzle-orm';
 import { ShortCache } from '../../platform/cache';
 import type { Deps } from '../../platform/context';
 import { type Executor, isUniqueViolation, withTransaction } from '../../platform/db';
@@ -19,7 +19,8 @@ function present(deps: Deps, row: BrandRow): Brand {
     primaryColor: row.primaryColor,
     contactFormEnabled: row.contactFormEnabled,
     maxTicketsPerAddressPerDay: row.maxTicketsPerAddressPerDay,
-    widget: { ...DEFAULT_WIDGET, ...row.widget },
+    // Checked again: a row stored before the contract was strict may hold values the response must not carry.
+    widget: widgetSettingsOf(row.widget),
     helpCenterUrl: `${deps.config.baseUrl}/hc/${row.slug}`,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -71,6 +72,17 @@ export async function defaultBrand(executor: Executor): Promise<BrandRow | null>
     .orderBy(sql`${brands.slug} = 'default' desc`, asc(brands.createdAt))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * Whether an article (given by its category column) belongs to the brand: an article belongs to the brand of
+ * its category, one without a category to the default brand (the one `/hc` leads to, as `defaultBrand`).
+ * The one rule of help-center pages, public search and the widget (docs/help-center.md).
+ */
+export function articleInBrand(categoryId: Column | SQL, brandId: string): SQL {
+  return sql`(${categoryId} in (select c.id from kb_categories c where c.brand_id = ${brandId})
+    or (${categoryId} is null and ${brandId}::uuid = (
+      select b.id from kb_brands b order by b.slug = 'default' desc, b.created_at limit 1)))`;
 }
 
 export async function listBrands(deps: Deps): Promise<BrandList> {
@@ -138,7 +150,7 @@ export async function updateBrand(
         .update(brands)
         .set({
           ...rest,
-          ...(widget ? { widget: { ...DEFAULT_WIDGET, ...current.widget, ...widget } } : {}),
+          ...(widget ? { widget: { ...widgetSettingsOf(current.widget), ...widget } } : {}),
           updatedAt: deps.now(),
         })
         .where(eq(brands.id, id))

@@ -71,8 +71,3 @@ export function isNotModified(ifNoneMatch: string | undefined, etag: string): bo
     .map((tag) => tag.trim().replace(/^W\//, ''))
     .some((tag) => tag === etag || tag === '*');
 }
-
-/** The CSP source of an inline style element: its SHA-256 hash (CSP Level 2 §4.2.4). */
-export function styleHash(css: string): string {
-  return `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
-}

@@ -213,7 +213,7 @@ describe('help center pages', () => {
     const res = await get(hc(`/en/articles/${only.number}-${only.slug}`));
     expect(res.body).toContain(`<a href="${hc('/de')}" hreflang="de" lang="de">Deutsch</a>`);
     expect(res.body).not.toContain('<link rel="alternate" hreflang="de"');
-    expect(res.body).toContain('nicht auf Englisch');
+    expect(res.body).toContain('nicht auf Deutsch');
   });
 
   it('moves an old slug or the wrong language permanently to the current address', async () => {

@@ -129,6 +129,7 @@ export function articlePage(ctx: PageContext, article: ArticleView, voted: boole
 <textarea id="vote-comment" name="comment" maxlength="2000" rows="3"></textarea>
 <div class="buttons"><button type="submit" name="helpful" value="yes">${words.yes}</button>
 <button type="submit" name="helpful" value="no">${words.no}</button></div></fieldset></form>`;
+  // Said in the other language, to the reader who asked for the page in that language.
   const missing = article.translation
     ? ''
     : `<p class="muted" lang="${other}">${WORDS[other].translationMissing}</p>`;

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../platform/html';
-import { headerColors, type Language, styleHash } from './helpcenter.domain';
+import { type PageStyle, pageStyle, renderHtmlPage } from '../../platform/html-page';
+import { headerColors, type Language } from './helpcenter.domain';
 
 export const WORDS = {
   en: {
@@ -22,7 +23,7 @@ export const WORDS = {
     no: 'No',
     commentLabel: 'What could we do better? (optional)',
     voteThanks: 'Thank you for your feedback!',
-    translationMissing: 'This article is not available in German yet.',
+    translationMissing: 'This article is not available in English yet.',
     resultsFor: 'Search results for',
     results: (n: number, capped = false) =>
       capped ? `more than ${n.toLocaleString('en')} results` : n === 1 ? '1 result' : `${n} results`,
@@ -82,7 +83,7 @@ export const WORDS = {
     no: 'Nein',
     commentLabel: 'Was können wir besser machen? (freiwillig)',
     voteThanks: 'Vielen Dank für Ihre Rückmeldung!',
-    translationMissing: 'Diesen Artikel gibt es noch nicht auf Englisch.',
+    translationMissing: 'Diesen Artikel gibt es noch nicht auf Deutsch.',
     resultsFor: 'Suchergebnisse für',
     results: (n: number, capped = false) =>
       capped ? `mehr als ${n.toLocaleString('de')} Ergebnisse` : n === 1 ? '1 Ergebnis' : `${n} Ergebnisse`,
@@ -155,15 +156,14 @@ ol.hits{list-style:none;padding:0;display:grid;gap:1rem}ol.hits h2{margin:0 0 .2
 mark{background:#fff3bf;color:inherit}
 footer{border-top:1px solid #dee2e6;padding:1rem;text-align:center;font-size:.9rem;color:#495057}`;
 
-const styles = new Map<string, { css: string; hash: string }>();
+const styles = new Map<string, PageStyle>();
 
 /** The page's one style element for a brand colour, and its CSP hash (computed once per colour). */
-function styleFor(brandColor: string) {
+function styleFor(brandColor: string): PageStyle {
   let style = styles.get(brandColor);
   if (!style) {
     const colors = headerColors(brandColor);
-    const css = `:root{--brand:${colors.background};--on-brand:${colors.text}}\n${BASE_STYLE}`;
-    style = { css, hash: styleHash(css) };
+    style = pageStyle(`:root{--brand:${colors.background};--on-brand:${colors.text}}\n${BASE_STYLE}`);
     if (styles.size < 100) styles.set(brandColor, style);
   }
   return style;
@@ -229,7 +229,7 @@ export function searchForm(brandSlug: string, language: Language, value = '', id
 <button type="submit">${words.search}</button></form>`;
 }
 
-/** A complete page: landmarks, skip link, language switch, canonical and hreflang links. */
+/** A complete page on the shared shell: landmarks, skip link, language switch, canonical and hreflang links. */
 export function renderPage(options: PageOptions): RenderedPage {
   const { brand, language, baseUrl } = options;
   const words = WORDS[language];
@@ -248,17 +248,13 @@ export function renderPage(options: PageOptions): RenderedPage {
     })
     .join('');
   const home = homePath(brand.slug, language);
-  const html = `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)} – ${escapeHtml(brand.name)}</title>
-<meta name="description" content="${escapeHtml(options.description.slice(0, 300))}">
-${options.noindex ? '<meta name="robots" content="noindex">\n' : ''}${links}
-<style>${style.css}</style>
-</head>
-<body>
+  const html = renderHtmlPage({
+    lang: language,
+    title: `${options.title} – ${brand.name}`,
+    style,
+    noindex: options.noindex === true,
+    head: `<meta name="description" content="${escapeHtml(options.description.slice(0, 300))}">\n${links}`,
+    body: `
 <a class="skip" href="#main">${words.skip}</a>
 <header><div class="wrap"><a class="brand" href="${home}">${escapeHtml(brand.name)} · ${words.helpCenter}</a>
 <nav class="lang" aria-label="${words.languageNav}"><ul>${switcher}</ul></nav></div></header>
@@ -267,8 +263,8 @@ ${options.hideHeaderSearch ? '' : searchForm(brand.slug, language, '', 'hq')}
 ${options.body}
 </main>
 <footer>${brand.contactFormEnabled ? `${words.stillNeedHelp} <a href="${home}/contact">${words.contactUs}</a>` : escapeHtml(brand.name)}</footer>
-</body>
-</html>`;
+`,
+  });
   const csp = `default-src 'none'; style-src ${style.hash}; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
   return { html, csp };
 }

@@ -1,20 +1,12 @@
-import { and, asc, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Executor, rowsOf } from '../../platform/db';
 import { notFound } from '../../platform/errors';
 import type { BrandRow } from './brands.service';
 import { articles, categories, type Names, sections } from './knowledge.tables';
+import { findPublicArticle, isPublic, publicTranslations } from './public.service';
 
 export type Language = 'de' | 'en';
-
-/** Only what a visitor may see: published public articles. */
-const isPublic = and(eq(articles.status, 'published'), eq(articles.visibility, 'public'));
-
-/** An article belongs to the brand of its category; one without a category only to the default brand. */
-function ofBrand(brand: BrandRow) {
-  const inCategory = sql`${articles.categoryId} in (select id from ${categories} where brand_id = ${brand.id})`;
-  return brand.slug === 'default' ? or(inCategory, sql`${articles.categoryId} is null`)! : inCategory;
-}
 
 export function nameIn(names: Names, language: Language): string {
   return names[language] ?? names[language === 'de' ? 'en' : 'de'] ?? '';
@@ -148,35 +140,19 @@ export async function helpCenterArticleLink(
   brand: BrandRow,
   number: number,
 ): Promise<ArticleLink & { id: string; language: Language }> {
-  const [row] = await deps.database.db
-    .select({ id: articles.id, ...link, language: articles.language })
-    .from(articles)
-    .where(and(eq(articles.number, number), isPublic, ofBrand(brand)));
+  const row = await findPublicArticle(deps.database.db, brand.id, number);
   if (!row) throw notFound('article', String(number));
-  return row;
+  const { id, slug, title, language } = row.article;
+  return { id, number, slug, title, language };
 }
 
 /** A published public article of the brand by its number (in any language); 404 otherwise. */
 export async function helpCenterArticle(deps: Deps, brand: BrandRow, number: number): Promise<ArticleView> {
   const db = deps.database.db;
-  const [row] = await db
-    .select({
-      article: articles,
-      categorySlug: categories.slug,
-      categoryNames: categories.names,
-      sectionNames: sections.names,
-    })
-    .from(articles)
-    .leftJoin(categories, eq(categories.id, articles.categoryId))
-    .leftJoin(sections, eq(sections.id, articles.sectionId))
-    .where(and(eq(articles.number, number), isPublic, ofBrand(brand)));
+  const row = await findPublicArticle(db, brand.id, number);
   if (!row) throw notFound('article', String(number));
   const a = row.article;
-  const [translation] = await db
-    .select({ ...link, language: articles.language })
-    .from(articles)
-    .where(and(eq(articles.translationGroupId, a.translationGroupId), ne(articles.id, a.id), isPublic))
-    .limit(1);
+  const [translation] = (await publicTranslations(db, brand.id, [a])).get(a.id) ?? [];
   const related = a.sectionId
     ? await db
         .select(link)

@@ -1,3 +1,4 @@
+import type { WidgetSettings } from '@keepdesk/contract';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -19,18 +20,6 @@ import { users } from '../auth/auth.tables';
 /** A PostgreSQL full-text document, written by the services with the article's language. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-/** What the widget looks like on a customer's site; chosen per brand in the help-center settings. */
-export interface WidgetSettings {
-  enabled: boolean;
-  primaryColor: string;
-  textColor: string;
-  position: 'bottom-right' | 'bottom-left';
-  /** `auto` follows the host page's `<html lang>`, then the browser. */
-  language: 'auto' | 'de' | 'en';
-  /** Origins (scheme://host[:port]) allowed to embed the widget; empty allows any. */
-  allowedOrigins: string[];
-}
-
 /**
  * A brand: one public help center (`/hc/{slug}`), its contact form and its web widget. A workspace starts
  * with the brand `default`; categories belong to one brand.
@@ -46,6 +35,7 @@ export const brands = pgTable(
     /** The contact form: whether it is shown, and how many tickets one address may open in a day. */
     contactFormEnabled: boolean('contact_form_enabled').notNull().default(true),
     maxTicketsPerAddressPerDay: integer('max_tickets_per_address_per_day').notNull().default(5),
+    /** The contract's `WidgetSettings`; read through `widgetSettingsOf`, as an older row may lack or break some. */
     widget: jsonb('widget').$type<WidgetSettings>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

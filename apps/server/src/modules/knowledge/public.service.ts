@@ -1,8 +1,10 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
+import type { Executor } from '../../platform/db';
 import { type Language, publicBodyHtml } from './articles.domain';
+import { articleInBrand } from './brands.service';
 import { brandIdOf, loadCategoriesWithSections } from './categories.service';
-import { articles, categories, type Names } from './knowledge.tables';
+import { articles, categories, type Names, sections } from './knowledge.tables';
 
 /** What the help center shows of an article: published and public only, files through `/hc/files/`. */
 export interface PublicArticle {
@@ -19,20 +21,50 @@ export interface PublicArticle {
   updatedAt: string;
   publishedAt: string | null;
   /** The published public versions in other languages, for the language switch. */
-  translations: { language: Language; number: number; slug: string; title: string }[];
+  translations: TranslationLink[];
 }
 
-const isPublic = and(eq(articles.status, 'published'), eq(articles.visibility, 'public'));
+export interface TranslationLink {
+  language: Language;
+  number: number;
+  slug: string;
+  title: string;
+}
 
-async function withTranslations(
-  deps: Deps,
-  rows: (typeof articles.$inferSelect)[],
-): Promise<PublicArticle[]> {
+/** Only what a visitor may see: published public articles. */
+export const isPublic = and(eq(articles.status, 'published'), eq(articles.visibility, 'public'));
+
+/**
+ * The published public article of the brand with this number, in whatever language it is (the help center
+ * redirects a URL with the wrong language to it), with its category and section names; null otherwise.
+ * The one read of a public article by number: help-center pages and `publicArticleByNumber` share it.
+ */
+export async function findPublicArticle(executor: Executor, brandId: string, number: number) {
+  const [row] = await executor
+    .select({
+      article: articles,
+      categorySlug: categories.slug,
+      categoryNames: categories.names,
+      sectionNames: sections.names,
+    })
+    .from(articles)
+    .leftJoin(categories, eq(categories.id, articles.categoryId))
+    .leftJoin(sections, eq(sections.id, articles.sectionId))
+    .where(and(eq(articles.number, number), isPublic, articleInBrand(articles.categoryId, brandId)));
+  return row ?? null;
+}
+
+/** Each article's published public translations in the same brand, by article id (for the language switch). */
+export async function publicTranslations(
+  executor: Executor,
+  brandId: string,
+  rows: { id: string; translationGroupId: string }[],
+): Promise<Map<string, TranslationLink[]>> {
   const groups = [...new Set(rows.map((row) => row.translationGroupId))];
   const others =
     groups.length === 0
       ? []
-      : await deps.database.db
+      : await executor
           .select({
             groupId: articles.translationGroupId,
             id: articles.id,
@@ -42,7 +74,30 @@ async function withTranslations(
             title: articles.title,
           })
           .from(articles)
-          .where(and(isPublic, inArray(articles.translationGroupId, groups)));
+          .where(
+            and(
+              isPublic,
+              inArray(articles.translationGroupId, groups),
+              articleInBrand(articles.categoryId, brandId),
+            ),
+          )
+          .orderBy(articles.number);
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      others
+        .filter((o) => o.groupId === row.translationGroupId && o.id !== row.id)
+        .map(({ language, number, slug, title }) => ({ language, number, slug, title })),
+    ]),
+  );
+}
+
+async function withTranslations(
+  deps: Deps,
+  brandId: string,
+  rows: (typeof articles.$inferSelect)[],
+): Promise<PublicArticle[]> {
+  const translations = await publicTranslations(deps.database.db, brandId, rows);
   return rows.map((row) => ({
     id: row.id,
     number: row.number,
@@ -56,9 +111,7 @@ async function withTranslations(
     tags: row.tags,
     updatedAt: row.updatedAt.toISOString(),
     publishedAt: row.publishedAt?.toISOString() ?? null,
-    translations: others
-      .filter((o) => o.groupId === row.translationGroupId && o.id !== row.id)
-      .map(({ language, number, slug, title }) => ({ language, number, slug, title })),
+    translations: translations.get(row.id) ?? [],
   }));
 }
 
@@ -71,24 +124,20 @@ export async function listPublicArticles(
 ): Promise<PublicArticle[]> {
   const brandId = await brandIdOf(deps.database.db, brandSlug);
   const rows = await deps.database.db
-    .select({ article: articles })
+    .select()
     .from(articles)
-    .innerJoin(categories, eq(categories.id, articles.categoryId))
     .where(
       and(
         isPublic,
         eq(articles.language, language),
-        eq(categories.brandId, brandId),
+        articleInBrand(articles.categoryId, brandId),
         options.categoryId ? eq(articles.categoryId, options.categoryId) : undefined,
         options.sectionId ? eq(articles.sectionId, options.sectionId) : undefined,
       ),
     )
     .orderBy(desc(articles.publishedAt), desc(articles.id))
     .limit(options.limit ?? 200);
-  return withTranslations(
-    deps,
-    rows.map((r) => r.article),
-  );
+  return withTranslations(deps, brandId, rows);
 }
 
 /**
@@ -102,20 +151,9 @@ export async function publicArticleByNumber(
   number: number,
 ): Promise<PublicArticle | null> {
   const brandId = await brandIdOf(deps.database.db, brandSlug);
-  const [row] = await deps.database.db
-    .select({ article: articles })
-    .from(articles)
-    .innerJoin(categories, eq(categories.id, articles.categoryId))
-    .where(
-      and(
-        isPublic,
-        eq(articles.number, number),
-        eq(articles.language, language),
-        eq(categories.brandId, brandId),
-      ),
-    );
-  if (!row) return null;
-  return (await withTranslations(deps, [row.article]))[0]!;
+  const row = await findPublicArticle(deps.database.db, brandId, number);
+  if (!row || row.article.language !== language) return null;
+  return (await withTranslations(deps, brandId, [row.article]))[0]!;
 }
 
 export interface PublicCategory {

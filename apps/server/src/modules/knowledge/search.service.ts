@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { rowsOf } from '../../platform/db';
 import { detectLanguage } from '../tickets';
+import { articleInBrand } from './brands.service';
 import type { ArticleStatus } from './knowledge.tables';
 import {
   applyCorrections,
@@ -19,6 +20,7 @@ export interface SearchInput {
   /** `public`: published public articles only; `agent`: everything not archived, published first. */
   audience: 'agent' | 'public';
   language?: Language;
+  /** The brand's articles only: those in its categories, and for the default brand those in none. */
   brandId?: string;
   categoryId?: string;
   sectionId?: string;
@@ -116,9 +118,7 @@ function filters(input: SearchInput): SQL {
   if (input.language) where.push(sql.raw(`a.language = '${input.language === 'de' ? 'de' : 'en'}'`));
   if (input.categoryId) where.push(sql`a.category_id = ${input.categoryId}`);
   if (input.sectionId) where.push(sql`a.section_id = ${input.sectionId}`);
-  if (input.brandId) {
-    where.push(sql`a.category_id in (select c.id from kb_categories c where c.brand_id = ${input.brandId})`);
-  }
+  if (input.brandId) where.push(articleInBrand(sql`a.category_id`, input.brandId));
   return sql.join(where, sql` and `);
 }
 
