@@ -146,8 +146,21 @@ test('an agent proposes a fix to a published article, the lead approves it, the 
   await visitor.goto(`/hc/default/en/articles/${article.number}`);
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(`Restart the modme ${id}`);
 
-  // Lena Lead reviews the word diff and approves.
-  await lead.goto(`/knowledge/articles/${article.id}`);
+  // Lena Lead owns the article: the bell tells her, and the list filter finds every change waiting.
+  await lead.goto('/knowledge');
+  await lead.getByTestId('notification-bell').click();
+  await expect(lead.getByTestId('notification').filter({ hasText: `Restart the modme ${id}` })).toContainText(
+    'Aaron Agent hat eine Änderung',
+  );
+  await lead.keyboard.press('Escape');
+  await lead.getByLabel('Artikel suchen').fill(id);
+  await lead.getByRole('switch', { name: 'Änderung wartet' }).check({ force: true });
+  const row = lead.getByTestId('kb-article-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('kb-change-pending')).toBeVisible();
+
+  // She reviews the word diff and approves.
+  await row.getByRole('link', { name: `Restart the modme ${id}` }).click();
   await lead.getByRole('button', { name: 'Änderungen prüfen' }).click();
   const diff = lead.getByTestId('kb-revision-diff-title');
   await expect(diff.locator('del')).toHaveText('modme');

@@ -162,6 +162,10 @@ export const KbArticleQuery = z.object({
   ownerId: z.uuid().optional(),
   needsReview: bool,
   missingTranslation: KbLanguage.optional().meta({ description: 'Articles without a translation into it' }),
+  pendingRevision: bool.meta({
+    description:
+      'true: only articles with a change waiting for a publisher (ADR 0045); false: only those without',
+  }),
 });
 export type KbArticleQuery = z.infer<typeof KbArticleQuery>;
 
@@ -238,6 +242,16 @@ export const KbRejectRevisionBody = z.object({
   note: z.string().trim().max(500).optional().meta({ description: 'Why; sent to the authors' }),
 });
 export type KbRejectRevisionBody = z.infer<typeof KbRejectRevisionBody>;
+
+export const KbWithdrawRevisionQuery = z.object({
+  revision: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'The revision you saw; 409 when someone saved the proposal again since' }),
+});
+export type KbWithdrawRevisionQuery = z.infer<typeof KbWithdrawRevisionQuery>;
 
 export const KbDiffQuery = z.object({
   from: z.coerce.number().int().min(1),

@@ -22,6 +22,7 @@ import {
   IconBookOff,
   IconBookUpload,
   IconClockExclamation,
+  IconGitPullRequest,
   IconHeartBroken,
   IconMessage,
   IconPhoneCall,
@@ -48,6 +49,7 @@ const ICONS = {
   target_off_track: IconTarget,
   health_dropped: IconHeartBroken,
   kb_needs_review: IconBook2,
+  kb_revision_proposed: IconGitPullRequest,
   kb_revision_approved: IconBookUpload,
   kb_revision_rejected: IconBookOff,
 } as const;

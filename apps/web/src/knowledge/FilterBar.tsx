@@ -126,6 +126,11 @@ export function FilterBar({
         checked={filters.needsReview}
         onChange={(event) => onChange({ needsReview: event.currentTarget.checked })}
       />
+      <Switch
+        label={t('knowledge.filters.pendingRevision')}
+        checked={filters.pendingRevision}
+        onChange={(event) => onChange({ pendingRevision: event.currentTarget.checked })}
+      />
     </Group>
   );
 }

@@ -21,8 +21,8 @@ export function useRevision(article: KbArticle | null) {
 }
 
 /**
- * "A change is pending": who proposed it and when; publishers open the diff and approve or reject it. The
- * live article shown below stays as it is until then.
+ * "A change is pending": who proposed it and when; publishers open the diff and approve or reject it, its
+ * authors may withdraw it. The live article shown below stays as it is until then.
  */
 export function RevisionBanner({
   article,
@@ -52,9 +52,22 @@ export function RevisionBanner({
     },
     onError: (error) => notifyError(t, error),
   });
+  const withdraw = useMutation({
+    mutationFn: () =>
+      api.delete<KbArticle>(
+        `/kb/articles/${article.id}/revision?revision=${article.pendingRevision?.revision ?? ''}`,
+      ),
+    onSuccess: (withdrawn) => {
+      notifySaved(t, t('knowledge.revision.withdrawn'));
+      onDecided(withdrawn);
+    },
+    onError: (error) => notifyError(t, error),
+  });
   const pending = article.pendingRevision;
   if (!pending) return null;
   const isPublisher = can(me, 'kb:publish');
+  // The authors take their proposal back; a publisher rejects it instead, which tells the authors why.
+  const isAuthor = [pending.proposedBy?.id, pending.updatedBy?.id].includes(me.user.id);
   const data = revision.data;
   return (
     <Alert
@@ -76,11 +89,25 @@ export function RevisionBanner({
             {t(isPublisher ? 'knowledge.revision.publisherHint' : 'knowledge.revision.authorHint')}
           </Text>
         </Stack>
-        {isPublisher && (
-          <Button size="compact-sm" color="yellow" onClick={() => setOpened(true)}>
-            {t('knowledge.revision.review')}
-          </Button>
-        )}
+        <Group gap="xs" wrap="nowrap">
+          {isAuthor && (
+            <Button
+              size="compact-sm"
+              variant="default"
+              loading={withdraw.isPending}
+              onClick={() => {
+                if (window.confirm(t('knowledge.revision.withdrawConfirm'))) withdraw.mutate();
+              }}
+            >
+              {t('knowledge.revision.withdraw')}
+            </Button>
+          )}
+          {isPublisher && (
+            <Button size="compact-sm" color="yellow" onClick={() => setOpened(true)}>
+              {t('knowledge.revision.review')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <Modal
         opened={opened}

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import { notifyError } from '../components/feedback';
+import { notifyError, notifySaved } from '../components/feedback';
 import { can, useMe } from '../session';
 import { relativeTime } from '../tickets/format';
 
@@ -67,13 +67,18 @@ export function VersionsPanel({
   const restore = useMutation({
     mutationFn: (version: number) =>
       api.post<KbArticle>(`/kb/articles/${article.id}/versions/${version}/restore`),
-    onSuccess: (restored) => {
+    onSuccess: (restored, version) => {
       setSelected(restored.version);
+      if (proposes && restored.pendingRevision) {
+        notifySaved(t, t('knowledge.revision.restoreProposed', { version }));
+      }
       onRestored(restored);
     },
     onError: (error) => notifyError(t, error),
   });
-  const mayRestore = article.status === 'published' ? can(me, 'kb:publish') : can(me, 'kb:write');
+  // On a published article an author's restore becomes its pending revision (ADR 0045), so it says "propose".
+  const proposes = article.status === 'published' && !can(me, 'kb:publish');
+  const mayRestore = can(me, 'kb:write');
   return (
     <Grid>
       <Grid.Col span={{ base: 12, md: 4 }}>
@@ -112,7 +117,7 @@ export function VersionsPanel({
                 loading={restore.isPending}
                 onClick={() => restore.mutate(selected)}
               >
-                {t('knowledge.restore', { version: selected })}
+                {t(proposes ? 'knowledge.proposeRestore' : 'knowledge.restore', { version: selected })}
               </Button>
             )}
           </Group>

@@ -22,6 +22,12 @@ describe('knowledge list filters', () => {
     expect(articleQuery(NO_FILTERS, '', ME)).toMatchObject({ q: undefined, needsReview: undefined });
   });
 
+  it('asks for articles with a pending change only when that filter is on', () => {
+    expect(articleQuery({ ...NO_FILTERS, pendingRevision: true }, '', ME).pendingRevision).toBe('true');
+    expect(articleQuery(NO_FILTERS, '', ME).pendingRevision).toBeUndefined();
+    expect(isFiltered({ ...NO_FILTERS, pendingRevision: true })).toBe(true);
+  });
+
   it('counts a list as filtered by any filter, but not by blank text', () => {
     expect(isFiltered(NO_FILTERS)).toBe(false);
     expect(isFiltered({ ...NO_FILTERS, q: '   ' })).toBe(false);

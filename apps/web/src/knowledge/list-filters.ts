@@ -10,9 +10,11 @@ export interface Filters {
   missingTranslation?: string;
   owner?: string;
   needsReview: boolean;
+  /** Only articles with a proposed change waiting for a publisher (ADR 0045). */
+  pendingRevision: boolean;
 }
 
-export const NO_FILTERS: Filters = { q: '', needsReview: false };
+export const NO_FILTERS: Filters = { q: '', needsReview: false, pendingRevision: false };
 
 /** The owner filter's value for the signed-in user. */
 export const MINE = 'mine';
@@ -30,11 +32,12 @@ export function articleQuery(
   q: string,
   myUserId: string,
 ): Record<string, string | undefined> {
-  const { owner, needsReview, ...rest } = filters;
+  const { owner, needsReview, pendingRevision, ...rest } = filters;
   return {
     ...rest,
     q: q || undefined,
     needsReview: needsReview ? 'true' : undefined,
+    pendingRevision: pendingRevision ? 'true' : undefined,
     ownerId: owner === MINE ? myUserId : owner,
   };
 }

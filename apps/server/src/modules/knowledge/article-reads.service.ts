@@ -220,6 +220,10 @@ export async function listArticles(deps: Deps, query: KbArticleQuery): Promise<K
     conditions.push(sql`not exists (select 1 from kb_articles t
       where t.translation_group_id = ${articles.translationGroupId} and t.language = ${query.missingTranslation})`);
   }
+  if (query.pendingRevision !== undefined) {
+    const pending = sql`exists (select 1 from ${articleRevisions} r where r.article_id = ${articles.id})`;
+    conditions.push(query.pendingRevision ? pending : sql`not ${pending}`);
+  }
   if (query.cursor) {
     const [updatedAt, id] = decodeCursor(query.cursor, 2);
     const at = new Date(String(updatedAt));

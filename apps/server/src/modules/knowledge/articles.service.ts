@@ -221,7 +221,7 @@ export async function updateArticle(
     }
     const body = input.body === undefined ? null : cleanBody(input.body);
     if (mode === 'propose') {
-      const proposed = await proposeRevision(tx, actor, before, input, body, now);
+      const proposed = await proposeRevision(tx, deps, actor, before, input, body, now);
       return { article: await presentArticle(tx, before, now), proposed };
     }
     const row = await applyUpdate(tx, actor, before, input, body, now);

@@ -23,6 +23,7 @@ import {
   KbSection,
   KbStatusBody,
   KbVersionParams,
+  KbWithdrawRevisionQuery,
   NoContent,
   UpdateKbArticleBody,
   UpdateKbCategoryBody,
@@ -53,7 +54,7 @@ import {
 } from './categories.service';
 import { openFile, uploadFiles } from './files.service';
 import { acknowledgePolicy, pendingPolicies, policyAcknowledgements } from './policies.service';
-import { getRevision, rejectRevision } from './revisions.service';
+import { getRevision, rejectRevision, withdrawRevision } from './revisions.service';
 import { verifyArticle } from './verification.service';
 import { diffVersions, getVersion, listVersions, restoreVersion } from './versions.service';
 
@@ -166,6 +167,22 @@ export function knowledgeRoutes(deps: Deps) {
         config: publish,
       },
       async (req) => rejectRevision(deps, actorOf(req), req.params.id, req.body),
+    );
+    app.delete(
+      '/kb/articles/:id/revision',
+      {
+        schema: {
+          tags,
+          description:
+            'Withdraws the proposed change without a decision: its authors (who proposed or saved it) and kb:publish may, others get 403; nobody is notified. 409 when `revision` is given and the proposal was saved again since.',
+          params: id,
+          querystring: KbWithdrawRevisionQuery,
+          response: { 200: KbArticle },
+        },
+        config: read,
+      },
+      async (req) =>
+        withdrawRevision(deps, actorOf(req), principalOf(req).permissions, req.params.id, req.query),
     );
     app.post(
       '/kb/articles/:id/status',

@@ -1,5 +1,6 @@
 import type {
   KbArticle,
+  KbArticlePage,
   KbArticleRevision,
   KbArticleVersionList,
   KbCategory,
@@ -16,12 +17,16 @@ let agent: { authorization: string };
 let agentId: string;
 let otherAgent: { authorization: string };
 let otherAgentId: string;
+let lead2: { authorization: string };
+let thirdAgent: { authorization: string };
+let stranger: { authorization: string };
+let reader: { authorization: string };
 let categoryId: string;
 
 type Headers = Record<string, string>;
 
 async function call<T>(
-  method: 'GET' | 'POST' | 'PATCH',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   payload?: object,
   headers: Headers = lead,
@@ -72,6 +77,10 @@ beforeAll(async () => {
   const b = await bearerFor(server, 'agent');
   otherAgent = b.headers;
   otherAgentId = b.user.id;
+  lead2 = (await bearerFor(server, 'team_lead')).headers;
+  thirdAgent = (await bearerFor(server, 'agent')).headers;
+  stranger = (await bearerFor(server, 'agent')).headers;
+  reader = (await bearerFor(server, 'collaborator')).headers;
   const category = await call<KbCategory>('POST', '/kb/categories', {
     names: { en: 'Devices' },
     slug: `devices-${uniq()}`,
@@ -289,5 +298,146 @@ describe('pending revisions of published articles', () => {
     );
     expect(longNote.status).toBe(400);
     expect(longNote.body.errors.map((e) => e.field)).toEqual(['note']);
+  });
+
+  it('tells the owner once when a change is first proposed, not on the saves that follow', async () => {
+    const live = await publishedArticle();
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Fix one', note: 'a typo' }, agent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Fix two', baseRevision: 1 }, agent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Fix three', baseRevision: 2 }, otherAgent);
+    const told = await notificationsOf(lead, live.id);
+    expect(told).toMatchObject([
+      {
+        kind: 'kb_revision_proposed',
+        actor: { id: agentId },
+        excerpt: 'a typo',
+        target: { name: live.title },
+      },
+    ]);
+    // Another publisher is not bothered while the owner may publish.
+    expect(await notificationsOf(lead2, live.id)).toEqual([]);
+    // Withdrawn and proposed anew: that is a new proposal, announced again.
+    await call('PATCH', `/kb/articles/${live.id}`, { title: live.title }, otherAgent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Fix four' }, otherAgent);
+    expect((await notificationsOf(lead, live.id)).map((n) => n.kind)).toEqual([
+      'kb_revision_proposed',
+      'kb_revision_proposed',
+    ]);
+  });
+
+  it('tells the user who last published the article when its owner may not publish', async () => {
+    const created = await call<KbArticle>('POST', '/kb/articles', {
+      title: `Owned by an agent ${uniq()}`,
+      body: '<p>Text</p>',
+      ownerId: agentId,
+    });
+    expect(created.status).toBe(201);
+    const published = await call(
+      'POST',
+      `/kb/articles/${created.body.id}/status`,
+      { status: 'published' },
+      lead2,
+    );
+    expect(published.status).toBe(200);
+    const proposed = await call('PATCH', `/kb/articles/${created.body.id}`, { title: 'Better' }, otherAgent);
+    expect(proposed.status).toBe(202);
+    expect((await notificationsOf(lead2, created.body.id)).map((n) => n.kind)).toEqual([
+      'kb_revision_proposed',
+    ]);
+    expect(await notificationsOf(lead, created.body.id)).toEqual([]);
+    expect(await notificationsOf(agent, created.body.id)).toEqual([]);
+  });
+
+  it('filters the list to articles with a pending change', async () => {
+    const tag = word();
+    const waiting = await publishedArticle(`Waiting ${tag}`);
+    const quiet = await publishedArticle(`Quiet ${tag}`);
+    await call('PATCH', `/kb/articles/${waiting.id}`, { body: '<p>Better text</p>' }, agent);
+    const list = async (pending: string) => {
+      const page = await call<KbArticlePage>('GET', `/kb/articles?q=${tag}&pendingRevision=${pending}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      return page.body.items.map((item) => item.id);
+    };
+    expect(await list('true')).toEqual([waiting.id]);
+    expect(await list('false')).toEqual([quiet.id]);
+    const bad = await call<{ errors: { field: string }[] }>('GET', '/kb/articles?pendingRevision=yes');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['pendingRevision']);
+  });
+
+  it('lets the authors who saved a proposal and publishers withdraw it, nobody else', async () => {
+    const live = await publishedArticle();
+    const url = `/kb/articles/${live.id}/revision`;
+    expect((await call('DELETE', url, undefined, agent)).status).toBe(404);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'One' }, agent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Two', baseRevision: 1 }, otherAgent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Three', baseRevision: 2 }, thirdAgent);
+    expect((await call('DELETE', url, undefined, stranger)).status).toBe(403);
+    expect((await call('DELETE', url, undefined, reader)).status).toBe(403);
+    const stale = await call<{ errors: { field: string }[] }>(
+      'DELETE',
+      `${url}?revision=2`,
+      undefined,
+      agent,
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.errors[0]?.field).toBe('revision');
+    const bad = await call<{ errors: { field: string }[] }>(
+      'DELETE',
+      `${url}?revision=two`,
+      undefined,
+      agent,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e) => e.field)).toEqual(['revision']);
+    // otherAgent neither started it nor saved it last, but saved it in between.
+    const withdrawn = await call<KbArticle>('DELETE', `${url}?revision=3`, undefined, otherAgent);
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body).toMatchObject({ title: live.title, version: 1, pendingRevision: null });
+    expect((await call('GET', url)).status).toBe(404);
+    // A new proposal is a new start: saving the old one gives no say over it.
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Four' }, agent);
+    await call('PATCH', `/kb/articles/${live.id}`, { title: 'Five', baseRevision: 1 }, thirdAgent);
+    expect((await call('DELETE', url, undefined, otherAgent)).status).toBe(403);
+    expect((await call<KbArticle>('DELETE', url, undefined, lead2)).status).toBe(200);
+    const outbox = await server.deps.database.query(
+      `select type from outbox_events where payload->>'entityId' = $1 and type = 'kb_article.revision_withdrawn'`,
+      [live.id],
+    );
+    expect(outbox.rows).toHaveLength(2);
+    // Withdrawing tells no one; the lead heard of the two proposals only.
+    expect((await notificationsOf(agent, live.id)).map((n) => n.kind)).toEqual([]);
+    expect((await notificationsOf(lead, live.id)).map((n) => n.kind)).toEqual([
+      'kb_revision_proposed',
+      'kb_revision_proposed',
+    ]);
+  });
+
+  it("turns an author's restore of an old version into a proposal the publisher hears of", async () => {
+    const live = await publishedArticle();
+    const edited = await call<KbArticle>('PATCH', `/kb/articles/${live.id}`, { title: 'Live title v2' });
+    expect(edited.body.version).toBe(2);
+    const restored = await call<KbArticle>(
+      'POST',
+      `/kb/articles/${live.id}/versions/1/restore`,
+      undefined,
+      agent,
+    );
+    expect(restored.status, JSON.stringify(restored.body)).toBe(202);
+    expect(restored.body).toMatchObject({ title: 'Live title v2', version: 2 });
+    expect(restored.body.pendingRevision).toMatchObject({
+      revision: 1,
+      baseVersion: 2,
+      proposedBy: { id: agentId },
+    });
+    const revision = await call<KbArticleRevision>('GET', `/kb/articles/${live.id}/revision`);
+    expect(revision.body).toMatchObject({ title: live.title, note: 'restored version 1' });
+    expect(await notificationsOf(lead, live.id)).toMatchObject([
+      { kind: 'kb_revision_proposed', excerpt: 'restored version 1' },
+    ]);
+    const approved = await call<KbArticle>('POST', `/kb/articles/${live.id}/revision/approve`, {
+      revision: 1,
+    });
+    expect(approved.body).toMatchObject({ title: live.title, version: 3 });
   });
 });

@@ -2,18 +2,22 @@ import type {
   KbArticle,
   KbArticleRevision,
   KbRejectRevisionBody,
+  KbWithdrawRevisionQuery,
   NotificationKind,
   UpdateKbArticleBody,
 } from '@keepdesk/contract';
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, max, type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { type Executor, type Tx, withTransaction } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { type Actor, recordChange } from '../../platform/events';
+import { auditLog } from '../../platform/platform.tables';
+import { users } from '../auth';
 import { notify } from '../notifications';
 import { type ArticleRow, loadArticleRow, presentArticle, userNames } from './article-reads.service';
 import { changedSettings, diffWords, isContentChange, normalizeTags } from './articles.domain';
 import { articleRevisions } from './knowledge.tables';
+import { FEW_PUBLISHERS, proposalRecipients } from './revisions.domain';
 
 /** Pending revisions of published articles (ADR 0045): proposed by authors, decided by publishers. */
 
@@ -44,6 +48,66 @@ function assertRevision(
   });
 }
 
+const REVISION_PROPOSED = 'kb_article.revision_proposed';
+
+/** Holders of kb:publish whose account is active, as a condition on `users`. */
+const isActivePublisher: SQL = sql`${users.isActive} and exists (select 1 from role_permissions rp
+  where rp.role_key = ${users.roleKey} and rp.permission = 'kb:publish')`;
+
+/** Audit rows of one article with one of `actions`. */
+const auditOf = (articleId: string, actions: string[]) =>
+  and(
+    eq(auditLog.entityType, 'kb_article'),
+    eq(auditLog.entityId, articleId),
+    inArray(auditLog.action, actions),
+  );
+
+/** Who hears of a new proposal for `live` (see `proposalRecipients`). */
+async function proposalRecipientsOf(tx: Tx, live: ArticleRow): Promise<string[]> {
+  const [last] = await tx
+    .select({ userId: auditLog.actorUserId })
+    .from(auditLog)
+    .where(
+      and(
+        auditOf(live.id, ['kb_article.published', 'kb_article.revision_approved']),
+        isNotNull(auditLog.actorUserId),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  const lastPublisherId = last?.userId ?? null;
+  const preferred = [live.ownerId, lastPublisherId].filter((id): id is string => id !== null);
+  const publishers =
+    preferred.length === 0
+      ? []
+      : await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(inArray(users.id, preferred), isActivePublisher));
+  const all = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(isActivePublisher)
+    .orderBy(asc(users.id))
+    .limit(FEW_PUBLISHERS + 1);
+  return proposalRecipients(
+    { ownerId: live.ownerId, lastPublisherId },
+    new Set(publishers.map((row) => row.id)),
+    all.map((row) => row.id),
+  );
+}
+
+/** Deletes the pending revision without a decision: an explicit withdrawal or a save back to the live text. */
+async function removeRevision(tx: Tx, actor: Actor, articleId: string, row: RevisionRow): Promise<void> {
+  await tx.delete(articleRevisions).where(eq(articleRevisions.articleId, articleId));
+  await recordChange(tx, actor, {
+    action: 'kb_article.revision_withdrawn',
+    entityType: 'kb_article',
+    entityId: articleId,
+    data: { revision: row.revision },
+  });
+}
+
 /**
  * An author's save of a published article: title, body and tags go into the article's one pending revision
  * (made on the first save, built on by every later one, whoever makes it); the live article stays as it is.
@@ -51,6 +115,7 @@ function assertRevision(
  */
 export async function proposeRevision(
   tx: Tx,
+  deps: Pick<Deps, 'bus'>,
   actor: Actor,
   live: ArticleRow,
   input: UpdateKbArticleBody,
@@ -77,14 +142,7 @@ export async function proposeRevision(
     tags: input.tags ? normalizeTags(input.tags) : base.tags,
   };
   if (!isContentChange(live, content)) {
-    if (!current) return false;
-    await tx.delete(articleRevisions).where(eq(articleRevisions.articleId, live.id));
-    await recordChange(tx, actor, {
-      action: 'kb_article.revision_withdrawn',
-      entityType: 'kb_article',
-      entityId: live.id,
-      data: { revision: current.revision },
-    });
+    if (current) await removeRevision(tx, actor, live.id, current);
     return false;
   }
   const note = input.note ?? current?.note ?? '';
@@ -104,9 +162,21 @@ export async function proposeRevision(
       createdAt: now,
       updatedAt: now,
     });
+    // Only a new proposal is announced; later saves build on one a publisher already knows of.
+    await notify(
+      tx,
+      deps,
+      (await proposalRecipientsOf(tx, live)).map((userId) => ({
+        userId,
+        kind: 'kb_revision_proposed' as const,
+        target: { id: live.id, name: live.title },
+        actorUserId: actor.userId,
+        excerpt: note || content.title,
+      })),
+    );
   }
   await recordChange(tx, actor, {
-    action: 'kb_article.revision_proposed',
+    action: REVISION_PROPOSED,
     entityType: 'kb_article',
     entityId: live.id,
     data: { revision: (current?.revision ?? 0) + 1, baseVersion: current?.baseVersion ?? live.version },
@@ -201,6 +271,59 @@ export async function rejectRevision(
       action: 'kb_article.revision_rejected',
       note: input.note ?? '',
     });
+    return presentArticle(tx, article, deps.now());
+  });
+}
+
+/**
+ * Whether `userId` saved the current proposal: started it, saved it last, or saved it in between (an audit row
+ * `kb_article.revision_proposed` since the one that started it, revision 1).
+ */
+async function hasSaved(tx: Tx, articleId: string, row: RevisionRow, userId: string): Promise<boolean> {
+  if (row.proposedById === userId || row.updatedById === userId) return true;
+  const started = tx
+    .select({ id: max(auditLog.id) })
+    .from(auditLog)
+    .where(and(auditOf(articleId, [REVISION_PROPOSED]), sql`${auditLog.data}->>'revision' = '1'`));
+  const saved = await tx
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(
+      and(
+        auditOf(articleId, [REVISION_PROPOSED]),
+        eq(auditLog.actorUserId, userId),
+        gte(auditLog.id, sql`(${started})`),
+      ),
+    )
+    .limit(1);
+  return saved.length > 0;
+}
+
+/**
+ * Withdraws the pending revision without a decision: allowed for the authors who saved it and for publishers
+ * (403 for others, 404 without one, 409 when `revision` is not the current one). Nobody is notified.
+ */
+export async function withdrawRevision(
+  deps: Deps,
+  actor: Actor,
+  permissions: readonly string[],
+  id: string,
+  input: KbWithdrawRevisionQuery,
+): Promise<KbArticle> {
+  return withTransaction(deps.database, async (tx) => {
+    const article = await loadArticleRow(tx, id, true);
+    const row = await revisionToDecide(tx, id, input.revision);
+    const mayWithdraw =
+      permissions.includes('kb:publish') ||
+      (actor.userId !== null &&
+        permissions.includes('kb:write') &&
+        (await hasSaved(tx, id, row, actor.userId)));
+    if (!mayWithdraw) {
+      throw new AppError('FORBIDDEN', {
+        message: 'only the authors of the proposed change and publishers may withdraw it',
+      });
+    }
+    await removeRevision(tx, actor, id, row);
     return presentArticle(tx, article, deps.now());
   });
 }
