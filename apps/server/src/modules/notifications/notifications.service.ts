@@ -31,7 +31,8 @@ export const NOTIFICATION_TOPIC = 'notification';
 
 /**
  * Notifies users inside the caller's transaction: never the actor about their own doing, each user once per
- * call (the first kind wins: a mention beats plain activity). Their browsers hear of it at commit.
+ * call and subject — ticket, account or target — (the first kind wins: a mention beats plain activity on the
+ * same ticket; two accounts that dropped are two notifications). Their browsers hear of it at commit.
  */
 export async function notify(
   tx: Tx,
@@ -40,8 +41,9 @@ export async function notify(
 ): Promise<void> {
   const seen = new Set<string>();
   const rows = items.filter((item) => {
-    if (item.userId === item.actorUserId || seen.has(item.userId)) return false;
-    seen.add(item.userId);
+    const key = `${item.userId}|${item.ticket?.id ?? item.account?.id ?? item.target?.id ?? ''}`;
+    if (item.userId === item.actorUserId || seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
   if (rows.length === 0) return;
@@ -61,7 +63,9 @@ export async function notify(
       excerpt: excerptOf(item.excerpt ?? ''),
     })),
   );
-  for (const userId of seen) await deps.bus.publish({ topic: NOTIFICATION_TOPIC, data: { userId } }, tx);
+  for (const userId of new Set(rows.map((row) => row.userId))) {
+    await deps.bus.publish({ topic: NOTIFICATION_TOPIC, data: { userId } }, tx);
+  }
 }
 
 function excerptOf(text: string): string {

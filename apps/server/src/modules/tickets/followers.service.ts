@@ -124,7 +124,7 @@ export async function unfollow(deps: Deps, actor: Actor, ticketId: string, userI
 
 /**
  * Tells who should hear of a new message on a ticket: the mentioned users (`mention`), then the assignee and
- * the followers (`activity`); `notify` keeps one notification per user and skips the author.
+ * the followers (`activity`); `notify` keeps one notification per user and ticket and skips the author.
  */
 export async function notifyOfMessage(
   tx: Tx,
