@@ -48,6 +48,7 @@ const ICONS = {
   rule_failed: IconAlertTriangle,
   target_off_track: IconTarget,
   health_dropped: IconHeartBroken,
+  health_dropped_many: IconHeartBroken,
   kb_needs_review: IconBook2,
   kb_revision_proposed: IconGitPullRequest,
   kb_revision_approved: IconBookUpload,
@@ -119,6 +120,8 @@ export function NotificationBell() {
                           to: '/knowledge/articles/$articleId',
                           params: { articleId: item.target.id },
                         });
+                      } else if (item.kind === 'health_dropped_many') {
+                        void navigate({ to: '/retention', search: { owner: 'me' } });
                       } else if (item.ticket) {
                         void navigate({ to: '/tickets/$ticketId', params: { ticketId: item.ticket.id } });
                       } else if (item.account) {
@@ -140,10 +143,14 @@ export function NotificationBell() {
                             number: item.ticket?.number,
                             target: item.target?.name,
                             account: item.account?.name,
+                            // A digest's excerpt is the number of accounts that dropped.
+                            count: item.kind === 'health_dropped_many' ? Number(item.excerpt) : undefined,
                           })}
                         </Text>
                         <Text size="xs" c="dimmed" truncate>
-                          {item.excerpt || item.ticket?.subject}
+                          {item.kind === 'health_dropped_many'
+                            ? t('notifications.healthDigestHint')
+                            : item.excerpt || item.ticket?.subject}
                         </Text>
                         <Text size="xs" c="dimmed">
                           {relativeTime(item.createdAt, i18n.language)}

@@ -9,7 +9,6 @@ import {
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../platform/context';
 import { dateOf, rowsOf, uuidArray, withTransaction } from '../../platform/db';
-import { notify } from '../notifications';
 import {
   ATTRIBUTE_PREFIX,
   chooseAttributeKeys,
@@ -22,6 +21,8 @@ import {
 } from './churn.domain';
 import { accountFacts, activeAccounts, dayOf } from './facts.service';
 import { DEFAULT_HEALTH_CONFIG, droppedBand, type HealthConfig, healthScore } from './health.domain';
+import { addDrop, type RunDrops } from './health-drops.domain';
+import { notifyDrops } from './health-drops.service';
 import {
   accountRisk,
   accountRiskHistory,
@@ -193,11 +194,13 @@ const SCORE_CHUNK = 5000;
 /**
  * Scores every current customer: the active model's risk with its reasons, the health score and band, and the
  * expected value of the next 12 months; keeps a row of history per account and day, and tells the account's
- * owner when it drops to a worse band.
+ * owner when it drops to a worse band — of each drop, or in one digest when many of theirs drop in the run.
+ * `chunkSize` (accounts per transaction) is for tests that span several chunks.
  */
 export async function scoreWorkspace(
   deps: Deps,
   onProgress?: (done: number, total: number) => void,
+  options: { chunkSize?: number } = {},
 ): Promise<ScoringOutcome> {
   const started = performance.now();
   const settings = await retentionSettingsOf(deps);
@@ -209,8 +212,10 @@ export async function scoreWorkspace(
   const values = await expectedValues(deps, customers, now);
   const columns = active ? columnsOfModel(active.model) : null;
   let bandDrops = 0;
-  for (let first = 0; first < customers.length; first += SCORE_CHUNK) {
-    const ids = customers.slice(first, first + SCORE_CHUNK);
+  const runDrops: RunDrops = new Map();
+  const chunkSize = options.chunkSize ?? SCORE_CHUNK;
+  for (let first = 0; first < customers.length; first += chunkSize) {
+    const ids = customers.slice(first, first + chunkSize);
     const facts = await accountFacts(db, ids, now);
     const scores = new Map<string, ChurnScore>();
     if (active && columns) {
@@ -257,25 +262,14 @@ export async function scoreWorkspace(
     });
     const dropped = rows.filter((row) => row.dropped);
     bandDrops += dropped.length;
-    await withTransaction(deps.database, async (tx) => {
-      if (dropped.length > 0) {
-        const owners = rowsOf(
-          await tx.execute(sql`select id, name, owner_id from customer_accounts
-            where id = any(${uuidArray(dropped.map((row) => row.accountId))}) and owner_id is not null`),
-        );
-        const bandOf = new Map(dropped.map((row) => [row.accountId, row.healthBand]));
-        await notify(
-          tx,
-          deps,
-          owners.map((owner) => ({
-            userId: String(owner.owner_id),
-            kind: 'health_dropped' as const,
-            account: { id: String(owner.id), name: String(owner.name) },
-            actorUserId: null,
-            excerpt: `${previous.get(String(owner.id))} → ${bandOf.get(String(owner.id))}`,
-          })),
-        );
-      }
+    const owned = await withTransaction(deps.database, async (tx) => {
+      const owners =
+        dropped.length === 0
+          ? []
+          : rowsOf(
+              await tx.execute(sql`select id, name, owner_id from customer_accounts
+                where id = any(${uuidArray(dropped.map((row) => row.accountId))}) and owner_id is not null`),
+            );
       for (let i = 0; i < rows.length; i += WRITE_BATCH) {
         const batch = rows.slice(i, i + WRITE_BATCH).map(({ dropped: _, ...row }) => row);
         await tx
@@ -315,9 +309,22 @@ export async function scoreWorkspace(
             },
           });
       }
+      return owners;
     });
-    onProgress?.(Math.min(customers.length, first + SCORE_CHUNK), customers.length);
+    // Counted once committed: the owners hear of the whole run at its end, not of each chunk.
+    const bandOf = new Map(dropped.map((row) => [row.accountId, row.healthBand]));
+    for (const owner of owned) {
+      const accountId = String(owner.id);
+      addDrop(runDrops, String(owner.owner_id), {
+        accountId,
+        accountName: String(owner.name),
+        from: String(previous.get(accountId)),
+        to: String(bandOf.get(accountId)),
+      });
+    }
+    onProgress?.(Math.min(customers.length, first + chunkSize), customers.length);
   }
+  await notifyDrops(deps, runDrops);
   // Former customers keep their last health but no longer carry a risk.
   await db.execute(sql`update account_risk set probability = null, raising = '[]', lowering = '[]'
     where scored_at < ${now} and probability is not null`);

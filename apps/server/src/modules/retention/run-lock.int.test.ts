@@ -6,19 +6,26 @@ import { bearerFor, makeUser, startTestServer, TEST_DB, type TestServer } from '
 import type { Deps } from '../../platform/context';
 import { type DatabaseHandle, openDatabase } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import { runRetention } from './model.service';
+import { runRetention, scoreWorkspace } from './model.service';
 import { retentionJob } from './retention.jobs';
 import { withRetentionRunLock } from './run-lock.service';
 
 const DAY_MS = 86_400_000;
 const ACCOUNTS = 60;
-const OWNERS = 5;
+/**
+ * How many of the accounts that drop (every third) each owner has: at and below the digest limit of 3 an owner
+ * hears of each, above it of all of them in one digest.
+ */
+const OWNER_DROPS = [1, 3, 4, 12] as const;
+const OWNERS = OWNER_DROPS.length;
 
 let server: TestServer;
 let rita: { authorization: string };
 /** Another process on the same database (PostgreSQL: a pool of its own); on PGlite, this process again. */
 let other: Deps;
 let otherHandle: DatabaseHandle | null = null;
+/** The owners, in the order of OWNER_DROPS. */
+const ownerIds: string[] = [];
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -63,12 +70,20 @@ async function seedCustomers() {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json<{ errors: unknown[] }>().errors).toEqual([]);
   }
-  // Owners take turns, so each owner has several accounts: a run tells of every one of them that dropped.
-  for (let i = 0; i < OWNERS; i++) {
+  // The dropping accounts go to the owners in turn until each has its number; the others take turns.
+  const owned: string[][] = OWNER_DROPS.map(() => []);
+  const due = [...OWNER_DROPS];
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const owner = i % 3 === 0 ? due.findIndex((n) => n > 0) : i % OWNERS;
+    if (i % 3 === 0) due[owner]! -= 1;
+    owned[owner]!.push(`lock-${i}`);
+  }
+  for (const externalIds of owned) {
     const owner = await makeUser(server, { role: 'retention_specialist' });
+    ownerIds.push(owner.id);
     await server.deps.database.query(
-      "update customer_accounts set owner_id = $1 where external_id like 'lock-%' and split_part(external_id, '-', 2)::int % $2 = $3",
-      [owner.id, OWNERS, i],
+      'update customer_accounts set owner_id = $1 where external_id = any($2::text[])',
+      [owner.id, externalIds],
     );
   }
 }
@@ -78,12 +93,29 @@ async function pretendAllHealthy(): Promise<void> {
   await server.deps.database.query("update account_risk set health_band = 'healthy'");
 }
 
-async function dropNotifications(): Promise<number> {
+/** Each owner's band-drop notifications since `since`: how many of each account, and the digests' counts. */
+async function dropNotices(since: Date): Promise<{ each: number; digests: string[] }[]> {
   const { rows } = await server.deps.database.query(
-    "select count(*)::int as n from notifications where kind = 'health_dropped'",
+    `select user_id, kind, excerpt from notifications
+      where kind in ('health_dropped', 'health_dropped_many') and created_at >= $1`,
+    [since],
   );
-  return Number(rows[0]?.n);
+  return ownerIds.map((id) => {
+    const mine = rows.filter((row) => row.user_id === id);
+    return {
+      each: mine.filter((row) => row.kind === 'health_dropped').length,
+      digests: mine.filter((row) => row.kind === 'health_dropped_many').map((row) => String(row.excerpt)),
+    };
+  });
 }
+
+/** What the owners of OWNER_DROPS hear of one run: each drop up to 3, one digest with their number above. */
+const TOLD_ONCE = [
+  { each: 1, digests: [] },
+  { each: 3, digests: [] },
+  { each: 0, digests: ['4'] },
+  { each: 0, digests: ['12'] },
+];
 
 /** The owned accounts now in a worse band than healthy (one run tells their owners of each), and their owners. */
 async function drops(): Promise<{ accounts: number; owners: number }> {
@@ -148,20 +180,29 @@ afterAll(async () => {
 describe('one retention run at a time', () => {
   it('runs one of two started at once and refuses the other; band drops are told once', async () => {
     await pretendAllHealthy();
-    const before = await dropNotifications();
+    const before = new Date();
     const outcomes = await Promise.allSettled([runRetention(server.deps), runRetention(other)]);
     const done = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
     const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason as unknown);
     expect(done).toHaveLength(1);
     expect(refused.filter(isRefusal)).toHaveLength(1);
     expect(done[0]!.bandDrops).toBe(ACCOUNTS / 3);
-    // Every owner has several dropped accounts and hears of each of them, once.
+    // Every owner has dropped accounts and hears of them once: of each, or in one digest when many.
     expect(await drops()).toEqual({ accounts: ACCOUNTS / 3, owners: OWNERS });
-    expect((await dropNotifications()) - before).toBe(ACCOUNTS / 3);
+    expect(await dropNotices(before)).toEqual(TOLD_ONCE);
     const history = await server.deps.database.db.execute(
       sql`select count(*)::int as n from account_risk_history where day = ${dayOf(server.deps.now())}::date`,
     );
     expect(Number((history as unknown as { rows: { n: number }[] }).rows[0]!.n)).toBe(ACCOUNTS);
+  });
+
+  it("counts an owner's drops over the whole run, not per chunk of accounts", async () => {
+    await pretendAllHealthy();
+    const before = new Date();
+    // One account per transaction: no chunk holds more than one drop of anybody.
+    const run = await scoreWorkspace(server.deps, undefined, { chunkSize: 1 });
+    expect(run.bandDrops).toBe(ACCOUNTS / 3);
+    expect(await dropNotices(before)).toEqual(TOLD_ONCE);
   });
 
   it('answers a run asked for meanwhile with 409 problem+json saying since when', async () => {
