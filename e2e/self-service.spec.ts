@@ -54,7 +54,7 @@ test('a customer finds nothing in the help center, writes in, and reads the agen
   const thanks = customer.getByRole('status');
   await expect(thanks).toContainText(/Your request number is #\d+/);
   const number = Number(/#(\d+)/.exec((await thanks.textContent()) ?? '')?.[1]);
-  await expect(customer.getByText('A confirmation is on its way to your e-mail address')).toBeVisible();
+  await expect(customer.getByText(`A confirmation is on its way to ${email}`)).toBeVisible();
 
   // The confirmation e-mail names the request and the portal, and arrives in the thread of the request.
   const acknowledgement = await caughtMail(

@@ -13,6 +13,7 @@ export { ImapPoller } from './imap.poller';
 export { createMailbox, listMailboxes } from './mailboxes.service';
 export {
   installationSecret,
+  isAcknowledgementExpected,
   queueRuleEmail,
   requestAcknowledgement,
   sendAutomaticMail,

@@ -181,6 +181,27 @@ export async function queueReply(deps: Deps, messageId: string): Promise<string 
   return row.id;
 }
 
+/** Acknowledgements to the (normalised) address since `since`, not counting the ticket's own. */
+async function acknowledgementsSince(
+  executor: Executor,
+  to: string,
+  since: Date,
+  exceptTicketId: string,
+): Promise<number> {
+  const [recent] = await executor
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outboundEmails)
+    .where(
+      and(
+        eq(outboundEmails.kind, 'acknowledgement'),
+        sql`${outboundEmails.toAddresses} @> array[${to}]::text[]`,
+        gt(outboundEmails.createdAt, since),
+        sql`${outboundEmails.ticketId} <> ${exceptTicketId}`,
+      ),
+    );
+  return Number(recent?.n ?? 0);
+}
+
 /**
  * Acknowledges a new ticket in the mailbox's words and the ticket's language, unless the mailbox says not to
  * or the address already got its share of automatic mail this hour. Returns why not, or null.
@@ -222,18 +243,7 @@ export async function queueAcknowledgement(
   // from many places at once) cannot each see room for one more.
   const written = await withTransaction(deps.database, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${to}, 3834))`);
-    const [recent] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(outboundEmails)
-      .where(
-        and(
-          eq(outboundEmails.kind, 'acknowledgement'),
-          sql`${outboundEmails.toAddresses} @> array[${to}]::text[]`,
-          gt(outboundEmails.createdAt, hourAgo),
-          sql`${outboundEmails.ticketId} <> ${ticket.id}`,
-        ),
-      );
-    if ((recent?.n ?? 0) >= AUTOMATIC_PER_HOUR) return null;
+    if ((await acknowledgementsSince(tx, to, hourAgo, ticket.id)) >= AUTOMATIC_PER_HOUR) return null;
     const created = await newOutbound(
       deps,
       {
@@ -307,6 +317,25 @@ export async function acknowledgeWebRequest(
     });
   }
   return skipped;
+}
+
+/**
+ * Whether the web request just opened as `ticketId` can expect its acknowledgement: an active mailbox for the
+ * ticket's team (else the first one) that acknowledges, and the address under `AUTOMATIC_PER_HOUR`. The same
+ * rules as `acknowledgeWebRequest`, read before its job runs, so best effort: a team assigned by routing in
+ * between, or a burst from the same address, can still change what the job decides (ADR 0053).
+ */
+export async function isAcknowledgementExpected(
+  deps: Deps,
+  input: { ticketId: string; teamId: string | null; to: string },
+): Promise<boolean> {
+  const db = deps.database.db;
+  const mailbox = await mailboxForTeam(db, input.teamId);
+  if (!mailbox?.autoAcknowledge) return false;
+  const hourAgo = new Date(deps.now().getTime() - 3600_000);
+  return (
+    (await acknowledgementsSince(db, normalizeEmail(input.to), hourAgo, input.ticketId)) < AUTOMATIC_PER_HOUR
+  );
 }
 
 /** The outbox event of a request made on the web; its job (`email.acknowledge-web-request`) acknowledges it. */

@@ -6,7 +6,7 @@ import { AppError, fieldError, notFound } from '../../platform/errors';
 import { type Actor, SYSTEM_ACTOR } from '../../platform/events';
 import { RateLimiter } from '../../platform/rate-limit';
 import { contactIdentities, normalizeEmail, requesterByEmail } from '../customers';
-import { installationSecret, requestAcknowledgement } from '../email';
+import { installationSecret, isAcknowledgementExpected, requestAcknowledgement } from '../email';
 import { addCustomerMessage, attachToMessage, createTicket, tickets } from '../tickets';
 import { brandBySlug } from './brands.service';
 import { CONTACT_RATE_LIMIT, capDecision, isEmailAddress, signFormStart } from './contact.domain';
@@ -35,6 +35,8 @@ export interface ContactResult {
   contactId: string;
   /** True when the address had reached the brand's daily cap and the message went onto its latest ticket. */
   appended: boolean;
+  /** Whether an acknowledgement e-mail is expected (best effort, ADR 0053): what the thank-you page promises. */
+  acknowledgementExpected: boolean;
 }
 
 const MAX_FILES = 5;
@@ -93,7 +95,7 @@ function throttle(deps: Deps, ip: string): void {
  * created by the address. One address opens at most `brand.maxTicketsPerAddressPerDay` tickets in 24 hours,
  * counted under a transaction-level advisory lock on the address so it holds across processes; beyond the
  * cap the message goes onto the address's latest open ticket (ADR 0042), so nothing is lost. A new ticket
- * gets the e-mail acknowledgement after the commit (ADR 0046).
+ * gets the e-mail acknowledgement after the commit (ADR 0046); the result says whether one is expected.
  */
 export async function submitContactRequest(deps: Deps, input: ContactRequest): Promise<ContactResult> {
   const form = validate(deps, input);
@@ -123,7 +125,7 @@ export async function submitContactRequest(deps: Deps, input: ContactRequest): P
           retryAfterSeconds: 3600,
         });
       }
-      return { ...appended, contactId: requester.id, appended: true };
+      return { ...appended, contactId: requester.id, teamId: null, appended: true };
     }
     const created = await createTicket(
       inTx,
@@ -143,6 +145,7 @@ export async function submitContactRequest(deps: Deps, input: ContactRequest): P
       ticketNumber: created.number,
       messageId: created.firstMessage.id,
       contactId: requester.id,
+      teamId: created.team?.id ?? null,
       appended: false,
     };
   });
@@ -157,7 +160,27 @@ export async function submitContactRequest(deps: Deps, input: ContactRequest): P
     ticketNumber: written.ticketNumber,
     contactId: written.contactId,
     appended: written.appended,
+    acknowledgementExpected:
+      !written.appended &&
+      (await expectsAcknowledgement(deps, {
+        ticketId: written.ticketId,
+        teamId: written.teamId,
+        to: form.address,
+      })),
   };
+}
+
+/** The request stands whatever happens here: when the answer cannot be read, nothing is promised. */
+async function expectsAcknowledgement(
+  deps: Deps,
+  input: { ticketId: string; teamId: string | null; to: string },
+): Promise<boolean> {
+  try {
+    return await isAcknowledgementExpected(deps, input);
+  } catch (error) {
+    deps.log.warn({ err: error, ticketId: input.ticketId }, 'contact form: acknowledgement not foreseen');
+    return false;
+  }
 }
 
 /** The message onto the contact's newest ticket that still takes messages; null when there is none. */

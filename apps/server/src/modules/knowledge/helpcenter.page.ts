@@ -251,12 +251,23 @@ ${alert}
   });
 }
 
-export function thanksPage(ctx: PageContext, ticketNumber: number): RenderedPage {
+/** Promises a confirmation e-mail only when one is expected; else says where the answer will go. */
+export function thanksMailText(ctx: PageContext, address: string, acknowledgementExpected: boolean): string {
   const words = WORDS[ctx.language];
+  const shown = escapeHtml(address);
+  return acknowledgementExpected ? words.thanksConfirmation(shown) : words.thanksAnswerByMail(shown);
+}
+
+export function thanksPage(
+  ctx: PageContext,
+  request: { ticketNumber: number; address: string; acknowledgementExpected: boolean },
+): RenderedPage {
+  const words = WORDS[ctx.language];
+  const mail = thanksMailText(ctx, request.address, request.acknowledgementExpected);
   return messagePage(
     ctx,
     words.thanksTitle,
-    `<p role="status">${words.thanks(ticketNumber)}</p><p>${words.thanksMail}</p>` +
+    `<p role="status">${words.thanks(request.ticketNumber)}</p><p>${mail}</p>` +
       `<p><a href="/portal/login?lang=${ctx.language}">${words.portalLink}</a></p>`,
   );
 }

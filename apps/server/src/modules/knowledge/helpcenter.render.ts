@@ -45,7 +45,10 @@ export const WORDS = {
     required: 'required',
     thanksTitle: 'Thank you, we received your message',
     thanks: (n: number) => `Your request number is #${n}.`,
-    thanksMail: 'A confirmation is on its way to your e-mail address, and we will answer you there.',
+    // `address` is HTML (escaped by the caller).
+    thanksConfirmation: (address: string) =>
+      `A confirmation is on its way to ${address}, and we will answer you there.`,
+    thanksAnswerByMail: (address: string) => `We will answer by e-mail to ${address}.`,
     portalLink: 'Follow your requests online in the customer portal',
     backHome: 'Back to the help center',
     notFoundTitle: 'Page not found',
@@ -105,7 +108,9 @@ export const WORDS = {
     required: 'Pflichtfeld',
     thanksTitle: 'Vielen Dank, wir haben Ihre Nachricht erhalten',
     thanks: (n: number) => `Ihre Anfragenummer ist #${n}.`,
-    thanksMail: 'Eine Bestätigung ist per E-Mail zu Ihnen unterwegs, und dort antworten wir Ihnen auch.',
+    thanksConfirmation: (address: string) =>
+      `Eine Bestätigung ist per E-Mail an ${address} unterwegs, und dort antworten wir Ihnen auch.`,
+    thanksAnswerByMail: (address: string) => `Wir antworten Ihnen per E-Mail an ${address}.`,
     portalLink: 'Ihre Anfragen online verfolgen im Kundenportal',
     backHome: 'Zurück zum Hilfe-Center',
     notFoundTitle: 'Seite nicht gefunden',

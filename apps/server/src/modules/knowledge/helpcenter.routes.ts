@@ -28,6 +28,7 @@ import {
   messagePage,
   type PageContext,
   searchPage,
+  thanksMailText,
   thanksPage,
 } from './helpcenter.page';
 import { articlePath, homePath, type RenderedPage, WORDS } from './helpcenter.render';
@@ -395,9 +396,10 @@ async function submitContact(
     deps.now().getTime(),
   );
   if (verdict !== 'ok') {
-    // Looks like a bot: the same thanks a person gets, and nothing created.
+    // Looks like a bot: the thanks a person gets when no confirmation is sent, and nothing created.
     deps.log.info({ verdict, ip: req.ip, brand: ctx.brand.slug }, 'contact form: spam dropped');
-    return send(reply, messagePage(ctx, words.thanksTitle, `<p role="status">${words.thanksMail}</p>`));
+    const mail = thanksMailText(ctx, values.email.trim(), false);
+    return send(reply, messagePage(ctx, words.thanksTitle, `<p role="status">${mail}</p>`));
   }
   try {
     const result = await submitContactRequest(deps, {
@@ -408,7 +410,15 @@ async function submitContact(
       ip: req.ip,
       source: 'helpcenter',
     });
-    return send(reply, thanksPage(ctx, result.ticketNumber));
+    // Rendered in the answer to the post (no redirect), so the address never travels in a URL.
+    return send(
+      reply,
+      thanksPage(ctx, {
+        ticketNumber: result.ticketNumber,
+        address: values.email.trim(),
+        acknowledgementExpected: result.acknowledgementExpected,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     if (error.code === 'TOO_MANY_REQUESTS') {
