@@ -131,6 +131,13 @@ describe('portal live stream', () => {
     const streams = await Promise.all(tickets.map((ticket) => connect(ticket)));
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the creations' own events pass first
     const counter = countVisibilityQueries();
+    // Other changes may still reach the bus in the window (an outbox dispatch running late on a busy machine):
+    // each may cost its one query too, so they are counted and allowed for.
+    let stray = 0;
+    const unsubscribe = server.deps.bus.subscribe((message) => {
+      const events = (message.data as { events?: { id: number }[] }).events;
+      if (message.topic === 'outbox' && events?.some((event) => event.id >= 0)) stray++;
+    });
     const announce = (events: { id: number; type: string; entityType: string; entityId: string }[]) =>
       server.deps.bus.publish({ topic: 'outbox', data: { events } });
     const replied = (ticket: CreatedTicket, id: number) => ({
@@ -163,6 +170,7 @@ describe('portal live stream', () => {
       await delivered(2);
       const singleMs = performance.now() - started;
       const singleQueries = counter.count;
+      const straySingle = stray;
       started = performance.now();
       await announce(tickets.map((ticket, index) => replied(ticket, -(200 + index))));
       await delivered(3);
@@ -179,9 +187,13 @@ describe('portal live stream', () => {
         const visible = new Set(visibleTo(index).map((t) => t.id));
         expect(stream.events.every((e) => visible.has((e.data as { entityId: string }).entityId))).toBe(true);
       }
-      expect(singleQueries).toBe(2 * tickets.length);
-      expect(batchQueries).toBe(1);
+      // One query per bus message: 24 here (one per event and customer would be 288).
+      expect(singleQueries).toBeGreaterThanOrEqual(2 * tickets.length);
+      expect(singleQueries).toBeLessThanOrEqual(2 * tickets.length + straySingle);
+      expect(batchQueries).toBeGreaterThanOrEqual(1);
+      expect(batchQueries).toBeLessThanOrEqual(1 + stray);
     } finally {
+      unsubscribe();
       counter.restore();
       await Promise.all(streams.map((stream) => stream.close()));
     }
